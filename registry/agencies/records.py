@@ -1,0 +1,37 @@
+"""Loading an agency's public record and its verdict."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from registry.models import Agency, Finding, Licence, Sanction
+from registry.verdict import Verdict, evaluate
+
+
+def full_record_query():
+    """An agency with every record the public page and the verdict need."""
+    return select(Agency).options(
+        selectinload(Agency.names), selectinload(Agency.contacts),
+        selectinload(Agency.representatives), selectinload(Agency.red_flags),
+        selectinload(Agency.licences).selectinload(Licence.authority),
+        selectinload(Agency.sanctions).selectinload(Sanction.authority),
+        selectinload(Agency.findings).selectinload(Finding.authority))
+
+
+def load_full(session: Session, agency_ids: list[int]) -> dict[int, Agency]:
+    rows = session.exec(full_record_query().where(Agency.id.in_(agency_ids))).all()
+    return {a.id: a for a in rows}
+
+
+def verdict_for(agency: Agency, on: date) -> Verdict:
+    return evaluate(licences=agency.licences, sanctions=agency.sanctions,
+                    findings=agency.findings, red_flags=agency.red_flags, on=on)
+
+
+def primary_licence(agency: Agency) -> Licence | None:
+    """The licence to show beside the name: the one valid longest, else the latest."""
+    if not agency.licences:
+        return None
+    return max(agency.licences, key=lambda l: (l.status == "active", l.valid_until or date.max))

@@ -1,0 +1,41 @@
+"""Configuration read from the environment, with defaults in the instance folder."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return REGISTRY_SECRET_KEY, or a key generated once and kept in the instance folder (0600)."""
+    from_env = os.environ.get("REGISTRY_SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Build the configuration mapping for an app whose instance folder is `instance_path`."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("REGISTRY_DATABASE_URL") or (
+        f"sqlite:///{instance_path / 'registry.sqlite3'}"
+    )
+    index_dir = os.environ.get("REGISTRY_INDEX_DIR") or str(instance_path / "index")
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "DATABASE_URL": database_url,
+        "INDEX_DIR": index_dir,
+        # A background thread in each process drains the index outbox; tests switch it off.
+        "INDEXER_THREAD": os.environ.get("REGISTRY_INDEXER_THREAD", "1") != "0",
+        "INDEXER_INTERVAL": float(os.environ.get("REGISTRY_INDEXER_INTERVAL", "0.5")),
+        "BABEL_DEFAULT_LOCALE": "es",
+        "LANGUAGES": ("es", "en"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

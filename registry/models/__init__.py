@@ -1,0 +1,14 @@
+"""The registry's tables. Importing this package registers every table on SQLModel.metadata."""
+from registry.models.authority import Authority
+from registry.models.agency import Agency, AgencyContact, AgencyName, Representative
+from registry.models.licence import Licence
+from registry.models.sanction import Sanction
+from registry.models.red_flag import RedFlag
+from registry.models.finding import Finding, FindingRedFlag
+from registry.models.outbox import IndexOutbox
+from registry.models.base import utcnow
+
+__all__ = [
+    "Agency", "AgencyContact", "AgencyName", "Authority", "Finding", "FindingRedFlag",
+    "IndexOutbox", "Licence", "RedFlag", "Representative", "Sanction", "utcnow",
+]

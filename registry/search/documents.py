@@ -1,0 +1,37 @@
+"""How an agency's records become its search document."""
+from __future__ import annotations
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from registry.models import Agency
+from registry.search import matching
+from registry.search.whoosh_index import Document
+
+
+def agencies_query():
+    """Agencies with everything their document needs, loaded in a few queries."""
+    return select(Agency).options(selectinload(Agency.names), selectinload(Agency.contacts),
+                                  selectinload(Agency.licences))
+
+
+def all_names(agency: Agency) -> list[str]:
+    return [agency.name, *(n.name for n in agency.names)]
+
+
+def document_for(agency: Agency) -> Document:
+    names = all_names(agency)
+    tokens: list[str] = []
+    for name in names:
+        tokens.extend(t for t in matching.search_tokens(name) if t not in tokens)
+    identifiers = matching.identifier_keys(
+        licences=[l.number for l in agency.licences],
+        phones=agency.contact_values("phone"), emails=agency.contact_values("email"),
+        websites=agency.contact_values("website"), country=agency.country)
+    return Document(agency_id=agency.id, tokens=tokens, identifiers=identifiers,
+                    country=agency.country, kind=agency.kind, names=names)
+
+
+def load_agencies(session: Session, agency_ids: list[int]) -> dict[int, Agency]:
+    rows = session.exec(agencies_query().where(Agency.id.in_(agency_ids))).all()
+    return {a.id: a for a in rows}

@@ -1,0 +1,115 @@
+"""Drains the outbox into the index, and rebuilds the index from the database.
+
+Any process may drain: the first to take the Whoosh lock does the work, the others return at once
+and leave the rows for it. An outbox row is deleted only after the index committed its agency.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable, Iterator
+
+from sqlalchemy import delete, func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from registry.models import Agency, IndexOutbox
+from registry.search.documents import agencies_query, document_for, load_agencies
+from registry.search.whoosh_index import SearchIndex
+
+log = logging.getLogger(__name__)
+
+
+def pending(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(IndexOutbox)).one()
+
+
+def drain(engine: Engine, index: SearchIndex, *, batch: int = 500, timeout: float = 0.0) -> int:
+    """Index every agency waiting in the outbox; return how many rows were done.
+
+    Returns 0 without waiting (beyond `timeout`) when another process holds the index lock.
+    """
+    done = 0
+    while True:
+        writer = index.try_writer(timeout=timeout)
+        if writer is None:
+            return done
+        with Session(engine) as session:
+            rows = session.exec(select(IndexOutbox).order_by(IndexOutbox.id).limit(batch)).all()
+            if not rows:
+                writer.cancel()
+                return done
+            agency_ids = sorted({r.agency_id for r in rows})
+            agencies = load_agencies(session, agency_ids)
+            try:
+                for agency_id in agency_ids:
+                    if agency_id in agencies:
+                        index.put(writer, document_for(agencies[agency_id]))
+                    else:
+                        index.remove(writer, agency_id)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            session.exec(delete(IndexOutbox).where(IndexOutbox.id.in_([r.id for r in rows])))
+            session.commit()
+            done += len(rows)
+
+
+def _batches(session: Session, size: int) -> Iterator[list[Agency]]:
+    last_id = 0
+    while True:
+        rows = session.exec(agencies_query().where(Agency.id > last_id)
+                            .order_by(Agency.id).limit(size)).all()
+        if not rows:
+            return
+        yield list(rows)
+        last_id = rows[-1].id
+        session.expunge_all()
+
+
+def rebuild(engine: Engine, index: SearchIndex, *, progress: Callable[[int], None] = lambda n: None,
+            timeout: float = 60.0) -> int:
+    """Replace the whole index with documents built from the database; return the agency count."""
+    writer = index.try_writer(timeout=timeout)
+    if writer is None:
+        raise RuntimeError("the search index is locked by another process")
+    with Session(engine) as session:
+        started_at = session.exec(select(func.max(IndexOutbox.id))).one() or 0
+        count = 0
+        try:
+            for agencies in _batches(session, 1000):
+                count += index.add_all(writer, (document_for(a) for a in agencies))
+                progress(len(agencies))
+            index.commit_replacing_all(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        # Changes that were waiting before the rebuild began are in it now.
+        session.exec(delete(IndexOutbox).where(IndexOutbox.id <= started_at))
+        session.commit()
+    return count
+
+
+class BackgroundIndexer:
+    """A daemon thread that drains the outbox every `interval` seconds."""
+
+    def __init__(self, engine: Engine, index: SearchIndex, interval: float):
+        self.engine, self.index, self.interval = engine, index, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="registry-indexer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                drain(self.engine, self.index)
+            except Exception:  # keep serving; the rows stay in the outbox for the next turn
+                log.exception("draining the index outbox failed")

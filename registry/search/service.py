@@ -1,0 +1,53 @@
+"""The lookup: candidates from a backend, one ranking step, verdicts, then the outcome."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from registry.agencies.records import load_full, verdict_for
+from registry.models import Agency
+from registry.search import matching
+from registry.search.whoosh_index import SearchIndex
+from registry.verdict import Verdict
+
+
+@dataclass
+class Hit:
+    agency: Agency
+    verdict: Verdict
+    match: str
+    score: float
+    matched_name: str
+
+
+@dataclass
+class SearchResult:
+    query: str
+    outcome: str
+    total: int
+    hits: list[Hit]
+
+
+def search(*, session: Session, index: SearchIndex, text: str, on: date,
+           country: str | None = None, kind: str | None = None, verdict: str | None = None,
+           limit: int = 20) -> SearchResult:
+    """Answer one query; `outcome` speaks of the hits that pass the filters."""
+    query = matching.parse_query(text, country)
+    found = index.candidates(tokens=query.tokens, identifiers=query.identifier_keys,
+                             country=country, kind=kind)
+    ranked = matching.rank(query, [matching.Candidate(a, n, m) for a, n, m in found])
+    agencies = load_full(session, [r.agency_id for r in ranked])
+    hits: list[Hit] = []
+    for r in ranked:
+        agency = agencies.get(r.agency_id)
+        if agency is None:  # deleted since it was indexed; the indexer will catch up
+            continue
+        agency_verdict = verdict_for(agency, on)
+        if verdict and agency_verdict.code != verdict:
+            continue
+        hits.append(Hit(agency, agency_verdict, r.match, r.score, r.matched_name))
+    ranked_kept = [matching.Ranked(h.agency.id, h.match, h.score, h.matched_name) for h in hits]
+    return SearchResult(query=query.text, outcome=matching.outcome(ranked_kept), total=len(hits),
+                        hits=hits[:limit])

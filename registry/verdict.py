@@ -1,0 +1,197 @@
+"""The public answer for one agency: a pure function of its records and a date.
+
+Rules, in order of precedence (the most severe state that holds on the date wins):
+1. banned    - a ban in force, or a licence whose status is banned;
+2. revoked   - a revocation in force, or a revoked licence;
+3. suspended - a suspension in force, or a suspended licence still within its validity;
+4. licensed / licensed_with_warnings - an active licence within its validity; warnings come from a
+   warning, fine, condition or criminal referral in force, a licence with conditions, a regulator's
+   finding, or a substantiated red flag;
+5. expired   - licences exist but none is valid on the date;
+6. unlicensed - no licence at all.
+A licence past its valid-until date no longer authorises anything: active and suspended licences count
+as expired from the day after, whatever their stored status (revoked and banned stay as they are, being
+more severe). A sanction overturned on appeal does not count; one with an appeal pending does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Iterable
+
+from registry.vocab import N_, SANCTION_TYPES, RED_FLAG_CATEGORIES
+
+SEVERITY = ("banned", "revoked", "suspended", "licensed_with_warnings", "licensed", "expired",
+            "unlicensed")
+
+SUMMARIES = {
+    "licensed": N_("Licensed: this agency holds a valid licence to recruit."),
+    "licensed_with_warnings": N_(
+        "Licensed, with warnings: it holds a valid licence, but regulators have recorded problems. "
+        "Read them before you deal with it."),
+    "suspended": N_("Suspended: this agency may not recruit at the moment."),
+    "revoked": N_("Licence revoked: this agency may not recruit."),
+    "banned": N_("Banned: this agency or person is disqualified from recruiting."),
+    "expired": N_("Licence expired: this agency may not recruit until its licence is renewed."),
+    "unlicensed": N_("No licence: no licence to recruit is recorded for this agency."),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One plain-language reason. `template` is a msgid; params ending in `_label` are msgids too."""
+
+    template: str
+    params: dict[str, Any] = field(default_factory=dict)
+    tone: str = "info"  # ok | info | warning | danger
+
+    def text(self, gettext: Callable[[str], str] = lambda s: s) -> str:
+        values = {k: gettext(v) if k.endswith("_label") else v for k, v in self.params.items()}
+        return gettext(self.template) % values
+
+
+@dataclass(frozen=True)
+class Verdict:
+    code: str
+    reasons: tuple[Reason, ...]
+
+    @property
+    def summary_template(self) -> str:
+        return SUMMARIES[self.code]
+
+    def summary(self, gettext: Callable[[str], str] = lambda s: s) -> str:
+        return gettext(self.summary_template)
+
+
+def _authority_name(record: Any) -> str:
+    authority = getattr(record, "authority", None)
+    return authority.name if authority is not None else "—"
+
+
+def sanction_in_force(sanction: Any, on: date) -> bool:
+    if sanction.appeal_state == "overturned" or sanction.starts_on > on:
+        return False
+    return sanction.ends_on is None or sanction.ends_on >= on
+
+
+def effective_licence_status(licence: Any, on: date) -> str:
+    """The status a licence really has on `on`; 'pending' when it is not valid yet."""
+    if licence.status in ("revoked", "banned"):
+        return licence.status
+    if licence.valid_until is not None and licence.valid_until < on:
+        return "expired"
+    if licence.status == "active" and licence.valid_from is not None and licence.valid_from > on:
+        return "pending"
+    return licence.status
+
+
+def _licence_reason(licence: Any, status: str) -> Reason:
+    params = {"number": licence.number, "authority": _authority_name(licence),
+              "until": licence.valid_until.isoformat() if licence.valid_until else "",
+              "since": licence.valid_from.isoformat() if licence.valid_from else ""}
+    if status == "active" and licence.valid_until:
+        return Reason(N_("Licence %(number)s issued by %(authority)s is active until %(until)s."),
+                      params, "ok")
+    if status == "active":
+        return Reason(N_("Licence %(number)s issued by %(authority)s is active, with no end date."),
+                      params, "ok")
+    if status == "expired" and licence.valid_until:
+        return Reason(N_("Licence %(number)s issued by %(authority)s expired on %(until)s."),
+                      params, "warning")
+    if status == "pending":
+        return Reason(N_("Licence %(number)s issued by %(authority)s is not valid before %(since)s."),
+                      params, "warning")
+    templates = {
+        "expired": N_("Licence %(number)s issued by %(authority)s has expired."),
+        "suspended": N_("Licence %(number)s issued by %(authority)s is suspended."),
+        "revoked": N_("Licence %(number)s issued by %(authority)s has been revoked."),
+        "banned": N_("Licence %(number)s issued by %(authority)s is cancelled and its holder banned."),
+    }
+    return Reason(templates[status], params, "danger" if status != "expired" else "warning")
+
+
+def _sanction_reason(sanction: Any, on: date) -> Reason:
+    params = {"type_label": SANCTION_TYPES.get(sanction.type, sanction.type),
+              "authority": _authority_name(sanction), "ref": sanction.decision_ref or "—",
+              "start": sanction.starts_on.isoformat(),
+              "end": sanction.ends_on.isoformat() if sanction.ends_on else ""}
+    if sanction.appeal_state == "overturned":
+        return Reason(N_("%(type_label)s by %(authority)s (decision %(ref)s) was overturned on "
+                         "appeal."), params, "info")
+    if not sanction_in_force(sanction, on):
+        if sanction.starts_on > on:
+            return Reason(N_("%(type_label)s by %(authority)s will apply from %(start)s (decision "
+                             "%(ref)s)."), params, "warning")
+        return Reason(N_("Past sanction: %(type_label)s by %(authority)s from %(start)s to %(end)s "
+                         "(decision %(ref)s); it has ended."), params, "info")
+    severe = sanction.type in ("suspension", "revocation", "ban")
+    tone = "danger" if severe else "warning"
+    if sanction.ends_on:
+        template = N_("%(type_label)s by %(authority)s from %(start)s to %(end)s, decision %(ref)s.")
+    else:
+        template = N_("%(type_label)s by %(authority)s since %(start)s, with no end date, decision "
+                      "%(ref)s.")
+    return Reason(template, params, tone)
+
+
+_SANCTION_CODES = {"ban": "banned", "revocation": "revoked", "suspension": "suspended"}
+_WARNING_SANCTIONS = ("warning", "fine", "condition", "criminal_referral")
+
+
+def evaluate(*, licences: Iterable[Any], sanctions: Iterable[Any], findings: Iterable[Any] = (),
+             red_flags: Iterable[Any] = (), on: date) -> Verdict:
+    """Return the verdict for one agency's records on the date `on`."""
+    licences, sanctions = list(licences), list(sanctions)
+    states: set[str] = set()
+    reasons: list[Reason] = []
+    warnings = False
+
+    for licence in sorted(licences, key=lambda l: (l.valid_until or date.max), reverse=True):
+        status = effective_licence_status(licence, on)
+        reasons.append(_licence_reason(licence, status))
+        states.add({"active": "licensed", "pending": "unlicensed"}.get(status, status))
+        if status == "active" and licence.conditions:
+            warnings = True
+            reasons.append(Reason(N_("Licence %(number)s carries conditions: %(conditions)s"),
+                                  {"number": licence.number, "conditions": licence.conditions},
+                                  "warning"))
+
+    for sanction in sorted(sanctions, key=lambda s: s.starts_on, reverse=True):
+        reasons.append(_sanction_reason(sanction, on))
+        if not sanction_in_force(sanction, on):
+            continue
+        if sanction.appeal_state == "pending":
+            reasons.append(Reason(N_("An appeal against decision %(ref)s is pending; the sanction "
+                                     "applies meanwhile."), {"ref": sanction.decision_ref or "—"},
+                                  "warning"))
+        if sanction.type in _SANCTION_CODES:
+            states.add(_SANCTION_CODES[sanction.type])
+        elif sanction.type in _WARNING_SANCTIONS:
+            warnings = True
+
+    for finding in findings:
+        if finding.decided_on <= on:
+            warnings = True
+            reasons.append(Reason(N_("Finding by %(authority)s on %(date)s (reference %(ref)s): "
+                                     "%(summary)s"),
+                                  {"authority": _authority_name(finding),
+                                   "date": finding.decided_on.isoformat(),
+                                   "ref": finding.reference or "—", "summary": finding.summary},
+                                  "warning"))
+
+    substantiated = [f for f in red_flags if f.state == "substantiated"]
+    for flag in substantiated:
+        warnings = True
+        reasons.append(Reason(N_("A red flag was substantiated by a regulator: %(category_label)s."),
+                              {"category_label": RED_FLAG_CATEGORIES.get(flag.category,
+                                                                         flag.category)},
+                              "warning"))
+
+    if not licences:
+        reasons.insert(0, Reason(N_("No licence is recorded for this agency. Recruiting without a "
+                                    "licence is illegal in most countries."), {}, "danger"))
+    if "licensed" in states and warnings:
+        states.add("licensed_with_warnings")
+    states.add("unlicensed")
+    code = next(c for c in SEVERITY if c in states)
+    return Verdict(code=code, reasons=tuple(reasons))

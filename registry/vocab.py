@@ -1,0 +1,84 @@
+"""The domain's vocabularies: stored codes and their translatable labels.
+
+Codes are what the database, the CSV and the API carry; labels are what people read.
+`N_` only marks a string for extraction; `label()` translates it when a page is rendered.
+"""
+from __future__ import annotations
+
+
+def N_(text: str) -> str:
+    """Mark a string for translation without translating it (translated at render time)."""
+    return text
+
+
+AGENCY_KINDS = {
+    "agency": N_("Recruitment agency"),
+    "consultant": N_("Immigration consultant"),
+    "employer": N_("Employer hiring directly"),
+    "subagent": N_("Sub-agent"),
+}
+
+LICENCE_STATUSES = {
+    "active": N_("Active"),
+    "suspended": N_("Suspended"),
+    "revoked": N_("Revoked"),
+    "expired": N_("Expired"),
+    "banned": N_("Banned"),
+}
+
+SANCTION_TYPES = {
+    "warning": N_("Warning"),
+    "fine": N_("Fine"),
+    "condition": N_("Licence condition or restriction"),
+    "suspension": N_("Suspension"),
+    "revocation": N_("Revocation"),
+    "ban": N_("Ban"),
+    "criminal_referral": N_("Criminal referral"),
+}
+
+APPEAL_STATES = {
+    "none": N_("No appeal"),
+    "pending": N_("Appeal pending (the sanction applies meanwhile)"),
+    "upheld": N_("Upheld on appeal"),
+    "overturned": N_("Overturned on appeal"),
+}
+
+RED_FLAG_CATEGORIES = {
+    "recruitment_fee": N_("Recruitment fee charged to the worker"),
+    "document_retention": N_("Passport or ID retained"),
+    "deceptive_offer": N_("Deceptive job offer or contract substitution"),
+    "unlicensed": N_("Operating without a licence"),
+    "impersonation": N_("Impersonating a licensed agency or an official"),
+    "guaranteed_visa": N_("Guaranteed visa or job promised for money"),
+    "coercion": N_("Threats, coercion or debt bondage"),
+    "wage_theft": N_("Wage theft or illegal deductions"),
+    "sexual_abuse": N_("Sexual harassment or abuse"),
+    "trafficking": N_("Trafficking indicators"),
+    "other": N_("Other"),
+}
+
+RED_FLAG_STATES = {
+    "received": N_("Received"),
+    "under_review": N_("Under review"),
+    "substantiated": N_("Substantiated"),
+    "unsubstantiated": N_("Unsubstantiated"),
+    "referred": N_("Referred to an authority"),
+}
+
+REPORTER_TYPES = {"ngo": N_("NGO"), "public": N_("Member of the public")}
+
+NAME_TYPES = {"trade": N_("Trade name"), "former": N_("Former name"), "alias": N_("Also known as")}
+
+CONTACT_TYPES = {"phone": N_("Phone"), "email": N_("E-mail"), "website": N_("Website")}
+
+VERDICTS = {
+    "licensed": N_("Licensed"),
+    "licensed_with_warnings": N_("Licensed, with warnings"),
+    "suspended": N_("Suspended"),
+    "revoked": N_("Licence revoked"),
+    "banned": N_("Banned"),
+    "expired": N_("Licence expired"),
+    "unlicensed": N_("No licence"),
+}
+
+OUTCOMES = ("match", "similar", "none")
