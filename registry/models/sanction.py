@@ -1,4 +1,3 @@
-from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional

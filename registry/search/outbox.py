@@ -28,7 +28,7 @@ def _agency_of(session: Session, obj) -> Agency | None:
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
-    touched = session.info.setdefault(_TOUCHED, set())
+    touched = session.info.setdefault(_TOUCHED, {})  # id(agency) -> agency
     now = utcnow()
     for obj in [*session.new, *session.dirty, *session.deleted]:
         if not isinstance(obj, (Agency, *_CHILDREN)):
@@ -38,18 +38,17 @@ def _before_flush(session: Session, _context, _instances) -> None:
         agency = _agency_of(session, obj)
         if agency is None:
             continue
-        touched.add(agency)
+        touched[id(agency)] = agency
         if agency not in session.deleted:
             agency.updated_at = now
 
 
 def _after_flush(session: Session, _context) -> None:
-    touched = session.info.pop(_TOUCHED, set())
-    ids = sorted({a.id for a in touched if a.id is not None})
+    touched = session.info.pop(_TOUCHED, {})
+    ids = sorted({a.id for a in touched.values() if a.id is not None})
     if ids:
         session.connection().execute(insert(IndexOutbox),
                                      [{"agency_id": i, "created_at": utcnow()} for i in ids])
-        session.info.setdefault("registry.outbox_written", True)
 
 
 def register() -> None:

@@ -1,0 +1,31 @@
+"""The recruitment-integrity registry: `flask --app registry run`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults from the environment, then `test_config`."""
+    from registry import api, cli, config, db, i18n, public, search
+    from flask_wtf.csrf import CSRFProtect
+
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True,
+                template_folder=str(ROOT / "templates"))
+    if test_config and "INSTANCE_PATH" in test_config:
+        app.instance_path = str(test_config["INSTANCE_PATH"])
+    app.config.from_mapping(config.from_environment(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    CSRFProtect(app)
+    db.init_app(app)
+    i18n.init_app(app)
+    search.init_app(app)
+    public.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)
+    return app

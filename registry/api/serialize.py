@@ -1,0 +1,63 @@
+"""Public JSON shapes. Reporters' identities and red-flag texts never appear here."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext
+
+from registry.agencies.records import primary_licence
+from registry.models import Agency
+from registry.search.service import Hit
+from registry.verdict import Verdict
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def verdict_json(verdict: Verdict, *, with_reasons: bool = False) -> dict:
+    data = {"code": verdict.code, "summary": verdict.summary(gettext)}
+    if with_reasons:
+        data["reasons"] = [{"text": r.text(gettext), "tone": r.tone} for r in verdict.reasons]
+    return data
+
+
+def hit_json(hit: Hit) -> dict:
+    agency = hit.agency
+    licence = primary_licence(agency)
+    return {
+        "id": agency.id, "name": agency.name, "aliases": [n.name for n in agency.names],
+        "kind": agency.kind, "country": agency.country,
+        "licence_number": licence.number if licence else None,
+        "status": licence.status if licence else None,
+        "verdict": verdict_json(hit.verdict), "match": hit.match, "score": round(hit.score, 1),
+        "url": url_for("public.agency", agency_id=agency.id, _external=True),
+    }
+
+
+def agency_json(agency: Agency, verdict: Verdict) -> dict:
+    return {
+        "id": agency.id, "name": agency.name, "kind": agency.kind, "country": agency.country,
+        "address": agency.address, "city": agency.city,
+        "aliases": [{"name": n.name, "type": n.type} for n in agency.names],
+        "phones": agency.contact_values("phone"), "emails": agency.contact_values("email"),
+        "websites": agency.contact_values("website"),
+        "representatives": [{"name": r.name, "role": r.role} for r in agency.representatives],
+        "licences": [{
+            "number": l.number, "authority": l.authority.name if l.authority else None,
+            "country": l.country, "class": l.licence_class, "status": l.status,
+            "valid_from": _iso(l.valid_from), "valid_until": _iso(l.valid_until),
+            "conditions": l.conditions} for l in agency.licences],
+        "sanctions": [{
+            "type": s.type, "authority": s.authority.name if s.authority else None,
+            "decision_ref": s.decision_ref, "starts_on": _iso(s.starts_on),
+            "ends_on": _iso(s.ends_on), "summary": s.summary, "appeal_state": s.appeal_state}
+            for s in sorted(agency.sanctions, key=lambda s: s.starts_on, reverse=True)],
+        "findings": [{
+            "authority": f.authority.name if f.authority else None, "reference": f.reference,
+            "decided_on": _iso(f.decided_on), "summary": f.summary} for f in agency.findings],
+        "red_flags": [{"category": f.category, "summary": f.public_summary}
+                      for f in agency.red_flags if f.state == "substantiated"],
+        "verdict": verdict_json(verdict, with_reasons=True),
+        "updated_at": agency.updated_at.isoformat(),
+        "url": url_for("public.agency", agency_id=agency.id, _external=True),
+    }

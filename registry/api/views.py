@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request
+
+from registry.agencies.records import load_full, verdict_for
+from registry.api.serialize import agency_json, hit_json
+from registry.db import get_session
+from registry.public.views import today
+from registry.search import get_index
+from registry.search.service import search
+from registry.vocab import AGENCY_KINDS, VERDICTS
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_LIMIT = 100
+
+
+def _limit() -> int:
+    raw = request.args.get("limit", "20")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        abort(400, description=f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def _choice(name: str, allowed) -> str | None:
+    value = request.args.get(name) or None
+    if value is not None and value not in allowed:
+        abort(400, description=f"{name} must be one of: {', '.join(sorted(allowed))}")
+    return value
+
+
+@bp.get("/search")
+def api_search():
+    text = (request.args.get("q") or "").strip()
+    if not text:
+        abort(400, description="q is required")
+    if len(text) > 200:
+        abort(400, description="q must be at most 200 characters")
+    country = request.args.get("country") or None
+    if country is not None and (len(country) != 2 or not country.isalpha()):
+        abort(400, description="country must be an ISO 3166-1 alpha-2 code")
+    result = search(session=get_session(), index=get_index(), text=text, on=today(),
+                    country=country.upper() if country else None,
+                    kind=_choice("kind", AGENCY_KINDS), verdict=_choice("verdict", VERDICTS),
+                    limit=_limit())
+    return jsonify(query=result.query, outcome=result.outcome, total=result.total,
+                   results=[hit_json(h) for h in result.hits])
+
+
+@bp.get("/agencies/<int:agency_id>")
+def api_agency(agency_id: int):
+    agency = load_full(get_session(), [agency_id]).get(agency_id)
+    if agency is None:
+        abort(404, description="no agency with this id")
+    return jsonify(agency_json(agency, verdict_for(agency, today())))

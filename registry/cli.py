@@ -1,0 +1,121 @@
+"""Command-line tools: `flask --app registry <command>`."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlmodel import Session
+
+from registry import schema
+from registry.imports.apply import import_rows
+from registry.imports.csv_format import COLUMNS, AgencyRow, RowError, read_rows
+from registry.search import get_index
+from registry.search.indexer import drain, pending, rebuild
+
+
+def _engine():
+    return current_app.extensions["registry.engine"]
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create the database schema or upgrade it to the newest revision."""
+    schema.upgrade(_engine())
+    click.echo("The database schema is up to date.")
+
+
+@click.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from the database."""
+    from sqlmodel import func, select
+    from registry.models import Agency
+    with Session(_engine()) as session:
+        total = session.exec(select(func.count()).select_from(Agency)).one()
+    with click.progressbar(length=total, label="Indexing agencies") as bar:
+        count = rebuild(_engine(), get_index(), progress=bar.update)
+    click.echo(f"Indexed {count} agencies.")
+
+
+def _index_outbox() -> None:
+    with click.progressbar(length=pending(_engine()), label="Updating the search index") as bar:
+        while True:
+            done = drain(_engine(), get_index(), batch=2000, timeout=30.0)
+            bar.update(done)
+            if done == 0:
+                break
+
+
+@click.command("import-agencies")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid rows and write the invalid ones to FILE.rejects.csv.")
+def import_agencies(path: Path, skip_invalid: bool) -> None:
+    """Import agencies and licences from a CSV file (see README for the columns)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(read_rows(handle))
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path} is not UTF-8 ({error.reason} at byte {error.start})")
+    except ValueError as error:
+        raise click.ClickException(str(error))
+    valid = [r for r in rows if isinstance(r, AgencyRow)]
+    invalid = [r for r in rows if isinstance(r, RowError)]
+    if invalid and not skip_invalid:
+        for error in invalid:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"{len(invalid)} invalid row(s); nothing was imported. "
+                                   "Fix them, or use --skip-invalid to import the valid rows.")
+    if invalid:
+        rejects = path.with_name(path.stem + ".rejects.csv")
+        _write_rejects(rejects, invalid)
+        click.echo(f"{len(invalid)} invalid row(s) written to {rejects}", err=True)
+    with Session(_engine()) as session:
+        with click.progressbar(length=len(valid), label="Importing agencies") as bar:
+            importer = import_rows(session, valid, progress=bar.update)
+        session.commit()
+    _index_outbox()
+    click.echo(f"{len(valid)} row(s) read, {importer.created} new agencies, "
+               f"{len(invalid)} rejected.")
+
+
+def _write_rejects(target: Path, errors: list[RowError]) -> None:
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "errors", *COLUMNS])
+        for error in errors:
+            writer.writerow([error.line, "; ".join(error.messages),
+                             *((error.raw.get(c) or "") for c in COLUMNS)])
+
+
+@click.command("export-agencies")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def export_agencies(path: Path) -> None:
+    """Export every agency, one row per licence, in the import format."""
+    from registry.imports.export import export_rows
+    with Session(_engine()) as session, path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        count = 0
+        for row in export_rows(session):
+            writer.writerow(row)
+            count += 1
+    click.echo(f"{count} row(s) written to {path}")
+
+
+@click.command("demo-data")
+def demo_data() -> None:
+    """Load the fictional demo registry (idempotent)."""
+    from registry.demo import load_demo
+    with Session(_engine()) as session:
+        created = load_demo(session)
+        session.commit()
+    _index_outbox()
+    click.echo(f"Demo data loaded ({created} new agencies)." if created else
+               "Demo data already present.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, reindex, import_agencies, export_agencies, demo_data):
+        app.cli.add_command(command)

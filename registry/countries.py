@@ -1,0 +1,22 @@
+"""Country codes (ISO 3166-1 alpha-2) and their names in the visitor's language, from Babel."""
+from __future__ import annotations
+
+from babel import Locale
+from flask_babel import get_locale
+
+# The member countries of the Regional Conference on Migration, and frequent destinations.
+REGION = ("AR", "BZ", "BO", "BR", "CA", "CL", "CO", "CR", "DO", "EC", "SV", "ES", "US", "GT", "HN",
+          "JM", "MX", "NI", "PA", "PY", "PE", "PH", "PT", "GB", "UY", "VE", "AU", "DE", "IT", "FR")
+
+
+def is_country(code: str) -> bool:
+    return len(code) == 2 and code.upper() in Locale("en").territories
+
+
+def country_name(code: str) -> str:
+    locale = get_locale() or Locale("es")
+    return locale.territories.get(code.upper(), code.upper())
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return sorted(((c, country_name(c)) for c in REGION), key=lambda pair: pair[1])

@@ -1,0 +1,40 @@
+"""Rows of the agencies CSV, one per licence (or one for an agency without a licence)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from registry.models import Agency, Licence
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def export_rows(session: Session, batch: int = 1000) -> Iterator[list[str]]:
+    last_id = 0
+    while True:
+        agencies = session.exec(select(Agency).where(Agency.id > last_id).order_by(Agency.id)
+                                .limit(batch).options(
+            selectinload(Agency.names), selectinload(Agency.contacts),
+            selectinload(Agency.licences).selectinload(Licence.authority))).all()
+        if not agencies:
+            return
+        for agency in agencies:
+            yield from _rows_of(agency)
+        last_id = agencies[-1].id
+        session.expunge_all()
+
+
+def _rows_of(agency: Agency) -> Iterator[list[str]]:
+    common = ["|".join(n.name for n in agency.names)]
+    contacts = ["|".join(agency.contact_values(t)) for t in ("phone", "email", "website")]
+    for licence in agency.licences or [None]:
+        yield [agency.name, agency.kind, agency.country,
+               licence.number if licence else "", licence.status if licence else "", *common,
+               _iso(licence.valid_from) if licence else "",
+               _iso(licence.valid_until) if licence else "",
+               licence.authority.name if licence and licence.authority else "",
+               agency.address, agency.city, *contacts]

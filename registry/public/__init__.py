@@ -1,0 +1,20 @@
+"""The public lookup: no login, works on a phone and without JavaScript."""
+from __future__ import annotations
+
+from flask import Flask
+
+from registry import vocab
+from registry.countries import country_name
+from registry.verdict import effective_licence_status
+
+
+def init_app(app: Flask) -> None:
+    from registry.public import errors, views
+    app.register_blueprint(views.bp)
+    errors.init_app(app)
+    app.jinja_env.globals.update(
+        VERDICTS=vocab.VERDICTS, AGENCY_KINDS=vocab.AGENCY_KINDS, NAME_TYPES=vocab.NAME_TYPES,
+        CONTACT_TYPES=vocab.CONTACT_TYPES, LICENCE_STATUSES=vocab.LICENCE_STATUSES,
+        SANCTION_TYPES=vocab.SANCTION_TYPES, APPEAL_STATES=vocab.APPEAL_STATES,
+        RED_FLAG_CATEGORIES=vocab.RED_FLAG_CATEGORIES, country_name=country_name,
+        effective_licence_status=effective_licence_status)

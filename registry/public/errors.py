@@ -1,0 +1,23 @@
+"""Error pages: JSON under /api/, a plain page elsewhere; every error rolls back the session."""
+from __future__ import annotations
+
+from flask import Flask, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def _handle(error: Exception):
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()
+    if not isinstance(error, HTTPException):
+        error = InternalServerError()
+    if request.path.startswith("/api/"):
+        return jsonify(error={"code": error.code, "name": error.name,
+                              "message": error.description}), error.code
+    return render_template("errors/error.html", error=error), error.code
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle)
+    app.register_error_handler(Exception, _handle)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from registry.vocab import AGENCY_KINDS, VERDICTS
+from registry.countries import country_choices
+
+
+class SearchForm(Form):
+    """The lookup form. It is read from the query string (GET), so it carries no CSRF token."""
+
+    q = StringField(_l("Name, licence number, phone or website"),
+                    validators=[Optional(), Length(max=200)])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    verdict = SelectField(_l("Status"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("Any country"))] + country_choices()
+        self.kind.choices = [("", _l("Any kind"))] + [(k, _l(v)) for k, v in AGENCY_KINDS.items()]
+        self.verdict.choices = [("", _l("Any status"))] + [(k, _l(v)) for k, v in VERDICTS.items()]

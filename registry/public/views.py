@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from flask import Blueprint, abort, render_template, request
+
+from registry.agencies.records import load_full, primary_licence, verdict_for
+from registry.db import get_session
+from registry.models import Authority
+from registry.public.forms import SearchForm
+from registry.search import get_index
+from registry.search.service import search
+from sqlmodel import select
+
+bp = Blueprint("public", __name__)
+
+
+def today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+@bp.get("/")
+def home():
+    return render_template("public/home.html", form=SearchForm())
+
+
+@bp.get("/search")
+def results():
+    form = SearchForm(request.args)
+    if not form.validate() or not (form.q.data or "").strip():
+        return render_template("public/home.html", form=form), 200 if not form.errors else 400
+    result = search(session=get_session(), index=get_index(), text=form.q.data, on=today(),
+                    country=form.country.data or None, kind=form.kind.data or None,
+                    verdict=form.verdict.data or None, limit=30)
+    return render_template("public/results.html", form=form, result=result,
+                           primary_licence=primary_licence)
+
+
+@bp.get("/agencies/<int:agency_id>")
+def agency(agency_id: int):
+    record = load_full(get_session(), [agency_id]).get(agency_id)
+    if record is None:
+        abort(404)
+    return render_template("public/agency.html", agency=record, verdict=verdict_for(record, today()),
+                           today=today(), primary_licence=primary_licence(record))
+
+
+@bp.get("/help")
+def help_page():
+    authorities = get_session().exec(select(Authority).order_by(Authority.country)).all()
+    return render_template("public/help.html", authorities=authorities)
