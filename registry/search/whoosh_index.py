@@ -98,7 +98,9 @@ class SearchIndex:
         if searcher is None:
             searcher = self._ix.searcher()
         elif not searcher.up_to_date():
-            searcher = searcher.refresh()
+            # A new searcher rather than refresh(): refresh() fails when the old reader was empty.
+            searcher.close()
+            searcher = self._ix.searcher()
         self._local.searcher = searcher
         return searcher
 

@@ -1,0 +1,168 @@
+"""The lookup against a real SQLite database and a real Whoosh index."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from registry.models import Agency, IndexOutbox
+from registry.public.views import today
+from registry.search import get_index
+from registry.search.indexer import rebuild
+from registry.search.service import search
+
+FUTURE = date(2099, 1, 1)
+
+
+@pytest.fixture
+def registry(make_agency, index_now):
+    agencies = {
+        "juridica": make_agency("Asistencia Jurídica GM, S.A. de C.V.", licence=("RL-123",
+                                "active", FUTURE), phones=["+52 55 1234 5678"],
+                                websites=["https://www.juridica-gm.example/contacto"]),
+        "delal": make_agency("Del-Al Associates, Inc.", country="US",
+                             licence=("US 445-A", "active", FUTURE),
+                             emails=["info@delal.example"]),
+        "phoenix": make_agency("Nuevo Amanecer Laboral", country="GT", former=["Fénix Empleos"],
+                               licence=("GT-9", "revoked", FUTURE)),
+        "consular": make_agency("Servicios Consulares Integrales del Norte", kind="consultant"),
+        "global": make_agency("Global Manpower Services", country="PH",
+                              licence=("POEA-001", "active", FUTURE)),
+        "globe": make_agency("Globe Manpower Solutions", country="PH",
+                             licence=("POEA-002", "suspended", FUTURE)),
+    }
+    index_now()
+    return agencies
+
+
+def run(app, session, text, **filters):
+    with app.test_request_context():
+        return search(session=session, index=get_index(), text=text, on=today(), **filters)
+
+
+def top(result):
+    return result.hits[0].agency.name if result.hits else None
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("Asistencia Jurídica GM", "Asistencia Jurídica GM, S.A. de C.V."),
+    ("ASISTENCIA JURIDICA GM SA DE CV", "Asistencia Jurídica GM, S.A. de C.V."),
+    ("asistencia juridica gm s. de r.l. de c.v.", "Asistencia Jurídica GM, S.A. de C.V."),
+    ("Del Al Associates Inc", "Del-Al Associates, Inc."),
+    ("del-al associates llc", "Del-Al Associates, Inc."),
+    ("Asistensia Juridica GM", "Asistencia Jurídica GM, S.A. de C.V."),
+    ("Global Manpowr Services", "Global Manpower Services"),
+    ("Fenix Empleos", "Nuevo Amanecer Laboral"),
+    ("rl123", "Asistencia Jurídica GM, S.A. de C.V."),
+    ("r-l 1 2 3", "Asistencia Jurídica GM, S.A. de C.V."),
+    ("us445a", "Del-Al Associates, Inc."),
+    ("55 1234 5678", "Asistencia Jurídica GM, S.A. de C.V."),
+    ("+52 (55) 1234-5678", "Asistencia Jurídica GM, S.A. de C.V."),
+    ("juridica-gm.example", "Asistencia Jurídica GM, S.A. de C.V."),
+    ("http://juridica-gm.example/", "Asistencia Jurídica GM, S.A. de C.V."),
+    ("someone@delal.example", "Del-Al Associates, Inc."),
+])
+def test_finds_the_agency_as_a_match(app, session, registry, query, expected):
+    result = run(app, session, query)
+    assert result.outcome == "match"
+    assert top(result) == expected
+
+
+def test_distinctive_part_of_a_name_is_found(app, session, registry):
+    result = run(app, session, "Consulares Integrales")
+    assert top(result) == "Servicios Consulares Integrales del Norte"
+
+
+def test_look_alike_is_similar_not_match(app, session, registry):
+    result = run(app, session, "Global Manpower Agency Corp")
+    assert result.outcome == "similar"
+    assert {h.agency.name for h in result.hits} >= {"Global Manpower Services"}
+    assert all(h.match == "similar" for h in result.hits)
+
+
+def test_unknown_name_is_none(app, session, registry):
+    result = run(app, session, "Trabajos Garantizados Canadá Express")
+    assert result.outcome == "none"
+    assert result.hits == []
+
+
+def test_unknown_licence_number_is_none(app, session, registry):
+    assert run(app, session, "RL-999").outcome == "none"
+
+
+def test_filters_country_kind_and_verdict(app, session, registry):
+    assert top(run(app, session, "manpower", country="PH", verdict="suspended")) == \
+        "Globe Manpower Solutions"
+    assert run(app, session, "Global Manpower Services", country="MX").hits == []
+    assert top(run(app, session, "Consulares Integrales", kind="consultant")) == \
+        "Servicios Consulares Integrales del Norte"
+    assert run(app, session, "Consulares Integrales", kind="agency").hits == []
+
+
+def test_a_change_is_searchable_once_the_outbox_is_drained(app, session, registry, index_now):
+    agency = registry["global"]
+    agency.name = "Pacific Bridge Recruitment"
+    session.add(agency)
+    session.commit()
+    assert session.exec(select(IndexOutbox).where(IndexOutbox.agency_id == agency.id)).first()
+    assert top(run(app, session, "Pacific Bridge Recruitment")) is None  # not yet indexed
+    assert index_now() == 1
+    assert top(run(app, session, "Pacific Bridge Recruitment")) == "Pacific Bridge Recruitment"
+    assert session.exec(select(IndexOutbox)).all() == []
+
+
+def test_locked_index_loses_no_update(app, session, registry, index_now):
+    """Another process holding the Whoosh lock: the drain returns at once and the row waits."""
+    with app.app_context():
+        holder = get_index().try_writer()
+    assert holder is not None
+    agency = registry["delal"]
+    agency.name = "Del-Al Global Partners"
+    session.add(agency)
+    session.commit()
+    assert index_now() == 0
+    assert session.exec(select(IndexOutbox)).all() != []
+    assert top(run(app, session, "Del Al Associates")) == "Del-Al Global Partners"  # reads go on
+    holder.cancel()
+    assert index_now() == 1
+    assert top(run(app, session, "Del-Al Global Partners")) == "Del-Al Global Partners"
+
+
+def test_other_processes_search_while_a_writer_holds_the_lock(app, registry, tmp_path):
+    with app.app_context():
+        holder = get_index().try_writer()
+    script = textwrap.dedent(f"""
+        from registry.search.whoosh_index import SearchIndex
+        index = SearchIndex({app.config['INDEX_DIR']!r})
+        found = index.candidates(tokens=['manpower'], identifiers=set(), country=None, kind=None)
+        print(len(found))
+    """)
+    try:
+        procs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                timeout=60) for _ in range(2)]
+    finally:
+        holder.cancel()
+    assert [p.stdout.strip() for p in procs] == ["2", "2"], [p.stderr for p in procs]
+
+
+def test_deleted_agency_leaves_the_index(app, session, registry, index_now):
+    agency = session.get(Agency, registry["consular"].id)
+    session.delete(agency)
+    session.commit()
+    index_now()
+    assert run(app, session, "Consulares Integrales").hits == []
+
+
+def test_rebuild_recreates_the_index_from_the_database(app, session, registry):
+    with app.app_context():
+        index = get_index()
+        writer = index.try_writer()
+        index.commit_replacing_all(writer)  # wipe the index
+        assert index.doc_count() == 0
+        assert rebuild(app.extensions["registry.engine"], index) == 6
+        assert index.doc_count() == 6
+    assert top(run(app, session, "rl123")) == "Asistencia Jurídica GM, S.A. de C.V."
