@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from registry import schema
@@ -20,6 +21,7 @@ def _engine():
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create the database schema or upgrade it to the newest revision."""
     schema.upgrade(_engine())
@@ -27,6 +29,7 @@ def init_db() -> None:
 
 
 @click.command("reindex")
+@with_appcontext
 def reindex() -> None:
     """Rebuild the search index from the database."""
     from sqlmodel import func, select
@@ -48,6 +51,7 @@ def _index_outbox() -> None:
 
 
 @click.command("import-agencies")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid rows and write the invalid ones to FILE.rejects.csv.")
@@ -90,6 +94,7 @@ def _write_rejects(target: Path, errors: list[RowError]) -> None:
 
 
 @click.command("export-agencies")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def export_agencies(path: Path) -> None:
     """Export every agency, one row per licence, in the import format."""
@@ -105,6 +110,7 @@ def export_agencies(path: Path) -> None:
 
 
 @click.command("demo-data")
+@with_appcontext
 def demo_data() -> None:
     """Load the fictional demo registry (idempotent)."""
     from registry.demo import load_demo
