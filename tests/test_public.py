@@ -1,0 +1,136 @@
+"""The public pages and the JSON API, as a migrant's phone and another tool see them."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from registry.models import Sanction
+
+FUTURE = date(2099, 1, 1)
+EN = {"Accept-Language": "en"}
+ES = {"Accept-Language": "es-MX,es;q=0.9"}
+
+
+@pytest.fixture
+def agencies(make_agency, index_now):
+    made = {
+        "ok": make_agency("Agencia Horizonte Laboral", licence=("MX-100", "active", FUTURE),
+                          aliases=["Horizonte Empleos"], phones=["+52 55 5555 0101"]),
+        "suspended": make_agency("Reclutadora Norte", licence=("MX-200", "active", FUTURE),
+                                 sanctions=[{"type": "suspension", "starts_on": date(2026, 1, 1),
+                                             "ends_on": FUTURE, "decision_ref": "RES-7",
+                                             "summary": "Fee complaints"}]),
+    }
+    index_now()
+    return made
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def test_home_has_one_search_box_without_javascript(client):
+    page = text(client.get("/", headers=EN))
+    assert page.count('type="search"') == 1 and "<script" not in page
+    assert 'name="viewport"' in page
+
+
+def test_results_show_name_country_licence_and_verdict_in_words(client, agencies):
+    page = text(client.get("/search?q=Agencia+Horizonte+Laboral", headers=EN))
+    assert "Agencia Horizonte Laboral" in page and "Mexico" in page and "MX-100" in page
+    assert 'class="verdict verdict-licensed"' in page and "Licensed" in page  # colour and words
+    assert "Found:" in page
+
+
+def test_similar_outcome_warns_about_look_alike_names(client, agencies):
+    page = text(client.get("/search?q=Agencia+Horizonte+Global+Internacional", headers=EN))
+    assert "scammers use names close to licensed agencies" in page
+
+
+def test_none_outcome_says_unlicensed_is_illegal_and_links_to_report(client, agencies):
+    page = text(client.get("/search?q=Visas+Garantizadas+Express", headers=EN))
+    assert "No agency by this name is licensed" in page
+    assert "Unlicensed recruitment is illegal" in page and "Never pay a recruitment fee" in page
+    assert 'href="/help#report"' in page
+
+
+def test_query_is_escaped(client, agencies):
+    page = text(client.get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E", headers=EN))
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_agency_page_shows_verdict_reasons_sanctions_and_advice(client, agencies):
+    agency = agencies["suspended"]
+    page = text(client.get(f"/agencies/{agency.id}", headers=EN))
+    assert "verdict-suspended" in page
+    assert "Suspension by Ministry of MX from 2026-01-01 to 2099-01-01, decision RES-7." in page
+    assert "Fee complaints" in page and "RES-7" in page
+    assert "ILO Convention 181" in page and "passport" in page
+    assert "Record last changed on" in page
+
+
+def test_ended_sanction_stays_on_the_page(client, session, agencies):
+    agency = agencies["ok"]
+    session.add(Sanction(agency_id=agency.id, type="fine", starts_on=date(2020, 1, 1),
+                         ends_on=date(2020, 2, 1), decision_ref="OLD-1"))
+    session.commit()
+    page = text(client.get(f"/agencies/{agency.id}", headers=EN))
+    assert "OLD-1" in page and "Past sanction" in page and "verdict-licensed\"" in page
+
+
+def test_spanish_by_browser_and_english_by_switcher(client, agencies):
+    assert "¿Esta agencia o consultor es legítimo?" in text(client.get("/", headers=ES))
+    response = client.get("/language/en", headers={"Referer": "http://localhost/"})
+    assert response.status_code == 302
+    assert "Is this agency or consultant legitimate?" in text(client.get("/", headers=ES))
+
+
+def test_spanish_verdict_reasons(client, agencies):
+    page = text(client.get(f"/agencies/{agencies['ok'].id}", headers=ES))
+    assert "La licencia MX-100, emitida por Ministry of MX, está vigente hasta el 2099-01-01." \
+        in page
+
+
+def test_unknown_agency_is_404(client):
+    assert client.get("/agencies/12345").status_code == 404
+
+
+def test_api_search_shape(client, agencies):
+    data = client.get("/api/v1/search?q=horizonte+empleos", headers=EN).get_json()
+    assert data["query"] == "horizonte empleos" and data["outcome"] == "match"
+    assert data["total"] == 1
+    hit = data["results"][0]
+    assert set(hit) == {"id", "name", "aliases", "kind", "country", "licence_number", "status",
+                        "verdict", "match", "score", "url"}
+    assert hit["name"] == "Agencia Horizonte Laboral" and hit["aliases"] == ["Horizonte Empleos"]
+    assert hit["licence_number"] == "MX-100" and hit["verdict"]["code"] == "licensed"
+    assert hit["match"] == "exact" and hit["url"].endswith(f"/agencies/{hit['id']}")
+
+
+def test_api_search_by_phone_and_filters(client, agencies):
+    assert client.get("/api/v1/search?q=(55)%205555-0101").get_json()["results"][0]["name"] == \
+        "Agencia Horizonte Laboral"
+    data = client.get("/api/v1/search?q=horizonte&country=GT").get_json()
+    assert data["outcome"] == "none" and data["results"] == []
+
+
+def test_api_agency_record(client, agencies):
+    agency = agencies["suspended"]
+    data = client.get(f"/api/v1/agencies/{agency.id}", headers=EN).get_json()
+    assert data["verdict"]["code"] == "suspended"
+    assert any("RES-7" in r["text"] for r in data["verdict"]["reasons"])
+    assert data["sanctions"][0]["decision_ref"] == "RES-7"
+    assert data["licences"][0]["number"] == "MX-200"
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/api/v1/search", 400), ("/api/v1/search?q=x&limit=0", 400),
+    ("/api/v1/search?q=x&limit=abc", 400), ("/api/v1/search?q=x&kind=robot", 400),
+    ("/api/v1/search?q=x&country=Mexico", 400), ("/api/v1/agencies/999", 404),
+    ("/api/v1/nothing", 404),
+])
+def test_api_errors_are_json(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.is_json and response.get_json()["error"]["code"] == status
