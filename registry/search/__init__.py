@@ -1,6 +1,8 @@
 """Search: matching rules, the Whoosh index, the outbox indexer and the lookup service."""
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app
 
 from registry.search import outbox
@@ -21,8 +23,14 @@ def init_app(app: Flask) -> None:
     outbox.register()
     app.extensions["registry.index"] = SearchIndex(app.config["INDEX_DIR"])
     if app.config["INDEXER_THREAD"]:
+        lock = threading.Lock()
+
         def start_indexer_once() -> None:
-            if "registry.indexer" not in app.extensions:
+            if "registry.indexer" in app.extensions:
+                return
+            with lock:
+                if "registry.indexer" in app.extensions:
+                    return
                 indexer = BackgroundIndexer(app.extensions["registry.engine"],
                                             app.extensions["registry.index"],
                                             app.config["INDEXER_INTERVAL"])
