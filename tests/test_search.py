@@ -90,6 +90,13 @@ def test_unknown_name_is_none(app, session, registry):
     assert result.hits == []
 
 
+def test_sharing_one_common_word_is_not_similar(app, session, make_agency, index_now):
+    make_agency("Visas Garantizadas Fantasma")
+    index_now()
+    assert run(app, session, "Visas Rapidas Canada").outcome == "none"
+    assert run(app, session, "Visas Garantisadas").outcome == "similar"
+
+
 def test_unknown_licence_number_is_none(app, session, registry):
     assert run(app, session, "RL-999").outcome == "none"
 

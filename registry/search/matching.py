@@ -150,7 +150,7 @@ FREE_MAIL = frozenset("gmail.com hotmail.com outlook.com yahoo.com yahoo.es hotm
 
 # Score thresholds (0-100) for name comparison; see name_score.
 STRONG = 90.0
-SIMILAR = 72.0
+SIMILAR = 80.0
 
 
 def name_score(query_key: str, candidate_key: str) -> float:
@@ -161,9 +161,31 @@ def name_score(query_key: str, candidate_key: str) -> float:
         return 100.0
     whole = fuzz.ratio(query_key, candidate_key)
     reordered = fuzz.token_sort_ratio(query_key, candidate_key)
-    # A query that is a distinctive part of the name ("consulares integrales") is similar, not equal.
-    partial = fuzz.token_set_ratio(query_key, candidate_key) * 0.85
-    return max(whole, reordered, partial)
+    return max(whole, reordered, _word_overlap(query_key, candidate_key))
+
+
+PART_OF_NAME = 86.0  # similar, never strong: a part of a name is not the name
+SHARED_WORDS = 80.0  # the look-alike floor: half the words in common, two at least
+
+
+def _word_overlap(query_key: str, candidate_key: str) -> float:
+    """Word-level likeness, for names that share words but differ as strings.
+
+    - every distinctive word of the query is in the name (give or take a typo), and the query
+      says enough (two words, or one of six letters or more): a part of the name, PART_OF_NAME;
+    - at least two words in common and half the words of the longer name: SHARED_WORDS;
+    - otherwise 0: sharing one common word ("visas") makes no look-alike.
+    """
+    query = [t for t in query_key.split() if t not in STOPWORDS]
+    name = [t for t in candidate_key.split() if t not in STOPWORDS]
+    if not query or not name:
+        return 0.0
+    found = sum(1 for word in query if any(fuzz.ratio(word, other) >= 85 for other in name))
+    if found == len(query) and (len(query) >= 2 or len(query[0]) >= 6):
+        return PART_OF_NAME
+    if found >= 2 and found / max(len(query), len(name)) >= 0.5:
+        return SHARED_WORDS
+    return 0.0
 
 
 @dataclass
