@@ -173,3 +173,24 @@ def test_rebuild_recreates_the_index_from_the_database(app, session, registry):
         assert rebuild(app.extensions["registry.engine"], index) == 6
         assert index.doc_count() == 6
     assert top(run(app, session, "rl123")) == "Asistencia Jurídica GM, S.A. de C.V."
+
+
+def test_background_indexer_makes_a_change_searchable_within_two_seconds(app, session,
+                                                                           registry):
+    import time
+
+    from registry.search.indexer import BackgroundIndexer
+    indexer = BackgroundIndexer(app.extensions["registry.engine"],
+                                app.extensions["registry.index"], interval=0.5)
+    indexer.start()
+    try:
+        agency = registry["consular"]
+        agency.name = "Consultores Andinos Verificados"
+        session.add(agency)
+        session.commit()
+        started = time.monotonic()
+        while top(run(app, session, "Consultores Andinos Verificados")) is None:
+            assert time.monotonic() - started < 2.0, "not searchable within two seconds"
+            time.sleep(0.05)
+    finally:
+        indexer.stop()
