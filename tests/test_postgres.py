@@ -1,0 +1,50 @@
+"""The migrations and the records on PostgreSQL, when REGISTRY_TEST_POSTGRES_URL names a server.
+
+Each test works in a schema of its own, dropped afterwards.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, select
+
+from registry import schema
+from registry.models import Agency, IndexOutbox, Licence
+from registry.search import outbox
+
+URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(not URL, reason="REGISTRY_TEST_POSTGRES_URL is not set")
+
+
+@pytest.fixture
+def pg_engine():
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    engine = create_engine(URL, connect_args={"options": f"-csearch_path={name}"})
+    yield engine
+    engine.dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    admin.dispose()
+
+
+def test_migrations_run_and_records_round_trip(pg_engine):
+    schema.upgrade(pg_engine)
+    schema.upgrade(pg_engine)  # idempotent
+    outbox.register()
+    with Session(pg_engine) as session:
+        agency = Agency(name="Agencia Prueba", name_key="agencia prueba", country="MX")
+        agency.licences = [Licence(number="MX-1", number_key="MX1", country="MX",
+                                   valid_until=date(2030, 1, 1))]
+        session.add(agency)
+        session.commit()
+        stored = session.exec(select(Agency)).one()
+        assert stored.licences[0].valid_until == date(2030, 1, 1)
+        assert stored.updated_at.tzinfo is not None
+        assert [r.agency_id for r in session.exec(select(IndexOutbox)).all()] == [stored.id]
