@@ -90,6 +90,11 @@ def test_unknown_name_is_none(app, session, registry):
     assert result.hits == []
 
 
+def test_an_empty_registry_answers_none(app, session):
+    result = run(app, session, "Agencia Horizonte")
+    assert result.outcome == "none" and result.hits == []
+
+
 def test_sharing_one_common_word_is_not_similar(app, session, make_agency, index_now):
     make_agency("Visas Garantizadas Fantasma")
     index_now()

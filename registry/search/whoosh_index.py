@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -65,25 +65,23 @@ class SearchIndex:
             return None
 
     @staticmethod
-    def put(writer, document: Document) -> None:
-        writer.update_document(
-            id=str(document.agency_id), tokens=" ".join(document.tokens),
-            identifiers=" ".join(sorted(document.identifiers)), country=document.country,
-            kind=document.kind, names=document.names)
+    def _fields(document: Document) -> dict:
+        return {"id": str(document.agency_id), "tokens": " ".join(document.tokens),
+                "identifiers": " ".join(sorted(document.identifiers)),
+                "country": document.country, "kind": document.kind, "names": document.names}
+
+    def put(self, writer, document: Document) -> None:
+        writer.update_document(**self._fields(document))
 
     @staticmethod
     def remove(writer, agency_id: int) -> None:
         writer.delete_by_term("id", str(agency_id))
 
-    @staticmethod
-    def add_all(writer, documents: Iterable[Document]) -> int:
+    def add_all(self, writer, documents: Iterable[Document]) -> int:
         """Add documents to a writer that will be committed with `commit_replacing_all`."""
         count = 0
         for document in documents:
-            writer.add_document(
-                id=str(document.agency_id), tokens=" ".join(document.tokens),
-                identifiers=" ".join(sorted(document.identifiers)), country=document.country,
-                kind=document.kind, names=document.names)
+            writer.add_document(**self._fields(document))
             count += 1
         return count
 
@@ -107,19 +105,24 @@ class SearchIndex:
     def doc_count(self) -> int:
         return self._searcher().doc_count()
 
-    def _vocabulary_of(self, searcher) -> Iterator[list[str]]:
-        """Name words per segment; segments never change, so each is read once per process."""
+    def _vocabulary_of(self, searcher) -> list[list[str]]:
+        """Name words per segment. Segments never change, so each is read once per process;
+        segments merged away are forgotten."""
+        words_by_segment = []
+        current = set()
         for leaf, _offset in searcher.reader().leaf_readers():
-            segment = getattr(leaf, "segment", None)
-            key = segment().segment_id() if callable(segment) else None
-            if key is None or key not in self._vocabulary:
-                words = [w.decode("utf-8") if isinstance(w, bytes) else w
-                         for w in leaf.lexicon("tokens")]
-                if key is None:
-                    yield words
-                    continue
-                self._vocabulary[key] = words
-            yield self._vocabulary[key]
+            segment = leaf.segment()
+            if segment is None:  # an empty index
+                continue
+            key = segment.segment_id()
+            current.add(key)
+            if key not in self._vocabulary:
+                self._vocabulary[key] = [w.decode("utf-8") if isinstance(w, bytes) else w
+                                         for w in leaf.lexicon("tokens")]
+            words_by_segment.append(self._vocabulary[key])
+        for stale in set(self._vocabulary) - current:
+            self._vocabulary.pop(stale, None)
+        return words_by_segment
 
     def expand(self, searcher, word: str) -> set[str]:
         """The word plus the indexed words within one typo (two for long words)."""
