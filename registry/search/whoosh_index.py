@@ -55,6 +55,7 @@ class SearchIndex:
             self._ix = whoosh_index.create_in(self.directory, SCHEMA)
         self._local = threading.local()
         self._vocabulary: dict[str, list[str]] = {}
+        self._vocabulary_lock = threading.Lock()
 
     # -- writing -------------------------------------------------------------------------------
     def try_writer(self, timeout: float = 0.0):
@@ -108,6 +109,10 @@ class SearchIndex:
     def _vocabulary_of(self, searcher) -> list[list[str]]:
         """Name words per segment. Segments never change, so each is read once per process;
         segments merged away are forgotten."""
+        with self._vocabulary_lock:
+            return self._segment_words(searcher)
+
+    def _segment_words(self, searcher) -> list[list[str]]:
         words_by_segment = []
         current = set()
         for leaf, _offset in searcher.reader().leaf_readers():
