@@ -226,8 +226,9 @@ def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
     return ranked
 
 
-def outcome(ranked: list[Ranked]) -> str:
-    """match when the best hit is exact or strong, similar when only look-alikes, else none."""
-    if not ranked:
+def outcome(matches: list[str]) -> str:
+    """From the match labels of the hits, best first: match when the best is exact or strong,
+    similar when there are only look-alikes, none when there is nothing."""
+    if not matches:
         return "none"
-    return "match" if ranked[0].match in ("exact", "strong") else "similar"
+    return "match" if matches[0] in ("exact", "strong") else "similar"

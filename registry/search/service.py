@@ -48,6 +48,6 @@ def search(*, session: Session, index: SearchIndex, text: str, on: date,
         if verdict and agency_verdict.code != verdict:
             continue
         hits.append(Hit(agency, agency_verdict, r.match, r.score, r.matched_name))
-    ranked_kept = [matching.Ranked(h.agency.id, h.match, h.score, h.matched_name) for h in hits]
-    return SearchResult(query=query.text, outcome=matching.outcome(ranked_kept), total=len(hits),
+    return SearchResult(query=query.text, outcome=matching.outcome([h.match for h in hits]),
+                        total=len(hits),
                         hits=hits[:limit])
