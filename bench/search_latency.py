@@ -31,7 +31,7 @@ def main() -> None:
 
         from registry import create_app
         from registry.models import Agency
-        from registry.public.views import today
+        from registry.clock import today
         from registry.search import get_index
         from registry.search.service import search
 

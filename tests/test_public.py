@@ -134,3 +134,16 @@ def test_api_errors_are_json(client, url, status):
     response = client.get(url)
     assert response.status_code == status
     assert response.is_json and response.get_json()["error"]["code"] == status
+
+
+def test_unexpected_error_is_json_under_api_and_a_page_elsewhere(app, client, caplog):
+    def boom():
+        raise RuntimeError("database exploded")
+    app.add_url_rule("/api/v1/boom", "api_boom", boom)
+    app.add_url_rule("/boom", "page_boom", boom)
+    response = client.get("/api/v1/boom")
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == 500
+    assert "database exploded" not in response.get_data(as_text=True)
+    page = client.get("/boom", headers=EN)
+    assert page.status_code == 500 and "Something went wrong" in text(page)
+    assert "database exploded" in caplog.text  # logged for the operators, not shown

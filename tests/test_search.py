@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from registry.models import Agency, IndexOutbox
-from registry.public.views import today
+from registry.clock import today
 from registry.search import get_index
 from registry.search.indexer import rebuild
 from registry.search.service import search

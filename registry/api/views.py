@@ -5,7 +5,7 @@ from flask import Blueprint, abort, jsonify, request
 from registry.agencies.records import load_full, verdict_for
 from registry.api.serialize import agency_json, hit_json
 from registry.db import get_session
-from registry.public.views import today
+from registry.clock import today
 from registry.search import get_index
 from registry.search.service import search
 from registry.vocab import AGENCY_KINDS, VERDICTS

@@ -1,7 +1,7 @@
 """Error pages: JSON under /api/, a plain page elsewhere; every error rolls back the session."""
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
@@ -11,6 +11,7 @@ def _handle(error: Exception):
         session.rollback()
         session.close()
     if not isinstance(error, HTTPException):
+        current_app.logger.exception("unhandled error on %s", request.path, exc_info=error)
         error = InternalServerError()
     if request.path.startswith("/api/"):
         return jsonify(error={"code": error.code, "name": error.name,

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-
 from flask import Blueprint, abort, render_template, request
 
 from registry.agencies.records import load_full, primary_licence, verdict_for
+from registry.clock import today
 from registry.db import get_session
 from registry.models import Authority
 from registry.public.forms import SearchForm
@@ -13,10 +12,6 @@ from registry.search.service import search
 from sqlmodel import select
 
 bp = Blueprint("public", __name__)
-
-
-def today() -> date:
-    return datetime.now(timezone.utc).date()
 
 
 @bp.get("/")
