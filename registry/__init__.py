@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then `test_config`."""
-    from registry import api, cli, config, db, i18n, public, search
+    from registry import accounts, api, cli, config, db, i18n, public, search
     from flask_wtf.csrf import CSRFProtect
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True,
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     search.init_app(app)
     public.init_app(app)
+    accounts.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     return app

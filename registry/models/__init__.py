@@ -6,9 +6,10 @@ from registry.models.sanction import Sanction
 from registry.models.red_flag import RedFlag
 from registry.models.finding import Finding, FindingRedFlag
 from registry.models.outbox import IndexOutbox
+from registry.models.user import LoginAttempt, User
 from registry.models.base import utcnow
 
 __all__ = [
     "Agency", "AgencyContact", "AgencyName", "Authority", "Finding", "FindingRedFlag",
-    "IndexOutbox", "Licence", "RedFlag", "Representative", "Sanction", "utcnow",
+    "IndexOutbox", "Licence", "LoginAttempt", "RedFlag", "Representative", "Sanction", "User", "utcnow",
 ]

@@ -1,0 +1,28 @@
+"""Accounts: log-in with Flask-Login; roles admin, regulator (one authority), NGO (one organisation)."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import gettext
+from flask_login import LoginManager
+
+from registry.vocab import N_
+
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+login_manager.login_message = N_("Please log in to see this page.")
+login_manager.session_protection = "strong"
+login_manager.localize_callback = gettext
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):
+    from registry.accounts.service import load_session_user
+    from registry.db import get_session
+    return load_session_user(get_session(), session_id)
+
+
+def init_app(app: Flask) -> None:
+    from registry.accounts import cli, views
+    login_manager.init_app(app)
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.create_user_command)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+
+from registry.accounts import service
+from registry.accounts.forms import LoginForm
+from registry.db import get_session
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never send a user elsewhere after logging in."""
+    if target and target.startswith("/") and not target.startswith("//") and \
+            not urlsplit(target).netloc:
+        return target
+    return url_for("public.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        session = get_session()
+        address = request.remote_addr or "unknown"
+        if service.login_blocked(session, email=form.email.data, address=address):
+            form.password.errors.append(_("Too many failed attempts. Try again in 15 minutes."))
+            return render_template("accounts/login.html", form=form), 429
+        user = service.authenticate(session, email=form.email.data, password=form.password.data,
+                                    address=address)
+        session.commit()
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("Wrong e-mail or password."))
+        return render_template("accounts/login.html", form=form), 401
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."))
+    return redirect(url_for("public.home"))

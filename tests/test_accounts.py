@@ -1,0 +1,122 @@
+"""Accounts: the create-user command, logging in and out, limits on guessing."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from registry.accounts.service import change_password, create_user
+from registry.models import User
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(session):
+    def make(email="reg@example.org", role="admin", **kwargs) -> User:
+        user = create_user(session, email=email, role=role, password=PASSWORD, **kwargs)
+        session.commit()
+        return user
+    return make
+
+
+def csrf_token(client, url="/login") -> str:
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+
+
+def log_in(client, email, password=PASSWORD, **extra):
+    return client.post("/login" + extra.pop("query", ""), data={
+        "email": email, "password": password, "csrf_token": csrf_token(client)},
+        headers={"Accept-Language": "en"}, **extra)
+
+
+def test_create_user_command(runner, session, make_authority):
+    authority = make_authority("Ministerio de Trabajo", "GT")
+    result = runner.invoke(args=["create-user", "Ana@Example.org", "--role", "regulator",
+                                 "--authority", str(authority.id), "--password-stdin"],
+                           input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    user = session.exec(select(User)).one()
+    assert (user.email, user.role, user.country) == ("ana@example.org", "regulator", "GT")
+    assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+
+
+@pytest.mark.parametrize("args, message", [
+    (["x@example.org", "--role", "regulator"], "give --authority ID"),
+    (["x@example.org", "--role", "ngo"], "give --organisation NAME"),
+    (["not-an-email", "--role", "admin"], "is not an e-mail address"),
+])
+def test_create_user_refuses_incomplete_accounts(runner, args, message):
+    result = runner.invoke(args=["create-user", *args, "--password-stdin"], input=PASSWORD)
+    assert result.exit_code != 0 and message in result.output
+
+
+def test_short_password_is_refused(runner):
+    result = runner.invoke(args=["create-user", "a@example.org", "--role", "admin",
+                                 "--password-stdin"], input="short\n")
+    assert result.exit_code != 0 and "at least 12 characters" in result.output
+
+
+def test_duplicate_account_is_refused(runner, make_user):
+    make_user("a@example.org")
+    result = runner.invoke(args=["create-user", "A@example.org", "--role", "admin",
+                                 "--password-stdin"], input=PASSWORD)
+    assert result.exit_code != 0 and "exists already" in result.output
+
+
+def test_login_and_logout(client, make_user):
+    make_user("a@example.org")
+    response = log_in(client, "A@example.org", query="?next=/help")
+    assert response.status_code == 302 and response.headers["Location"] == "/help"
+    assert client.post("/logout", data={"csrf_token": csrf_token(client)}).status_code == 302
+
+
+def test_login_refuses_offsite_next(client, make_user):
+    make_user("a@example.org")
+    response = log_in(client, "a@example.org", query="?next=//evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_wrong_password_keeps_the_email_typed(client, make_user):
+    make_user("a@example.org")
+    response = log_in(client, "a@example.org", "wrong password!!")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401 and "Wrong e-mail or password." in page
+    assert 'value="a@example.org"' in page
+
+
+def test_login_without_csrf_token_is_refused(client, make_user):
+    make_user("a@example.org")
+    response = client.post("/login", data={"email": "a@example.org", "password": PASSWORD})
+    assert response.status_code in (200, 400) and "Location" not in response.headers
+
+
+def test_guessing_is_limited_per_account(client, make_user):
+    make_user("a@example.org")
+    for _ in range(5):
+        assert log_in(client, "a@example.org", "wrong password!!").status_code == 401
+    response = log_in(client, "a@example.org")  # even the right password now waits
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.get_data(as_text=True)
+
+
+def test_disabled_account_cannot_log_in(client, session, make_user):
+    user = make_user("a@example.org")
+    user.active = False
+    session.add(user)
+    session.commit()
+    assert log_in(client, "a@example.org").status_code == 401
+
+
+def test_password_change_logs_out_every_session(app, client, session, make_user):
+    user = make_user("a@example.org")
+    log_in(client, "a@example.org")
+    assert client.post("/logout", data={"csrf_token": csrf_token(client, "/help")}
+                       ).status_code == 302  # the session was valid
+    log_in(client, "a@example.org")
+    change_password(session, user=user, password="another long password")
+    session.commit()
+    response = client.post("/logout", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
