@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then `test_config`."""
-    from registry import accounts, api, cli, config, db, i18n, public, search
+    from registry import accounts, api, cli, config, db, i18n, public, search, sessions
     from flask_wtf.csrf import CSRFProtect
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True,
@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     CSRFProtect(app)
+    sessions.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     search.init_app(app)

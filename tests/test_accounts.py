@@ -120,3 +120,15 @@ def test_password_change_logs_out_every_session(app, client, session, make_user)
     session.commit()
     response = client.post("/logout", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_session_cookie_flags(client, make_user):
+    make_user("a@example.org")
+    response = log_in(client, "a@example.org")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+    assert "Secure" not in cookie  # plain HTTP on a laptop
+    secure = client.post("/login", base_url="https://localhost", data={
+        "email": "a@example.org", "password": PASSWORD,
+        "csrf_token": csrf_token(client)})
+    assert "Secure" in secure.headers.get("Set-Cookie", "")
