@@ -48,3 +48,25 @@ def test_migrations_run_and_records_round_trip(pg_engine):
         assert stored.licences[0].valid_until == date(2030, 1, 1)
         assert stored.updated_at.tzinfo is not None
         assert [r.agency_id for r in session.exec(select(IndexOutbox)).all()] == [stored.id]
+
+
+def test_audit_chain_does_not_fork_under_concurrent_writers(pg_engine):
+    import threading
+
+    from registry.audit.chain import append, verify
+    schema.upgrade(pg_engine)
+
+    def writer():
+        for _ in range(10):
+            with Session(pg_engine) as session:
+                append(session, actor="a", actor_id=None, action="x", entity="agency",
+                       entity_id=1, agency_id=1, before={}, after={"n": 1})
+                session.commit()
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Session(pg_engine) as session:
+        assert verify(session) == (40, [])

@@ -7,9 +7,10 @@ from registry.models.red_flag import RedFlag
 from registry.models.finding import Finding, FindingRedFlag
 from registry.models.outbox import IndexOutbox
 from registry.models.user import LoginAttempt, User
+from registry.models.audit import AuditEntry, AuditHead
 from registry.models.base import utcnow
 
 __all__ = [
-    "Agency", "AgencyContact", "AgencyName", "Authority", "Finding", "FindingRedFlag",
+    "Agency", "AgencyContact", "AuditEntry", "AuditHead", "AgencyName", "Authority", "Finding", "FindingRedFlag",
     "IndexOutbox", "Licence", "LoginAttempt", "RedFlag", "Representative", "Sanction", "User", "utcnow",
 ]
