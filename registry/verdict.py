@@ -141,7 +141,9 @@ _WARNING_SANCTIONS = ("warning", "fine", "condition", "criminal_referral")
 def evaluate(*, licences: Iterable[Any], sanctions: Iterable[Any], findings: Iterable[Any] = (),
              red_flags: Iterable[Any] = (), on: date) -> Verdict:
     """Return the verdict for one agency's records on the date `on`."""
-    licences, sanctions = list(licences), list(sanctions)
+    licences = list(licences)
+    # Four eyes: a sanction awaiting a second regulator's confirmation is not public yet.
+    sanctions = [s for s in sanctions if getattr(s, "status", "in_force") == "in_force"]
     states: set[str] = set()
     reasons: list[Reason] = []
     warnings = False

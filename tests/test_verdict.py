@@ -34,6 +34,7 @@ class S:
     appeal_state: str = "none"
     decision_ref: str = "Z-1"
     authority: Auth = Auth("Authority Y")
+    status: str = "in_force"
 
 
 @dataclass
@@ -77,6 +78,8 @@ CASES = [
     ("suspension not started yet", [L()], [S("suspension", starts_on=date(2026, 7, 1))], [], [],
      "licensed"),
     ("revocation in force", [L()], [S("revocation", ends_on=None)], [], [], "revoked"),
+    ("revocation awaiting a second regulator", [L()],
+     [S("revocation", ends_on=None, status="awaiting_confirmation")], [], [], "licensed"),
     ("ban outranks revocation", [L("revoked")], [S("ban", ends_on=None)], [], [], "banned"),
     ("time-limited ban over", [L()], [S("ban", ends_on=date(2026, 5, 2))], [], [], "licensed"),
     ("ban on an agency without licence", [], [S("ban", ends_on=None)], [], [], "banned"),

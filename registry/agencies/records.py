@@ -35,3 +35,9 @@ def primary_licence(agency: Agency) -> Licence | None:
     if not agency.licences:
         return None
     return max(agency.licences, key=lambda l: (l.status == "active", l.valid_until or date.max))
+
+
+def public_sanctions(agency: Agency) -> list[Sanction]:
+    """Sanctions the public sees, newest first: not those awaiting a second regulator."""
+    return sorted((s for s in agency.sanctions if s.status == "in_force"),
+                  key=lambda s: s.starts_on, reverse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext
 
-from registry.agencies.records import primary_licence
+from registry.agencies.records import primary_licence, public_sanctions
 from registry.models import Agency
 from registry.search.service import Hit
 from registry.verdict import Verdict
@@ -51,7 +51,7 @@ def agency_json(agency: Agency, verdict: Verdict) -> dict:
             "type": s.type, "authority": s.authority.name if s.authority else None,
             "decision_ref": s.decision_ref, "starts_on": _iso(s.starts_on),
             "ends_on": _iso(s.ends_on), "summary": s.summary, "appeal_state": s.appeal_state}
-            for s in sorted(agency.sanctions, key=lambda s: s.starts_on, reverse=True)],
+            for s in public_sanctions(agency)],
         "findings": [{
             "authority": f.authority.name if f.authority else None, "reference": f.reference,
             "decided_on": _iso(f.decided_on), "summary": f.summary} for f in agency.findings],

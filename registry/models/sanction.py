@@ -23,6 +23,12 @@ class Sanction(SQLModel, table=True):
     ends_on: Optional[date] = None  # None: indefinite
     summary: str = Field(default="", max_length=4000)
     appeal_state: str = Field(default="none", max_length=20)
+    # Four eyes: a revocation or a ban is "awaiting_confirmation" until a second regulator of the
+    # same authority confirms it; only sanctions "in_force" count for the verdict and the public.
+    status: str = Field(default="in_force", max_length=30, index=True)
+    proposed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    confirmed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    licence_id: Optional[int] = Field(default=None, foreign_key="licence.id")
     created_at: datetime = Field(default_factory=utcnow)
 
     agency: Optional["Agency"] = Relationship(back_populates="sanctions")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from registry import vocab
+from registry.agencies.records import public_sanctions
 from registry.countries import country_name
 from registry.verdict import effective_licence_status
 
@@ -17,4 +18,4 @@ def init_app(app: Flask) -> None:
         CONTACT_TYPES=vocab.CONTACT_TYPES, LICENCE_STATUSES=vocab.LICENCE_STATUSES,
         SANCTION_TYPES=vocab.SANCTION_TYPES, APPEAL_STATES=vocab.APPEAL_STATES,
         RED_FLAG_CATEGORIES=vocab.RED_FLAG_CATEGORIES, country_name=country_name,
-        effective_licence_status=effective_licence_status)
+        effective_licence_status=effective_licence_status, public_sanctions=public_sanctions)
