@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then `test_config`."""
-    from registry import accounts, api, audit, cli, config, db, i18n, public, search, sessions
+    from registry import (accounts, api, audit, cli, config, db, i18n, public, regulation,
+                          search, sessions)
     from flask_wtf.csrf import CSRFProtect
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True,
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     public.init_app(app)
     accounts.init_app(app)
     audit.init_app(app)
+    regulation.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     return app

@@ -6,10 +6,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 
 def _handle(error: Exception):
-    session = g.pop("db_session", None)
-    if session is not None:
+    session = g.get("db_session")
+    if session is not None:  # drop whatever the failed request wrote; teardown closes it
         session.rollback()
-        session.close()
     if not isinstance(error, HTTPException):
         current_app.logger.exception("unhandled error on %s", request.path, exc_info=error)
         error = InternalServerError()

@@ -6,6 +6,7 @@ from wtforms.validators import Length, Optional
 
 from registry.vocab import AGENCY_KINDS, VERDICTS
 from registry.countries import country_choices
+from registry.formtools import choices
 
 
 class SearchForm(Form):
@@ -19,6 +20,8 @@ class SearchForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Any country"))] + country_choices()
-        self.kind.choices = [("", _l("Any kind"))] + [(k, _l(v)) for k, v in AGENCY_KINDS.items()]
-        self.verdict.choices = [("", _l("Any status"))] + [(k, _l(v)) for k, v in VERDICTS.items()]
+        self.country.choices = choices([("", _l("Any country"))] + country_choices())
+        self.kind.choices = choices([("", _l("Any kind"))] +
+                                    [(k, _l(v)) for k, v in AGENCY_KINDS.items()])
+        self.verdict.choices = choices([("", _l("Any status"))] +
+                                       [(k, _l(v)) for k, v in VERDICTS.items()])

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from registry.formtools import choices
+from registry.vocab import AGENCY_KINDS, SANCTION_TYPES
+
+
+def lines(text: str | None) -> list[str]:
+    """One value per line, blanks dropped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class AgencyForm(FlaskForm):
+    name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=choices((k, _l(v)) for k, v in AGENCY_KINDS.items()))
+    address = StringField(_l("Registered address"), validators=[Optional(), Length(max=500)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    aliases = TextAreaField(_l("Other names (one per line)"), validators=[Length(max=5000)])
+    phones = TextAreaField(_l("Phone numbers (one per line)"), validators=[Length(max=2000)])
+    emails = TextAreaField(_l("E-mail addresses (one per line)"), validators=[Length(max=2000)])
+    websites = TextAreaField(_l("Websites (one per line)"), validators=[Length(max=2000)])
+
+
+class LicenceForm(FlaskForm):
+    number = StringField(_l("Licence number"), validators=[DataRequired(), Length(max=60)])
+    licence_class = StringField(_l("Class or scope"), validators=[Optional(), Length(max=120)])
+    valid_from = DateField(_l("Valid from"), validators=[DataRequired()])
+    valid_until = DateField(_l("Valid until"), validators=[Optional()])
+    conditions = TextAreaField(_l("Conditions"), validators=[Optional(), Length(max=2000)])
+
+
+class RenewForm(FlaskForm):
+    valid_until = DateField(_l("New end of validity"), validators=[DataRequired()])
+
+
+class SanctionForm(FlaskForm):
+    type = SelectField(_l("Sanction"), choices=choices((k, _l(v)) for k, v in SANCTION_TYPES.items()))
+    licence_id = SelectField(_l("Licence concerned"), coerce=int, validators=[Optional()])
+    decision_ref = StringField(_l("Decision reference"), validators=[DataRequired(),
+                                                                      Length(max=120)])
+    starts_on = DateField(_l("From"), validators=[DataRequired()])
+    ends_on = DateField(_l("Until (empty: no end date)"), validators=[Optional()])
+    summary = TextAreaField(_l("Public summary"), validators=[DataRequired(), Length(max=4000)])
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: confirming a sanction needs no other input."""

@@ -1,0 +1,156 @@
+"""Regulators' writes. Each checks permission (registry.permissions), changes the records and
+appends to the audit log, in the caller's transaction; the caller commits once.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable
+
+from sqlmodel import Session
+
+from registry.audit.chain import append
+from registry.models import Agency, AgencyContact, AgencyName, Licence, Sanction, User
+from registry.permissions import can, jurisdiction_of
+from registry.search.matching import licence_key, name_key
+
+FOUR_EYES = ("revocation", "ban")
+
+
+class PermissionDenied(Exception):
+    """The actor may not do this; nothing was changed."""
+
+
+class RuleBroken(ValueError):
+    """The request breaks a domain rule; the message is for the person who made it."""
+
+
+def authorize(actor: User, action: str, countries: Iterable[str]) -> str:
+    """Return the actor's country if it may act on a record of one of `countries`."""
+    own = jurisdiction_of(actor)
+    country = own if own in set(countries) else next(iter(countries), None)
+    if not can(actor, action, country):
+        raise PermissionDenied(action)
+    return country
+
+
+def agency_countries(agency: Agency) -> set[str]:
+    """Where an agency is within reach: its own country and every country that licensed it."""
+    return {agency.country, *(l.country for l in agency.licences)}
+
+
+def _fields(obj: Any, names: Iterable[str]) -> dict:
+    return {n: getattr(obj, n) for n in names}
+
+
+def _audit(session: Session, actor: User, action: str, obj: Any, agency_id: int | None,
+           before: dict, after: dict) -> None:
+    append(session, actor=actor.email, actor_id=actor.id, action=action,
+           entity=type(obj).__tablename__, entity_id=obj.id, agency_id=agency_id,
+           before=before, after=after)
+
+
+AGENCY_FIELDS = ("name", "kind", "country", "address", "city")
+LICENCE_FIELDS = ("number", "country", "licence_class", "status", "valid_from", "valid_until",
+                  "conditions")
+SANCTION_FIELDS = ("type", "decision_ref", "starts_on", "ends_on", "summary", "appeal_state",
+                   "status", "licence_id")
+
+
+def create_agency(session: Session, *, actor: User, name: str, kind: str, country: str,
+                  address: str = "", city: str = "", aliases: Iterable[str] = (),
+                  phones: Iterable[str] = (), emails: Iterable[str] = (),
+                  websites: Iterable[str] = ()) -> Agency:
+    authorize(actor, "agency.create", [country])
+    agency = Agency(name=name, name_key=name_key(name), kind=kind, country=country,
+                    address=address, city=city)
+    agency.names = [AgencyName(name=a, type="alias") for a in aliases]
+    agency.contacts = ([AgencyContact(type="phone", value=v) for v in phones]
+                       + [AgencyContact(type="email", value=v) for v in emails]
+                       + [AgencyContact(type="website", value=v) for v in websites])
+    session.add(agency)
+    session.flush()
+    _audit(session, actor, "agency.create", agency, agency.id, {},
+           {**_fields(agency, AGENCY_FIELDS), "aliases": list(aliases),
+            "contacts": [c.value for c in agency.contacts]})
+    return agency
+
+
+def issue_licence(session: Session, *, actor: User, agency: Agency, number: str,
+                  valid_from: date | None, valid_until: date | None, licence_class: str = "",
+                  conditions: str = "") -> Licence:
+    country = authorize(actor, "licence.write", [jurisdiction_of(actor) or ""])
+    key = licence_key(number)
+    if not key:
+        raise RuleBroken("the licence number has no letters or digits")
+    if any(l.number_key == key and l.country == country for l in agency.licences):
+        raise RuleBroken(f"licence {number} is already recorded for this agency")
+    if valid_from and valid_until and valid_from > valid_until:
+        raise RuleBroken("the licence cannot end before it starts")
+    licence = Licence(agency_id=agency.id, number=number, number_key=key, country=country,
+                      authority_id=actor.authority_id, licence_class=licence_class,
+                      status="active", valid_from=valid_from, valid_until=valid_until,
+                      conditions=conditions)
+    session.add(licence)
+    session.flush()
+    _audit(session, actor, "licence.issue", licence, agency.id, {},
+           _fields(licence, LICENCE_FIELDS))
+    return licence
+
+
+def renew_licence(session: Session, *, actor: User, licence: Licence, valid_until: date) -> None:
+    authorize(actor, "licence.write", [licence.country])
+    if licence.status in ("revoked", "banned"):
+        raise RuleBroken("a revoked or banned licence cannot be renewed")
+    before = _fields(licence, LICENCE_FIELDS)
+    licence.valid_until, licence.status = valid_until, "active"
+    session.add(licence)
+    session.flush()
+    _audit(session, actor, "licence.renew", licence, licence.agency_id, before,
+           _fields(licence, LICENCE_FIELDS))
+
+
+def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
+                    decision_ref: str, starts_on: date, ends_on: date | None, summary: str,
+                    licence: Licence | None = None) -> Sanction:
+    """Record a sanction. Revocations and bans wait for a second regulator; the rest apply now
+    (a preventive suspension takes effect at once)."""
+    authorize(actor, "sanction.write", agency_countries(agency))
+    if ends_on and ends_on < starts_on:
+        raise RuleBroken("the sanction cannot end before it starts")
+    if licence is not None and licence.country != jurisdiction_of(actor):
+        raise RuleBroken("only the authority that issued a licence can act on it")
+    sanction = Sanction(agency_id=agency.id, authority_id=actor.authority_id, type=type,
+                        decision_ref=decision_ref, starts_on=starts_on, ends_on=ends_on,
+                        summary=summary, licence_id=licence.id if licence else None,
+                        status="awaiting_confirmation" if type in FOUR_EYES else "in_force",
+                        proposed_by_id=actor.id)
+    session.add(sanction)
+    session.flush()
+    _audit(session, actor, "sanction.propose" if type in FOUR_EYES else "sanction.impose",
+           sanction, agency.id, {}, _fields(sanction, SANCTION_FIELDS))
+    return sanction
+
+
+def confirm_sanction(session: Session, *, actor: User, sanction: Sanction) -> None:
+    """The second pair of eyes: another regulator of the same authority makes it public."""
+    authorize(actor, "sanction.confirm", [jurisdiction_of(actor) or ""])
+    if sanction.status != "awaiting_confirmation":
+        raise RuleBroken("this sanction is not awaiting confirmation")
+    if actor.authority_id != sanction.authority_id:
+        raise PermissionDenied("sanction.confirm")
+    if actor.id == sanction.proposed_by_id:
+        raise RuleBroken("a second regulator must confirm: you proposed this sanction")
+    before = _fields(sanction, SANCTION_FIELDS)
+    sanction.status, sanction.confirmed_by_id = "in_force", actor.id
+    session.add(sanction)
+    licence = session.get(Licence, sanction.licence_id) if sanction.licence_id else None
+    if licence is not None:
+        licence_before = _fields(licence, LICENCE_FIELDS)
+        licence.status = "revoked" if sanction.type == "revocation" else "banned"
+        session.add(licence)
+        session.flush()
+        _audit(session, actor, "licence." + licence.status, licence, licence.agency_id,
+               licence_before, _fields(licence, LICENCE_FIELDS))
+    session.flush()
+    _audit(session, actor, "sanction.confirm", sanction, sanction.agency_id, before,
+           _fields(sanction, SANCTION_FIELDS))

@@ -1,0 +1,171 @@
+"""Regulators' pages: load (404), check (one place: operations -> permissions), act, commit once."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from registry.agencies.records import load_full
+from registry.db import get_session
+from registry.formtools import choices
+from registry.models import Licence, Sanction
+from registry.permissions import jurisdiction_of
+from registry.regulation import operations as ops
+from registry.regulation.forms import (AgencyForm, ConfirmForm, LicenceForm, RenewForm,
+                                       SanctionForm, lines)
+from registry.search import drain_now
+
+bp = Blueprint("regulation", __name__, url_prefix="/manage")
+
+
+def regulator_required(view):
+    """Log in first; then only regulators (403 for everyone else)."""
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if current_user.role != "regulator":
+            abort(403)
+        try:
+            return view(*args, **kwargs)
+        except ops.PermissionDenied:
+            abort(403)
+    return wrapper
+
+
+def _commit() -> None:
+    get_session().commit()
+    drain_now()
+
+
+def _agency_or_404(agency_id: int):
+    agency = load_full(get_session(), [agency_id]).get(agency_id)
+    if agency is None:
+        abort(404)
+    return agency
+
+
+def _sanction_form(agency, **kwargs) -> SanctionForm:
+    form = SanctionForm(prefix="sanction", **kwargs)
+    own = jurisdiction_of(current_user)
+    form.licence_id.choices = choices([(0, _("None"))] + [
+        (l.id, l.number) for l in agency.licences if l.country == own])
+    return form
+
+
+def _manage_page(agency, *, licence_form=None, sanction_form=None, status=200):
+    return render_template(
+        "regulation/agency.html", agency=agency,
+        licence_form=licence_form or LicenceForm(formdata=None, prefix="licence"),
+        sanction_form=sanction_form or _sanction_form(agency, formdata=None),
+        renew_form=RenewForm(formdata=None, prefix="renew"), confirm_form=ConfirmForm(),
+        own_country=jurisdiction_of(current_user)), status
+
+
+@bp.get("/")
+@regulator_required
+def dashboard():
+    awaiting = get_session().exec(select(Sanction).where(
+        Sanction.status == "awaiting_confirmation",
+        Sanction.authority_id == current_user.authority_id)).all()
+    return render_template("regulation/dashboard.html", awaiting=awaiting,
+                           confirm_form=ConfirmForm())
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+@regulator_required
+def new_agency():
+    form = AgencyForm()
+    if form.validate_on_submit():
+        agency = ops.create_agency(
+            get_session(), actor=current_user, name=form.name.data, kind=form.kind.data,
+            country=jurisdiction_of(current_user), address=form.address.data or "",
+            city=form.city.data or "", aliases=lines(form.aliases.data),
+            phones=lines(form.phones.data), emails=lines(form.emails.data),
+            websites=lines(form.websites.data))
+        _commit()
+        flash(_("Agency recorded."))
+        return redirect(url_for("regulation.agency", agency_id=agency.id))
+    return render_template("regulation/new_agency.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/agencies/<int:agency_id>")
+@regulator_required
+def agency(agency_id: int):
+    return _manage_page(_agency_or_404(agency_id))
+
+
+@bp.post("/agencies/<int:agency_id>/licences")
+@regulator_required
+def issue_licence(agency_id: int):
+    agency = _agency_or_404(agency_id)
+    form = LicenceForm(prefix="licence")
+    if form.validate_on_submit():
+        try:
+            ops.issue_licence(get_session(), actor=current_user, agency=agency,
+                              number=form.number.data, valid_from=form.valid_from.data,
+                              valid_until=form.valid_until.data,
+                              licence_class=form.licence_class.data or "",
+                              conditions=form.conditions.data or "")
+            _commit()
+            flash(_("Licence issued."))
+            return redirect(url_for("regulation.agency", agency_id=agency.id))
+        except ops.RuleBroken as error:
+            form.number.errors.append(str(error))
+    return _manage_page(agency, licence_form=form, status=400)
+
+
+@bp.post("/licences/<int:licence_id>/renew")
+@regulator_required
+def renew_licence(licence_id: int):
+    licence = get_session().get(Licence, licence_id) or abort(404)
+    form = RenewForm(prefix="renew")
+    if form.validate_on_submit():
+        try:
+            ops.renew_licence(get_session(), actor=current_user, licence=licence,
+                              valid_until=form.valid_until.data)
+            _commit()
+            flash(_("Licence renewed."))
+        except ops.RuleBroken as error:
+            flash(str(error))
+    else:
+        flash(_("Give the new end of validity."))
+    return redirect(url_for("regulation.agency", agency_id=licence.agency_id))
+
+
+@bp.post("/agencies/<int:agency_id>/sanctions")
+@regulator_required
+def impose_sanction(agency_id: int):
+    agency = _agency_or_404(agency_id)
+    form = _sanction_form(agency)
+    if form.validate_on_submit():
+        licence = next((l for l in agency.licences if l.id == form.licence_id.data), None)
+        try:
+            sanction = ops.impose_sanction(
+                get_session(), actor=current_user, agency=agency, type=form.type.data,
+                decision_ref=form.decision_ref.data, starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data, summary=form.summary.data, licence=licence)
+            _commit()
+            flash(_("Sanction recorded; it becomes public when a second regulator of your "
+                    "authority confirms it.") if sanction.status != "in_force"
+                  else _("Sanction recorded and in force."))
+            return redirect(url_for("regulation.agency", agency_id=agency.id))
+        except ops.RuleBroken as error:
+            form.decision_ref.errors.append(str(error))
+    return _manage_page(agency, sanction_form=form, status=400)
+
+
+@bp.post("/sanctions/<int:sanction_id>/confirm")
+@regulator_required
+def confirm_sanction(sanction_id: int):
+    sanction = get_session().get(Sanction, sanction_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            ops.confirm_sanction(get_session(), actor=current_user, sanction=sanction)
+            _commit()
+            flash(_("Sanction confirmed; it is public now."))
+        except ops.RuleBroken as error:
+            flash(str(error))
+    return redirect(url_for("regulation.agency", agency_id=sanction.agency_id))

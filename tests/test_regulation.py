@@ -1,0 +1,176 @@
+"""Regulators' workflow, and the role x URL matrix over every state-changing URL."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+
+from registry.accounts.service import create_user
+from registry.audit.chain import verify
+from registry.models import Agency, AuditEntry, Licence, Sanction
+
+PASSWORD = "correct horse battery"
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def world(session, make_authority, make_agency, index_now):
+    mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
+    users = {
+        "regulator": create_user(session, email="mx1@gov.example", role="regulator",
+                                 password=PASSWORD, authority_id=mx.id),
+        "regulator_2": create_user(session, email="mx2@gov.example", role="regulator",
+                                   password=PASSWORD, authority_id=mx.id),
+        "other_regulator": create_user(session, email="gt@gov.example", role="regulator",
+                                       password=PASSWORD, authority_id=gt.id),
+        "ngo": create_user(session, email="ngo@ngo.example", role="ngo", password=PASSWORD,
+                           organisation="Casa del Migrante"),
+        "admin": create_user(session, email="admin@example.org", role="admin",
+                             password=PASSWORD),
+    }
+    session.commit()
+    agency = make_agency("Agencia Sierra Madre", country="MX",
+                         licence=("MX-77", "active", date(2099, 1, 1)))
+    licence = agency.licences[0]
+    licence.authority_id = mx.id
+    session.add(licence)
+    pending = Sanction(agency_id=agency.id, authority_id=mx.id, type="revocation",
+                       decision_ref="REV-1", starts_on=date(2026, 1, 1), summary="Fraud",
+                       status="awaiting_confirmation", proposed_by_id=users["regulator_2"].id,
+                       licence_id=licence.id)
+    session.add(pending)
+    session.commit()
+    index_now()
+    return {"users": users, "agency": agency, "licence": licence, "pending": pending}
+
+
+def token(client, url="/login"):
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+
+
+def log_in(client, email):
+    response = client.post("/login", data={"email": email, "password": PASSWORD,
+                                           "csrf_token": token(client)})
+    assert response.status_code == 302
+
+
+def as_role(client, world, role):
+    if role != "anonymous":
+        log_in(client, world["users"][role].email)
+    return client
+
+
+def counts(session):
+    session.expire_all()
+    return tuple(session.exec(select(func.count()).select_from(m)).one()
+                 for m in (Agency, Licence, Sanction, AuditEntry)) + (
+        tuple(s.status for s in session.exec(select(Sanction).order_by(Sanction.id)).all()),
+        tuple(l.valid_until for l in session.exec(select(Licence).order_by(Licence.id)).all()))
+
+
+def requests(world):
+    agency, licence, pending = world["agency"], world["licence"], world["pending"]
+    return {
+        "new agency": (f"/manage/agencies/new", {"name": "Nueva Agencia", "kind": "agency"}),
+        "issue licence": (f"/manage/agencies/{agency.id}/licences",
+                          {"licence-number": "MX-78", "licence-valid_from": "2026-01-01"}),
+        "renew licence": (f"/manage/licences/{licence.id}/renew",
+                          {"renew-valid_until": "2100-01-01"}),
+        "impose sanction": (f"/manage/agencies/{agency.id}/sanctions",
+                            {"sanction-type": "suspension", "sanction-licence_id": "0",
+                             "sanction-decision_ref": "S-9", "sanction-starts_on": "2026-01-01",
+                             "sanction-summary": "Preventive suspension"}),
+        "confirm sanction": (f"/manage/sanctions/{pending.id}/confirm", {}),
+    }
+
+
+ROLES = ["anonymous", "ngo", "other_regulator", "admin", "regulator"]
+# Any regulator records new agencies in its own country, and may license any agency to recruit
+# in its own country (an agency may hold licences in several countries). Renewing, sanctioning
+# and confirming act on the MX agency and licence: MX regulators only.
+ALLOWED = {("new agency", "other_regulator"), ("issue licence", "other_regulator")}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ["new agency", "issue licence", "renew licence",
+                                  "impose sanction", "confirm sanction"])
+def test_role_matrix(client, session, world, role, name):
+    url, data = requests(world)[name]
+    client = as_role(client, world, role)
+    before = counts(session)
+    response = client.post(url, data={**data, "csrf_token": token(client)})
+    if role == "regulator" or (name, role) in ALLOWED:
+        assert response.status_code == 302 and "/login" not in response.headers["Location"]
+        assert counts(session) != before
+    else:
+        expected = 302 if role == "anonymous" else 403
+        assert response.status_code == expected
+        if role == "anonymous":
+            assert "/login" in response.headers["Location"]
+        assert counts(session) == before
+
+
+def test_post_without_csrf_token_changes_nothing(client, session, world):
+    client = as_role(client, world, "regulator")
+    url, data = requests(world)["impose sanction"]
+    before = counts(session)
+    assert client.post(url, data=data).status_code == 400
+    assert counts(session) == before
+
+
+def test_suspension_shows_on_the_public_page_at_once(client, session, world):
+    client = as_role(client, world, "regulator")
+    url, data = requests(world)["impose sanction"]
+    client.post(url, data={**data, "csrf_token": token(client)})
+    page = client.get(f"/agencies/{world['agency'].id}", headers=EN).get_data(as_text=True)
+    assert "verdict-suspended" in page and "S-9" in page
+    found = client.get("/api/v1/search?q=Agencia+Sierra+Madre").get_json()
+    assert found["results"][0]["verdict"]["code"] == "suspended"
+
+
+def test_revocation_needs_a_second_regulator(client, session, world):
+    agency = world["agency"]
+    client = as_role(client, world, "regulator")
+    client.post(f"/manage/agencies/{agency.id}/sanctions", data={
+        "sanction-type": "revocation", "sanction-licence_id": str(world["licence"].id),
+        "sanction-decision_ref": "REV-2", "sanction-starts_on": "2026-02-01",
+        "sanction-summary": "Sold visas", "csrf_token": token(client)})
+    page = client.get(f"/agencies/{agency.id}", headers=EN).get_data(as_text=True)
+    assert "REV-2" not in page and "verdict-licensed" in page
+    proposed = session.exec(select(Sanction).where(Sanction.decision_ref == "REV-2")).one()
+    response = client.post(f"/manage/sanctions/{proposed.id}/confirm",
+                           data={"csrf_token": token(client)})  # by the proposer: refused
+    session.refresh(proposed)
+    assert proposed.status == "awaiting_confirmation"
+    client.post("/logout", data={"csrf_token": token(client, "/help")})
+    log_in(client, "mx2@gov.example")
+    client.post(f"/manage/sanctions/{proposed.id}/confirm", data={"csrf_token": token(client)})
+    page = client.get(f"/agencies/{agency.id}", headers=EN).get_data(as_text=True)
+    assert "REV-2" in page and "verdict-revoked" in page
+    licence = session.get(Licence, world["licence"].id)
+    session.refresh(licence)
+    assert licence.status == "revoked"
+
+
+def test_every_write_is_audited_with_before_and_after(client, session, world):
+    client = as_role(client, world, "regulator")
+    url, data = requests(world)["renew licence"]
+    client.post(url, data={**data, "csrf_token": token(client)})
+    entry = session.exec(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+    assert entry.action == "licence.renew" and entry.actor == "mx1@gov.example"
+    assert '"valid_until":"2099-01-01"' in entry.before
+    assert '"valid_until":"2100-01-01"' in entry.after
+    assert verify(session)[1] == []
+
+
+def test_rejected_form_keeps_what_was_typed(client, world):
+    client = as_role(client, world, "regulator")
+    response = client.post(f"/manage/agencies/{world['agency'].id}/licences", data={
+        "licence-number": "MX-77", "licence-valid_from": "2026-01-01",
+        "licence-conditions": "No fees", "csrf_token": token(client)}, headers=EN)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "already recorded" in page and "No fees" in page
