@@ -174,3 +174,21 @@ def test_rejected_form_keeps_what_was_typed(client, world):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "already recorded" in page and "No fees" in page
+
+
+def test_regulator_pages_render(client, world):
+    client = as_role(client, world, "regulator")
+    dashboard = client.get("/manage/", headers=EN).get_data(as_text=True)
+    assert "Agencia Sierra Madre" in dashboard and "REV-1" in dashboard
+    assert "Confirm" in dashboard  # proposed by regulator_2, so regulator may confirm
+    manage = client.get(f"/manage/agencies/{world['agency'].id}", headers=EN)
+    assert manage.status_code == 200 and "Issue licence" in manage.get_data(as_text=True)
+    assert client.get("/manage/agencies/new", headers=EN).status_code == 200
+    assert client.get("/manage/agencies/99999").status_code == 404
+
+
+def test_ngo_and_admin_get_403_on_regulator_pages(client, world):
+    for role in ("ngo", "admin"):
+        log_in(client, world["users"][role].email)
+        assert client.get("/manage/").status_code == 403
+        client.post("/logout", data={"csrf_token": token(client, "/help")})
