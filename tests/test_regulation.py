@@ -131,7 +131,7 @@ def test_suspension_shows_on_the_public_page_at_once(client, session, world):
     assert found["results"][0]["verdict"]["code"] == "suspended"
 
 
-def test_revocation_needs_a_second_regulator(client, session, world):
+def test_revocation_needs_a_second_regulator(app, client, session, world):
     agency = world["agency"]
     client = as_role(client, world, "regulator")
     client.post(f"/manage/agencies/{agency.id}/sanctions", data={
@@ -153,6 +153,12 @@ def test_revocation_needs_a_second_regulator(client, session, world):
     licence = session.get(Licence, world["licence"].id)
     session.refresh(licence)
     assert licence.status == "revoked"
+    history = page[page.index("History of its status"):]
+    assert "Licence MX-77 revoked." in history
+    assert "Revocation confirmed by a second regulator" in history and "REV-2" in history
+    public = app.test_client().get(f"/agencies/{agency.id}", headers=EN).get_data(as_text=True)
+    assert "REV-2" in public
+    assert "mx1@gov.example" not in public and "mx2@gov.example" not in public
 
 
 def test_every_write_is_audited_with_before_and_after(client, session, world):

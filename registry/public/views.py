@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
+from registry.agencies.history import status_history
 from registry.agencies.records import load_full, primary_licence, verdict_for
 from registry.clock import today
 from registry.db import get_session
@@ -37,7 +38,8 @@ def agency(agency_id: int):
     if record is None:
         abort(404)
     return render_template("public/agency.html", agency=record, verdict=verdict_for(record, today()),
-                           today=today(), primary_licence=primary_licence(record))
+                           today=today(), primary_licence=primary_licence(record),
+                           history=status_history(get_session(), agency_id))
 
 
 @bp.get("/help")
