@@ -41,3 +41,8 @@ def public_sanctions(agency: Agency) -> list[Sanction]:
     """Sanctions the public sees, newest first: not those awaiting a second regulator."""
     return sorted((s for s in agency.sanctions if s.status == "in_force"),
                   key=lambda s: s.starts_on, reverse=True)
+
+
+def is_public(agency: Agency) -> bool:
+    """Reported names that no regulator has reviewed yet stay out of public view."""
+    return agency.listing == "registry"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 
-from registry.agencies.records import load_full, verdict_for
+from registry.agencies.records import is_public, load_full, verdict_for
 from registry.api.serialize import agency_json, hit_json
 from registry.db import get_session
 from registry.clock import today
@@ -49,6 +49,6 @@ def api_search():
 @bp.get("/agencies/<int:agency_id>")
 def api_agency(agency_id: int):
     agency = load_full(get_session(), [agency_id]).get(agency_id)
-    if agency is None:
+    if agency is None or not is_public(agency):
         abort(404, description="no agency with this id")
     return jsonify(agency_json(agency, verdict_for(agency, today())))

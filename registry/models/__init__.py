@@ -3,7 +3,7 @@ from registry.models.authority import Authority
 from registry.models.agency import Agency, AgencyContact, AgencyName, Representative
 from registry.models.licence import Licence
 from registry.models.sanction import Sanction
-from registry.models.red_flag import RedFlag
+from registry.models.red_flag import EvidenceFile, RedFlag
 from registry.models.finding import Finding, FindingRedFlag
 from registry.models.outbox import IndexOutbox
 from registry.models.user import LoginAttempt, User

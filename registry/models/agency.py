@@ -24,6 +24,10 @@ class Agency(SQLModel, table=True):
     country: str = Field(max_length=2, index=True)
     address: str = Field(default="", max_length=500)
     city: str = Field(default="", max_length=120)
+    # "registry": recorded by a regulator or an import. "reported": a name people reported that is
+    # in no register; it collects red flags for regulators and stays out of public view until one
+    # of them reviews it.
+    listing: str = Field(default="registry", max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

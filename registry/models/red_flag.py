@@ -20,6 +20,12 @@ class RedFlag(SQLModel, table=True):
     __tablename__ = "red_flag"
     id: Optional[int] = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
+    submitted_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id",
+                                           index=True)
+    # sha256 of the receipt code given to an anonymous reporter; the code itself is not kept.
+    receipt_hash: Optional[str] = Field(default=None, max_length=64, index=True)
+    contact: str = Field(default="", max_length=300)  # optional; regulators only
+    reviewed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     category: str = Field(max_length=30)
     description: str = Field(max_length=8000)
     public_summary: str = Field(default="", max_length=2000)
@@ -32,3 +38,20 @@ class RedFlag(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
     agency: Optional["Agency"] = Relationship(back_populates="red_flags")
+    evidence: list["EvidenceFile"] = Relationship(back_populates="red_flag")
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A file attached to a red flag, stored outside the web root; only regulators open it."""
+
+    __tablename__ = "evidence_file"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    red_flag_id: int = Field(foreign_key="red_flag.id", index=True)
+    original_name: str = Field(max_length=200)
+    stored_name: str = Field(max_length=100, unique=True)
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    red_flag: Optional[RedFlag] = Relationship(back_populates="evidence")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from registry.agencies.history import status_history
-from registry.agencies.records import load_full, primary_licence, verdict_for
+from registry.agencies.records import is_public, load_full, primary_licence, verdict_for
 from registry.clock import today
 from registry.db import get_session
 from registry.models import Authority
@@ -35,7 +35,7 @@ def results():
 @bp.get("/agencies/<int:agency_id>")
 def agency(agency_id: int):
     record = load_full(get_session(), [agency_id]).get(agency_id)
-    if record is None:
+    if record is None or not is_public(record):
         abort(404)
     return render_template("public/agency.html", agency=record, verdict=verdict_for(record, today()),
                            today=today(), primary_licence=primary_licence(record),

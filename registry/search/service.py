@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from registry.agencies.records import load_full, verdict_for
+from registry.agencies.records import is_public, load_full, verdict_for
 from registry.models import Agency
 from registry.search import matching
 from registry.search.whoosh_index import SearchIndex
@@ -42,7 +42,7 @@ def search(*, session: Session, index: SearchIndex, text: str, on: date,
     hits: list[Hit] = []
     for r in ranked:
         agency = agencies.get(r.agency_id)
-        if agency is None:  # deleted since it was indexed; the indexer will catch up
+        if agency is None or not is_public(agency):  # deleted since indexed, or not public
             continue
         agency_verdict = verdict_for(agency, on)
         if verdict and agency_verdict.code != verdict:
