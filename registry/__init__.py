@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then `test_config`."""
     from registry import (accounts, api, audit, cli, config, db, i18n, public, regulation,
-                          search, sessions)
+                          reports, search, sessions)
     from flask_wtf.csrf import CSRFProtect
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True,
@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts.init_app(app)
     audit.init_app(app)
     regulation.init_app(app)
+    reports.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     return app

@@ -52,7 +52,7 @@ def test_none_outcome_says_unlicensed_is_illegal_and_links_to_report(client, age
     page = text(client.get("/search?q=Visas+Garantizadas+Express", headers=EN))
     assert "No agency by this name is licensed" in page
     assert "Unlicensed recruitment is illegal" in page and "Never pay a recruitment fee" in page
-    assert 'href="/help#report"' in page
+    assert 'href="/report?name=Visas+Garantizadas+Express"' in page
 
 
 def test_query_is_escaped(client, agencies):

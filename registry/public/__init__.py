@@ -17,5 +17,6 @@ def init_app(app: Flask) -> None:
         VERDICTS=vocab.VERDICTS, AGENCY_KINDS=vocab.AGENCY_KINDS, NAME_TYPES=vocab.NAME_TYPES,
         CONTACT_TYPES=vocab.CONTACT_TYPES, LICENCE_STATUSES=vocab.LICENCE_STATUSES,
         SANCTION_TYPES=vocab.SANCTION_TYPES, APPEAL_STATES=vocab.APPEAL_STATES,
-        RED_FLAG_CATEGORIES=vocab.RED_FLAG_CATEGORIES, country_name=country_name,
+        RED_FLAG_CATEGORIES=vocab.RED_FLAG_CATEGORIES, RED_FLAG_STATES=vocab.RED_FLAG_STATES,
+        REPORTER_TYPES=vocab.REPORTER_TYPES, country_name=country_name,
         effective_licence_status=effective_licence_status, public_sanctions=public_sanctions)

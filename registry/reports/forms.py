@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, HiddenField, MultipleFileField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from registry.countries import country_choices
+from registry.formtools import choices
+from registry.vocab import RED_FLAG_CATEGORIES, RED_FLAG_STATES
+
+
+class ReportForm(FlaskForm):
+    agency_id = HiddenField()
+    name = StringField(_l("Name of the agency or recruiter"),
+                       validators=[DataRequired(), Length(max=300)])
+    country = SelectField(_l("Country where it happened"))
+    category = SelectField(_l("What happened"),
+                           choices=choices((k, _l(v)) for k, v in RED_FLAG_CATEGORIES.items()))
+    description = TextAreaField(_l("Tell us what happened"),
+                                validators=[DataRequired(), Length(min=10, max=8000)])
+    occurred_on = DateField(_l("When (approximately)"), validators=[Optional()])
+    place = StringField(_l("Where (city, social network, office...)"),
+                        validators=[Optional(), Length(max=200)])
+    contact = StringField(_l("A way to contact you (optional, seen only by regulators)"),
+                          validators=[Optional(), Length(max=300)])
+    evidence = MultipleFileField(_l("Evidence: PDF, JPEG, PNG or WebP, up to 10 MB each"))
+    # A honeypot: hidden from people by CSS, filled in by bots.
+    website_url = StringField(_l("Leave this field empty"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = choices(country_choices())
+
+    def validate_website_url(self, field) -> None:
+        if field.data:
+            raise ValidationError(_l("Leave this field empty"))
+
+
+class ReceiptForm(FlaskForm):
+    code = StringField(_l("Receipt code"), validators=[DataRequired(), Length(max=40)])
+
+
+class ReviewForm(FlaskForm):
+    state = SelectField(_l("New state"),
+                        choices=choices((k, _l(v)) for k, v in RED_FLAG_STATES.items()))
+    public_summary = TextAreaField(_l("Public summary (shown on the agency's page when "
+                                      "substantiated)"), validators=[Length(max=2000)])

@@ -1,0 +1,160 @@
+"""Reporting red flags (public and NGOs), following them, and the regulators' review queue."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   send_from_directory, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlmodel import or_, select
+
+from registry.db import get_session
+from registry.models import Agency, EvidenceFile, Licence, RedFlag
+from registry.permissions import can, jurisdiction_of
+from registry.regulation.operations import PermissionDenied, RuleBroken, agency_countries
+from registry.reports import operations as ops
+from registry.reports.evidence import EvidenceRejected
+from registry.reports.forms import ReceiptForm, ReportForm, ReviewForm
+from registry.search import drain_now
+
+bp = Blueprint("reports", __name__)
+
+
+def evidence_dir() -> Path:
+    """Outside the web root: in the instance folder, never under static/."""
+    return Path(current_app.instance_path) / "evidence"
+
+
+def _reporter():
+    return current_user if current_user.is_authenticated else None
+
+
+def _prefill(form: ReportForm) -> Agency | None:
+    session = get_session()
+    agency_id = request.args.get("agency", type=int) or (
+        int(form.agency_id.data) if (form.agency_id.data or "").isdigit() else None)
+    agency = session.get(Agency, agency_id) if agency_id else None
+    if agency is not None and request.method == "GET":
+        form.agency_id.data, form.name.data, form.country.data = (
+            str(agency.id), agency.name, agency.country)
+    elif request.method == "GET":
+        form.name.data = request.args.get("name", "")[:300]
+    return agency
+
+
+@bp.route("/report", methods=["GET", "POST"])
+def report():
+    form = ReportForm()
+    agency = _prefill(form)
+    session = get_session()
+    address, secret = request.remote_addr or "-", current_app.config["SECRET_KEY"]
+    if form.validate_on_submit():
+        reporter = _reporter()
+        if reporter is None and not ops.public_report_allowed(session, address=address,
+                                                              secret=secret):
+            form.description.errors.append(_("Too many reports from this connection today. "
+                                             "Please try again tomorrow."))
+            return render_template("reports/report.html", form=form, agency=agency), 429
+        if agency is None or agency.name != form.name.data:
+            agency = ops.reported_entity(session, name=form.name.data, country=form.country.data)
+        files = [(f.filename or "file", f.read()) for f in (form.evidence.data or [])
+                 if f and f.filename] if reporter is not None else []
+        try:
+            flag, code = ops.submit(
+                session, reporter=reporter, agency=agency, category=form.category.data,
+                description=form.description.data, occurred_on=form.occurred_on.data,
+                place=form.place.data or "", contact=form.contact.data or "", files=files,
+                evidence_dir=evidence_dir())
+        except (EvidenceRejected, RuleBroken) as error:
+            session.rollback()
+            form.evidence.errors.append(str(error))
+            return render_template("reports/report.html", form=form, agency=agency), 400
+        except PermissionDenied:
+            abort(403)
+        if reporter is None:
+            ops.count_public_report(session, address=address, secret=secret)
+        session.commit()
+        drain_now()
+        if code is not None:
+            return render_template("reports/receipt.html", code=code)
+        flash(_("Your report was received."))
+        return redirect(url_for("reports.my_reports"))
+    status = 400 if form.errors else 200
+    return render_template("reports/report.html", form=form, agency=agency), status
+
+
+@bp.route("/report/status", methods=["GET", "POST"])
+def report_status():
+    form = ReceiptForm()
+    flag = None
+    if form.validate_on_submit():
+        flag = get_session().exec(select(RedFlag).where(
+            RedFlag.receipt_hash == ops.receipt_hash(form.code.data))).first()
+        if flag is None:
+            form.code.errors.append(_("No report has this receipt code. Check it and try again."))
+    return render_template("reports/status.html", form=form, flag=flag)
+
+
+@bp.get("/ngo/reports")
+@login_required
+def my_reports():
+    flags = get_session().exec(select(RedFlag).where(RedFlag.submitted_by_id == current_user.id)
+                               .order_by(RedFlag.created_at.desc())).all()
+    return render_template("reports/mine.html", flags=flags)
+
+
+def _regulator_only() -> str:
+    if current_user.role != "regulator":
+        abort(403)
+    return jurisdiction_of(current_user)
+
+
+@bp.get("/manage/red-flags")
+@login_required
+def queue():
+    country = _regulator_only()
+    licensed_here = select(Licence.agency_id).where(Licence.country == country)
+    flags = get_session().exec(
+        select(RedFlag).join(Agency).where(or_(Agency.country == country,
+                                               Agency.id.in_(licensed_here)))
+        .order_by(RedFlag.state != "received", RedFlag.created_at.desc())).all()
+    return render_template("reports/queue.html", flags=flags)
+
+
+def _reviewable_or_403(flag_id: int) -> RedFlag:
+    flag = get_session().get(RedFlag, flag_id) or abort(404)
+    agency = get_session().get(Agency, flag.agency_id)
+    if not any(can(current_user, "red_flag.review", c) for c in agency_countries(agency)):
+        abort(403)
+    return flag
+
+
+@bp.route("/manage/red-flags/<int:flag_id>", methods=["GET", "POST"])
+@login_required
+def review(flag_id: int):
+    _regulator_only()
+    flag = _reviewable_or_403(flag_id)
+    form = ReviewForm(obj=flag if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            ops.review(get_session(), actor=current_user, flag=flag, state=form.state.data,
+                       public_summary=form.public_summary.data or "")
+            get_session().commit()
+            drain_now()
+            flash(_("Red flag updated."))
+            return redirect(url_for("reports.review", flag_id=flag.id))
+        except RuleBroken as error:
+            form.state.errors.append(str(error))
+    status = 400 if form.errors else 200
+    return render_template("reports/review.html", flag=flag, form=form), status
+
+
+@bp.get("/manage/evidence/<int:file_id>")
+@login_required
+def evidence(file_id: int):
+    _regulator_only()
+    stored = get_session().get(EvidenceFile, file_id) or abort(404)
+    _reviewable_or_403(stored.red_flag_id)
+    return send_from_directory(evidence_dir(), stored.stored_name, mimetype=stored.content_type,
+                               as_attachment=True, download_name=stored.original_name)

@@ -1,0 +1,171 @@
+"""Red flags: anonymous reports with receipts, NGO reports with evidence, regulators' review."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from registry.accounts.service import create_user
+from registry.models import Agency, EvidenceFile, LoginAttempt, RedFlag
+
+PASSWORD = "correct horse battery"
+EN = {"Accept-Language": "en"}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def world(session, make_authority, make_agency, index_now):
+    mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
+    users = {
+        "regulator": create_user(session, email="mx1@gov.example", role="regulator",
+                                 password=PASSWORD, authority_id=mx.id),
+        "other_regulator": create_user(session, email="gt@gov.example", role="regulator",
+                                       password=PASSWORD, authority_id=gt.id),
+        "ngo": create_user(session, email="ngo@ngo.example", role="ngo", password=PASSWORD,
+                           organisation="Casa del Migrante"),
+        "other_ngo": create_user(session, email="b@ngo.example", role="ngo", password=PASSWORD,
+                                 organisation="Otra ONG"),
+    }
+    session.commit()
+    agency = make_agency("Agencia Sierra Madre", country="MX",
+                         licence=("MX-77", "active", date(2099, 1, 1)))
+    index_now()
+    return {"users": users, "agency": agency}
+
+
+def token(client, url="/report"):
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+
+
+def log_in(client, email):
+    assert client.post("/login", data={"email": email, "password": PASSWORD,
+                                       "csrf_token": token(client, "/login")}).status_code == 302
+
+
+def report(client, **fields):
+    data = {"name": "Agencia Sierra Madre", "country": "MX", "category": "recruitment_fee",
+            "description": "They asked me for 500 dollars to process my visa.",
+            "csrf_token": token(client), **fields}
+    return client.post("/report", data=data, headers=EN, content_type="multipart/form-data")
+
+
+def count(session, model):
+    session.expire_all()
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_anonymous_report_returns_a_receipt_that_follows_it(client, session, world):
+    agency = world["agency"]
+    form = client.get(f"/report?agency={agency.id}", headers=EN).get_data(as_text=True)
+    assert 'value="Agencia Sierra Madre"' in form
+    response = report(client, agency_id=str(agency.id), contact="whatsapp +52 55 0000 0000")
+    page = response.get_data(as_text=True)
+    code = re.search(r"<strong>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})</strong>", page).group(1)
+    flag = session.exec(select(RedFlag)).one()
+    assert flag.agency_id == agency.id and flag.reporter_type == "public"
+    assert flag.submitted_by_id is None and code not in flag.receipt_hash
+    keys = [a.key for a in session.exec(select(LoginAttempt)).all()]
+    assert keys and not any("127.0.0.1" in k for k in keys)  # no address is recorded
+    status = client.post("/report/status", data={"code": code.lower(), "csrf_token":
+                                                  token(client, "/report/status")}, headers=EN)
+    assert "Received" in status.get_data(as_text=True)
+
+
+def test_honeypot_filled_saves_nothing(client, session, world):
+    response = report(client, website_url="http://spam.example")
+    assert response.status_code == 400 and count(session, RedFlag) == 0
+
+
+def test_rejected_report_keeps_what_was_typed(client, session, world):
+    response = report(client, description="short")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'value="Agencia Sierra Madre"' in page
+    assert count(session, RedFlag) == 0
+
+
+def test_public_reports_are_limited_per_connection(client, session, world):
+    for _ in range(5):
+        assert report(client).status_code == 200
+    assert report(client).status_code == 429
+    assert count(session, RedFlag) == 5
+
+
+def test_unknown_name_collects_under_a_reported_entity_not_public(client, session, world,
+                                                                  index_now):
+    report(client, name="Trabajos Canadá Express")
+    report(client, name="TRABAJOS CANADA EXPRESS")
+    reported = session.exec(select(Agency).where(Agency.listing == "reported")).one()
+    assert len(reported.red_flags) == 2
+    index_now()
+    data = client.get("/api/v1/search?q=Trabajos+Canada+Express").get_json()
+    assert data["outcome"] == "none"
+    assert client.get(f"/agencies/{reported.id}").status_code == 404
+
+
+def test_ngo_report_with_evidence_through_review(app, client, session, world):
+    log_in(client, "ngo@ngo.example")
+    response = report(client, agency_id=str(world["agency"].id),
+                      evidence=[(io.BytesIO(PNG), "receipt.png")])
+    assert response.status_code == 302
+    flag = session.exec(select(RedFlag)).one()
+    assert flag.reporter_type == "ngo" and flag.reporter_name == "Casa del Migrante"
+    stored = session.exec(select(EvidenceFile)).one()
+    path = Path(app.instance_path) / "evidence" / stored.stored_name
+    assert path.read_bytes() == PNG and stored.content_type == "image/png"
+    assert "Received" in client.get("/ngo/reports", headers=EN).get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": token(client)})
+
+    log_in(client, "b@ngo.example")  # another NGO sees nothing of it
+    assert "Agencia Sierra Madre" not in client.get("/ngo/reports").get_data(as_text=True)
+    assert client.get(f"/manage/evidence/{stored.id}").status_code == 403
+    client.post("/logout", data={"csrf_token": token(client)})
+
+    log_in(client, "mx1@gov.example")
+    assert "Agencia Sierra Madre" in client.get("/manage/red-flags").get_data(as_text=True)
+    download = client.get(f"/manage/evidence/{stored.id}")
+    assert download.status_code == 200 and download.data == PNG
+    download.close()
+    url = f"/manage/red-flags/{flag.id}"
+    bad = client.post(url, data={"state": "substantiated", "public_summary": "x",
+                                 "csrf_token": token(client, url)}, headers=EN)
+    assert bad.status_code == 400 and "cannot go from received to substantiated" in \
+        bad.get_data(as_text=True)
+    for state in ("under_review", "substantiated"):
+        client.post(url, data={"state": state, "public_summary": "Charged a visa fee",
+                               "csrf_token": token(client, url)})
+    client.post("/logout", data={"csrf_token": token(client)})
+
+    public = client.get(f"/agencies/{world['agency'].id}", headers=EN).get_data(as_text=True)
+    assert "Charged a visa fee" in public and "verdict-licensed_with_warnings" in public
+    assert "Casa del Migrante" not in public and "ngo@ngo.example" not in public
+    log_in(client, "ngo@ngo.example")
+    assert "Substantiated" in client.get("/ngo/reports", headers=EN).get_data(as_text=True)
+
+
+def test_evidence_of_the_wrong_type_is_refused(client, session, world):
+    log_in(client, "ngo@ngo.example")
+    response = report(client, evidence=[(io.BytesIO(b"MZ\x90\x00evil"),
+                                         "photo.png")])
+    assert response.status_code == 400
+    assert "only PDF, JPEG, PNG or WebP" in response.get_data(as_text=True)
+    assert count(session, RedFlag) == 0 and count(session, EvidenceFile) == 0
+
+
+@pytest.mark.parametrize("role, status", [("anonymous", 302), ("ngo", 403),
+                                          ("other_regulator", 403), ("regulator", 302)])
+def test_review_matrix(client, session, world, role, status):
+    flag = RedFlag(agency_id=world["agency"].id, category="other", description="something bad")
+    session.add(flag)
+    session.commit()
+    if role != "anonymous":
+        log_in(client, world["users"][role].email)
+    response = client.post(f"/manage/red-flags/{flag.id}", data={
+        "state": "under_review", "public_summary": "", "csrf_token": token(client)})
+    assert response.status_code == status
+    session.refresh(flag)
+    assert flag.state == ("under_review" if role == "regulator" else "received")
