@@ -1,0 +1,162 @@
+"""The three workflows end to end in a real browser (Debian's chromium driven by Playwright).
+
+A live server runs in a thread on a free port, with the background indexer on, as in production.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+import time
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+from playwright import sync_api as playwright
+from werkzeug.serving import make_server
+
+from registry import create_app, schema
+from registry.accounts.service import create_user
+from registry.models import Agency, AgencyName, Authority, Licence, RedFlag
+from registry.search.matching import licence_key, name_key
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None and os.environ.get("REGISTRY_REQUIRE_BROWSER"):
+    raise RuntimeError("REGISTRY_REQUIRE_BROWSER is set but chromium is not installed")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
+                                "(apt-get install chromium)")
+PASSWORD = "correct horse battery"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("live")
+    app = create_app({"INSTANCE_PATH": folder, "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+                      "INDEX_DIR": str(folder / "index"), "INDEXER_THREAD": True,
+                      "INDEXER_INTERVAL": 0.5})
+    engine = app.extensions["registry.engine"]
+    schema.upgrade(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        mx = Authority(name="Secretaría de Prueba", country="MX")
+        session.add(mx)
+        session.flush()
+        for email in ("reg1@gov.example", "reg2@gov.example"):
+            create_user(session, email=email, role="regulator", password=PASSWORD,
+                        authority_id=mx.id)
+        create_user(session, email="ngo@ngo.example", role="ngo", password=PASSWORD,
+                    organisation="Casa del Migrante")
+        agency = Agency(name="Agencia Sierra Madre", name_key=name_key("Agencia Sierra Madre"),
+                        country="MX")
+        agency.names = [AgencyName(name="Sierra Empleos", type="trade")]
+        agency.licences = [Licence(number="MX-77", number_key=licence_key("MX-77"), country="MX",
+                                   authority=mx, status="active", valid_until=date(2099, 1, 1))]
+        session.add(agency)
+        session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app, "agency_id": agency.id}
+    server.shutdown()
+    if "registry.indexer" in app.extensions:
+        app.extensions["registry.indexer"].stop()
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def page_for(browser, live):
+    context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.base = live["url"]
+    return page
+
+
+def log_in(page, email):
+    page.goto(page.base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_regulator_suspends_and_the_public_page_says_so_within_two_seconds(browser, live):
+    regulator = page_for(browser, live)
+    log_in(regulator, "reg1@gov.example")
+    regulator.goto(f"{regulator.base}/manage/agencies/{live['agency_id']}")
+    regulator.select_option("select[name=sanction-type]", "suspension")
+    regulator.fill("input[name=sanction-decision_ref]", "SUSP-2026-1")
+    regulator.fill("input[name=sanction-starts_on]", date.today().isoformat())
+    regulator.fill("textarea[name=sanction-summary]", "Preventive suspension: fee complaints")
+    regulator.click("form[action$='/sanctions'] button[type=submit]")
+    regulator.wait_for_load_state()
+    assert "Sanction recorded and in force." in regulator.content()
+    done = time.monotonic()
+
+    public = page_for(browser, live)
+    while True:
+        public.goto(f"{public.base}/search?q=Sierra+Empleos")
+        if public.locator(".hit .verdict-suspended").count():
+            break
+        assert time.monotonic() - done < 2.0, "the search did not show the suspension in 2 s"
+        time.sleep(0.1)
+    public.click(".hit a.name")
+    assert "Suspended" in public.inner_text(".verdict-box")
+    assert "SUSP-2026-1" in public.inner_text(".verdict-box")
+
+
+def test_ngo_files_a_red_flag_with_evidence_and_sees_it_substantiated(browser, live, tmp_path):
+    evidence = tmp_path / "payment-receipt.png"
+    evidence.write_bytes(PNG)
+    ngo = page_for(browser, live)
+    log_in(ngo, "ngo@ngo.example")
+    ngo.goto(f"{ngo.base}/report?agency={live['agency_id']}")
+    ngo.select_option("select[name=category]", "recruitment_fee")
+    ngo.fill("textarea[name=description]", "They charged 800 dollars for a 'medical exam'.")
+    ngo.set_input_files("input[name=evidence]", str(evidence))
+    ngo.click("main button[type=submit]")
+    ngo.wait_for_url(re.compile(r".*/ngo/reports$"))
+    assert "Received" in ngo.inner_text("table")
+
+    with Session(live["app"].extensions["registry.engine"]) as session:
+        flag_id = session.exec(select(RedFlag.id).where(RedFlag.submitted_by_id.is_not(None))
+                               ).first()
+    regulator = page_for(browser, live)
+    log_in(regulator, "reg2@gov.example")
+    regulator.goto(f"{regulator.base}/manage/red-flags/{flag_id}")
+    assert "payment-receipt.png" in regulator.content()
+    for state in ("under_review", "substantiated"):
+        regulator.select_option("select[name=state]", state)
+        regulator.fill("textarea[name=public_summary]", "Charged a disguised recruitment fee")
+        regulator.click("main form button[type=submit]")
+        regulator.wait_for_load_state()
+
+    ngo.reload()
+    assert "Substantiated" in ngo.inner_text("table")
+    assert "Charged a disguised recruitment fee" in ngo.inner_text("table")
+
+
+def test_anonymous_report_returns_a_receipt_code(browser, live):
+    visitor = page_for(browser, live)
+    visitor.goto(f"{visitor.base}/search?q=Visas+Garantizadas+Express")
+    visitor.click("text=Report this recruiter")
+    assert visitor.input_value("input[name=name]") == "Visas Garantizadas Express"
+    visitor.select_option("select[name=category]", "guaranteed_visa")
+    visitor.fill("textarea[name=description]", "Promised a Canadian visa for 2,000 dollars.")
+    visitor.click("main button[type=submit]")
+    code = visitor.inner_text(".receipt strong")
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    visitor.click("text=Follow a report")
+    visitor.fill("input[name=code]", code)
+    visitor.click("main form button[type=submit]")
+    assert "Received" in visitor.content()
