@@ -198,3 +198,19 @@ def test_ngo_and_admin_get_403_on_regulator_pages(client, world):
         log_in(client, world["users"][role].email)
         assert client.get("/manage/").status_code == 403
         client.post("/logout", data={"csrf_token": token(client, "/help")})
+
+
+@pytest.mark.parametrize("role, status", [("anonymous", 302), ("ngo", 403),
+                                          ("other_regulator", 200), ("admin", 200)])
+def test_audit_log_is_browsable_by_regulators_and_admins(client, world, role, status):
+    regulator = as_role(client, world, "regulator")
+    url, data = requests(world)["renew licence"]
+    regulator.post(url, data={**data, "csrf_token": token(regulator)})
+    regulator.post("/logout", data={"csrf_token": token(regulator, "/help")})
+    client = as_role(client, world, role)
+    response = client.get(f"/manage/audit/?agency={world['agency'].id}", headers=EN)
+    assert response.status_code == status
+    if status == 200:
+        page = response.get_data(as_text=True)
+        assert "licence.renew" in page and "mx1@gov.example" in page
+        assert "2099-01-01 → 2100-01-01" in page

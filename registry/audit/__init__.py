@@ -6,4 +6,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from registry.audit.cli import verify_audit
+    from registry.audit.views import bp
     app.cli.add_command(verify_audit)
+    app.register_blueprint(bp)
