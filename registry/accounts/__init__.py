@@ -22,7 +22,8 @@ def _load_user(session_id: str):
 
 
 def init_app(app: Flask) -> None:
-    from registry.accounts import cli, views
+    from registry.accounts import admin_views, cli, views
     login_manager.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
     app.cli.add_command(cli.create_user_command)

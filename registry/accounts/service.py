@@ -73,7 +73,9 @@ def authenticate(session: Session, *, email: str, password: str, address: str) -
     """The active user with this e-mail and password, or None (and the failure is counted)."""
     email = normalise_email(email)
     user = session.exec(select(User).where(User.email == email)).first()
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    valid = check_password_hash(stored, password) and user is not None and bool(
+        user.password_hash)
     if user is not None and valid and user.active:
         session.exec(delete(LoginAttempt).where(LoginAttempt.key == f"account:{email}"))
         return user
@@ -97,3 +99,86 @@ def load_session_user(session: Session, session_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+# -- administration (admins only; every change audited) ---------------------------------------
+INVITE_DAYS = 7
+
+
+def _require_admin(actor: User) -> None:
+    from registry.permissions import can
+    if not can(actor, "users.manage"):
+        raise AccountError("only an administrator manages accounts")
+
+
+def _audit(session: Session, actor: User, action: str, user: User, before: dict) -> None:
+    from registry.audit.chain import append
+    after = {"email": user.email, "role": user.role, "active": user.active,
+             "authority_id": user.authority_id, "organisation": user.organisation}
+    append(session, actor=actor.email, actor_id=actor.id, action=action, entity="user_account",
+           entity_id=user.id, agency_id=None, before=before, after=after)
+
+
+def _snapshot(user: User) -> dict:
+    return {"email": user.email, "role": user.role, "active": user.active,
+            "authority_id": user.authority_id, "organisation": user.organisation}
+
+
+def invite_user(session: Session, *, actor: User, email: str, role: str,
+                authority_id: int | None = None, organisation: str = "",
+                country: str = "") -> tuple[User, str]:
+    """Create an account without a password and return a one-time token to choose one."""
+    import hashlib
+    import secrets
+    _require_admin(actor)
+    token = secrets.token_urlsafe(32)
+    user = create_user(session, email=email, role=role, password=secrets.token_urlsafe(24),
+                       authority_id=authority_id, organisation=organisation, country=country)
+    user.password_hash = ""  # no password until the invitation is accepted
+    user.invite_hash = hashlib.sha256(token.encode()).hexdigest()
+    user.invite_expires = utcnow() + timedelta(days=INVITE_DAYS)
+    session.add(user)
+    session.flush()
+    _audit(session, actor, "user.invite", user, {})
+    return user, token
+
+
+def invited_user(session: Session, token: str) -> User | None:
+    import hashlib
+    user = session.exec(select(User).where(
+        User.invite_hash == hashlib.sha256(token.encode()).hexdigest())).first()
+    if user is None or user.invite_expires is None or user.invite_expires < utcnow():
+        return None
+    return user
+
+
+def accept_invite(session: Session, *, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.invite_hash, user.invite_expires = None, None
+    session.add(user)
+
+
+def update_account(session: Session, *, actor: User, user: User, role: str, active: bool,
+                   authority_id: int | None, organisation: str) -> None:
+    """Change a role or disable an account; a disabled account's sessions end at once."""
+    _require_admin(actor)
+    if user.id == actor.id and (not active or role != "admin"):
+        raise AccountError("you cannot disable or demote your own account")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if role == "regulator" and (authority_id is None or session.get(Authority, authority_id)
+                                is None):
+        raise AccountError("a regulator belongs to an authority")
+    if role == "ngo" and not organisation:
+        raise AccountError("an NGO account belongs to an organisation")
+    before = _snapshot(user)
+    user.role, user.active = role, active
+    user.authority_id = authority_id if role == "regulator" else None
+    user.organisation = organisation if role == "ngo" else ""
+    if role == "regulator":
+        user.country = session.get(Authority, authority_id).country
+    if before != _snapshot(user):
+        user.session_version += 1  # a new role or a disabled account: log out everywhere
+    session.add(user)
+    session.flush()
+    _audit(session, actor, "user.update", user, before)

@@ -21,6 +21,9 @@ class User(SQLModel, table=True):
     active: bool = True
     # Bumped when the password changes: every session holding an older value is logged out.
     session_version: int = 1
+    # An invitation: sha256 of a one-time token that lets the invitee choose a password.
+    invite_hash: Optional[str] = Field(default=None, max_length=64, index=True)
+    invite_expires: Optional[datetime] = None
     created_at: datetime = Field(default_factory=utcnow)
 
     authority: Optional[Authority] = Relationship()

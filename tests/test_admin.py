@@ -1,0 +1,94 @@
+"""Administrators invite, change roles and disable accounts; nobody else may."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from registry.accounts.service import create_user
+from registry.models import AuditEntry, User
+
+PASSWORD = "correct horse battery"
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def people(session, make_authority):
+    mx = make_authority("Secretaría MX", "MX")
+    admin = create_user(session, email="admin@example.org", role="admin", password=PASSWORD)
+    ngo = create_user(session, email="ngo@ngo.example", role="ngo", password=PASSWORD,
+                      organisation="Casa del Migrante")
+    session.commit()
+    return {"admin": admin, "ngo": ngo, "mx": mx}
+
+
+def token(client, url="/login"):
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+
+
+def log_in(client, email, password=PASSWORD):
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": token(client)})
+
+
+def test_invite_then_accept(app, client, session, people):
+    log_in(client, "admin@example.org")
+    response = client.post("/admin/users", headers=EN, data={
+        "email": "new.regulator@gov.example", "role": "regulator",
+        "authority_id": str(people["mx"].id), "organisation": "", "country": "",
+        "csrf_token": token(client, "/admin/users")})
+    page = response.get_data(as_text=True)
+    link = re.search(r"<code>(http://localhost/invite/[^<]+)</code>", page).group(1)
+    invited = session.exec(select(User).where(User.email == "new.regulator@gov.example")).one()
+    assert invited.password_hash == "" and invited.role == "regulator"
+    assert log_in(client.application.test_client(), invited.email, "").status_code != 302
+
+    newcomer = app.test_client()
+    path = link.replace("http://localhost", "")
+    newcomer.post(path, data={"password": "a brand new password", "confirm":
+                              "a brand new password", "csrf_token": token(newcomer, path)})
+    assert newcomer.get(path).status_code == 404  # used once
+    assert log_in(app.test_client(), invited.email, "a brand new password").status_code == 302
+    actions = [e.action for e in session.exec(select(AuditEntry)).all()]
+    assert "user.invite" in actions
+
+
+def test_disabling_an_account_ends_its_sessions(app, client, session, people):
+    ngo_client = app.test_client()
+    assert log_in(ngo_client, "ngo@ngo.example").status_code == 302
+    assert ngo_client.get("/ngo/reports").status_code == 200
+    log_in(client, "admin@example.org")
+    url = f"/admin/users/{people['ngo'].id}"
+    client.post(url, data={"role": "ngo", "organisation": "Casa del Migrante",
+                           "authority_id": "", "csrf_token": token(client, url)})  # active off
+    session.refresh(people["ngo"])
+    assert people["ngo"].active is False
+    assert ngo_client.get("/ngo/reports").status_code == 302  # back to log in
+    assert log_in(app.test_client(), "ngo@ngo.example").status_code == 401
+
+
+def test_admin_cannot_lock_themselves_out(client, session, people):
+    log_in(client, "admin@example.org")
+    url = f"/admin/users/{people['admin'].id}"
+    response = client.post(url, headers=EN, data={"role": "ngo", "organisation": "X",
+                                                  "active": "y", "csrf_token": token(client, url)})
+    assert response.status_code == 400
+    assert "cannot disable or demote your own account" in response.get_data(as_text=True)
+    session.refresh(people["admin"])
+    assert people["admin"].role == "admin"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "ngo"])
+def test_only_admins_manage_accounts(client, session, people, who):
+    if who == "ngo":
+        log_in(client, "ngo@ngo.example")
+    before = session.exec(select(User.email, User.role, User.active)).all()
+    response = client.post("/admin/users", data={
+        "email": "x@example.org", "role": "admin", "csrf_token": token(client)})
+    assert response.status_code in (302, 403)
+    url = f"/admin/users/{people['admin'].id}"
+    assert client.post(url, data={"role": "ngo", "csrf_token": token(client)}).status_code in (
+        302, 403)
+    assert session.exec(select(User.email, User.role, User.active)).all() == before
