@@ -81,4 +81,12 @@ VERDICTS = {
     "unlicensed": N_("No licence"),
 }
 
+INSPECTION_KINDS = {"inspection": N_("Inspection"), "monitoring_visit": N_("Monitoring visit")}
+
+INSPECTION_OUTCOMES = {
+    "compliant": N_("Compliant"),
+    "issues_found": N_("Issues found"),
+    "serious_breaches": N_("Serious breaches"),
+}
+
 OUTCOMES = ("match", "similar", "none")

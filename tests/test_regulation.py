@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from registry.accounts.service import create_user
 from registry.audit.chain import verify
-from registry.models import Agency, AuditEntry, Licence, Sanction
+from registry.models import Agency, AuditEntry, Finding, Inspection, Licence, RedFlag, Sanction
 
 PASSWORD = "correct horse battery"
 EN = {"Accept-Language": "en"}
@@ -66,7 +66,7 @@ def as_role(client, world, role):
 def counts(session):
     session.expire_all()
     return tuple(session.exec(select(func.count()).select_from(m)).one()
-                 for m in (Agency, Licence, Sanction, AuditEntry)) + (
+                 for m in (Agency, Licence, Sanction, AuditEntry, Inspection, Finding)) + (
         tuple(s.status for s in session.exec(select(Sanction).order_by(Sanction.id)).all()),
         tuple(l.valid_until for l in session.exec(select(Licence).order_by(Licence.id)).all()))
 
@@ -84,6 +84,14 @@ def requests(world):
                              "sanction-decision_ref": "S-9", "sanction-starts_on": "2026-01-01",
                              "sanction-summary": "Preventive suspension"}),
         "confirm sanction": (f"/manage/sanctions/{pending.id}/confirm", {}),
+        "record inspection": (f"/manage/agencies/{agency.id}/inspections",
+                              {"inspection-kind": "monitoring_visit",
+                               "inspection-visited_on": "2026-03-01",
+                               "inspection-outcome": "issues_found",
+                               "inspection-notes": "Contracts not translated"}),
+        "record finding": (f"/manage/agencies/{agency.id}/findings",
+                           {"finding-reference": "F-1", "finding-decided_on": "2026-03-02",
+                            "finding-summary": "Charged fees disguised as medical costs"}),
     }
 
 
@@ -96,7 +104,8 @@ ALLOWED = {("new agency", "other_regulator"), ("issue licence", "other_regulator
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", ["new agency", "issue licence", "renew licence",
-                                  "impose sanction", "confirm sanction"])
+                                  "impose sanction", "confirm sanction", "record inspection",
+                                  "record finding"])
 def test_role_matrix(client, session, world, role, name):
     url, data = requests(world)[name]
     client = as_role(client, world, role)
@@ -214,3 +223,36 @@ def test_audit_log_is_browsable_by_regulators_and_admins(client, world, role, st
         page = response.get_data(as_text=True)
         assert "licence.renew" in page and "mx1@gov.example" in page
         assert "2099-01-01 → 2100-01-01" in page
+
+
+def test_visit_is_public_without_its_notes(app, client, world):
+    client = as_role(client, world, "regulator")
+    url, data = requests(world)["record inspection"]
+    client.post(url, data={**data, "csrf_token": token(client)})
+    public = app.test_client().get(f"/agencies/{world['agency'].id}", headers=EN)
+    page = public.get_data(as_text=True)
+    assert "Monitoring visit" in page and "Issues found" in page
+    assert "Contracts not translated" not in page
+
+
+def test_red_flag_to_finding_to_sanction(client, session, world):
+    flag = RedFlag(agency_id=world["agency"].id, category="recruitment_fee",
+                   description="Paid 500", state="substantiated", public_summary="Fee")
+    session.add(flag)
+    session.commit()
+    client = as_role(client, world, "regulator")
+    manage = client.get(f"/manage/agencies/{world['agency'].id}?red_flag={flag.id}")
+    assert f'<option selected value="{flag.id}"' in manage.get_data(as_text=True)
+    url, data = requests(world)["record finding"]
+    client.post(url, data={**data, "finding-red_flag_ids": str(flag.id),
+                           "csrf_token": token(client)})
+    finding = session.exec(select(Finding)).one()
+    assert [f.id for f in finding.red_flags] == [flag.id]
+    url, data = requests(world)["impose sanction"]
+    client.post(url, data={**data, "sanction-type": "fine", "sanction-finding_id": str(finding.id),
+                           "csrf_token": token(client)})
+    session.refresh(finding)
+    fine = session.exec(select(Sanction).where(Sanction.type == "fine")).one()
+    assert finding.sanction_id == fine.id
+    page = client.get(f"/agencies/{world['agency'].id}", headers=EN).get_data(as_text=True)
+    assert "Charged fees disguised as medical costs" in page

@@ -5,6 +5,7 @@ from registry.models.licence import Licence
 from registry.models.sanction import Sanction
 from registry.models.red_flag import EvidenceFile, RedFlag
 from registry.models.finding import Finding, FindingRedFlag
+from registry.models.inspection import Inspection
 from registry.models.outbox import IndexOutbox
 from registry.models.user import LoginAttempt, User
 from registry.models.audit import AuditEntry, AuditHead
@@ -12,5 +13,5 @@ from registry.models.base import utcnow
 
 __all__ = [
     "Agency", "AgencyContact", "AuditEntry", "AuditHead", "AgencyName", "Authority", "Finding", "FindingRedFlag",
-    "IndexOutbox", "Licence", "LoginAttempt", "RedFlag", "Representative", "Sanction", "User", "utcnow",
+    "IndexOutbox", "Inspection", "Licence", "LoginAttempt", "RedFlag", "Representative", "Sanction", "User", "utcnow",
 ]

@@ -18,5 +18,6 @@ def init_app(app: Flask) -> None:
         CONTACT_TYPES=vocab.CONTACT_TYPES, LICENCE_STATUSES=vocab.LICENCE_STATUSES,
         SANCTION_TYPES=vocab.SANCTION_TYPES, APPEAL_STATES=vocab.APPEAL_STATES,
         RED_FLAG_CATEGORIES=vocab.RED_FLAG_CATEGORIES, RED_FLAG_STATES=vocab.RED_FLAG_STATES,
-        REPORTER_TYPES=vocab.REPORTER_TYPES, country_name=country_name,
+        REPORTER_TYPES=vocab.REPORTER_TYPES, INSPECTION_KINDS=vocab.INSPECTION_KINDS,
+        INSPECTION_OUTCOMES=vocab.INSPECTION_OUTCOMES, country_name=country_name,
         effective_licence_status=effective_licence_status, public_sanctions=public_sanctions)

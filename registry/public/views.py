@@ -6,7 +6,7 @@ from registry.agencies.history import status_history
 from registry.agencies.records import is_public, load_full, primary_licence, verdict_for
 from registry.clock import today
 from registry.db import get_session
-from registry.models import Authority
+from registry.models import Authority, Inspection
 from registry.public.forms import SearchForm
 from registry.search import get_index
 from registry.search.service import search
@@ -39,7 +39,10 @@ def agency(agency_id: int):
         abort(404)
     return render_template("public/agency.html", agency=record, verdict=verdict_for(record, today()),
                            today=today(), primary_licence=primary_licence(record),
-                           history=status_history(get_session(), agency_id))
+                           history=status_history(get_session(), agency_id),
+                           inspections=get_session().exec(
+                               select(Inspection).where(Inspection.agency_id == agency_id)
+                               .order_by(Inspection.visited_on.desc())).all())
 
 
 @bp.get("/help")

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.formtools import choices
-from registry.vocab import AGENCY_KINDS, SANCTION_TYPES
+from registry.vocab import AGENCY_KINDS, INSPECTION_KINDS, INSPECTION_OUTCOMES, SANCTION_TYPES
 
 
 def lines(text: str | None) -> list[str]:
@@ -40,11 +40,28 @@ class RenewForm(FlaskForm):
 class SanctionForm(FlaskForm):
     type = SelectField(_l("Sanction"), choices=choices((k, _l(v)) for k, v in SANCTION_TYPES.items()))
     licence_id = SelectField(_l("Licence concerned"), coerce=int, validators=[Optional()])
+    finding_id = SelectField(_l("Finding it rests on"), coerce=int, validators=[Optional()])
     decision_ref = StringField(_l("Decision reference"), validators=[DataRequired(),
                                                                       Length(max=120)])
     starts_on = DateField(_l("From"), validators=[DataRequired()])
     ends_on = DateField(_l("Until (empty: no end date)"), validators=[Optional()])
     summary = TextAreaField(_l("Public summary"), validators=[DataRequired(), Length(max=4000)])
+
+
+class InspectionForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=choices((k, _l(v)) for k, v in INSPECTION_KINDS.items()))
+    visited_on = DateField(_l("Date of the visit"), validators=[DataRequired()])
+    outcome = SelectField(_l("Outcome"),
+                          choices=choices((k, _l(v)) for k, v in INSPECTION_OUTCOMES.items()))
+    notes = TextAreaField(_l("Notes (regulators only)"), validators=[Optional(), Length(max=8000)])
+
+
+class FindingForm(FlaskForm):
+    reference = StringField(_l("Reference"), validators=[DataRequired(), Length(max=120)])
+    decided_on = DateField(_l("Date of the finding"), validators=[DataRequired()])
+    summary = TextAreaField(_l("Public summary"), validators=[DataRequired(), Length(max=4000)])
+    red_flag_ids = SelectMultipleField(_l("Substantiated red flags it rests on"), coerce=int,
+                                       validators=[Optional()])
 
 
 class ConfirmForm(FlaskForm):

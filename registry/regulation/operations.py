@@ -9,7 +9,8 @@ from typing import Any, Iterable
 from sqlmodel import Session
 
 from registry.audit.chain import append
-from registry.models import Agency, AgencyContact, AgencyName, Licence, Sanction, User
+from registry.models import (Agency, AgencyContact, AgencyName, Finding, Inspection, Licence,
+                             RedFlag, Sanction, User)
 from registry.permissions import can, jurisdiction_of
 from registry.search.matching import licence_key, name_key
 
@@ -111,7 +112,7 @@ def renew_licence(session: Session, *, actor: User, licence: Licence, valid_unti
 
 def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
                     decision_ref: str, starts_on: date, ends_on: date | None, summary: str,
-                    licence: Licence | None = None) -> Sanction:
+                    licence: Licence | None = None, finding: Finding | None = None) -> Sanction:
     """Record a sanction. Revocations and bans wait for a second regulator; the rest apply now
     (a preventive suspension takes effect at once)."""
     authorize(actor, "sanction.write", agency_countries(agency))
@@ -126,6 +127,11 @@ def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
                         proposed_by_id=actor.id)
     session.add(sanction)
     session.flush()
+    if finding is not None:
+        if finding.agency_id != agency.id or finding.sanction_id is not None:
+            raise RuleBroken("this finding belongs to another agency or already has a sanction")
+        finding.sanction_id = sanction.id
+        session.add(finding)
     _audit(session, actor, "sanction.propose" if type in FOUR_EYES else "sanction.impose",
            sanction, agency.id, {}, _fields(sanction, SANCTION_FIELDS))
     return sanction
@@ -154,3 +160,37 @@ def confirm_sanction(session: Session, *, actor: User, sanction: Sanction) -> No
     session.flush()
     _audit(session, actor, "sanction.confirm", sanction, sanction.agency_id, before,
            _fields(sanction, SANCTION_FIELDS))
+
+
+INSPECTION_FIELDS = ("kind", "visited_on", "outcome", "notes")
+FINDING_FIELDS = ("reference", "decided_on", "summary", "sanction_id")
+
+
+def record_inspection(session: Session, *, actor: User, agency: Agency, kind: str,
+                      visited_on: date, outcome: str, notes: str = "") -> Inspection:
+    authorize(actor, "inspection.write", agency_countries(agency))
+    inspection = Inspection(agency_id=agency.id, authority_id=actor.authority_id, kind=kind,
+                            visited_on=visited_on, outcome=outcome, notes=notes,
+                            recorded_by_id=actor.id)
+    session.add(inspection)
+    session.flush()
+    _audit(session, actor, "inspection.record", inspection, agency.id, {},
+           _fields(inspection, INSPECTION_FIELDS))
+    return inspection
+
+
+def record_finding(session: Session, *, actor: User, agency: Agency, reference: str,
+                   decided_on: date, summary: str,
+                   red_flags: Iterable[RedFlag] = ()) -> Finding:
+    """A regulator's fraud finding, resting on substantiated red flags of the same agency."""
+    authorize(actor, "finding.write", agency_countries(agency))
+    red_flags = list(red_flags)
+    if any(f.agency_id != agency.id or f.state != "substantiated" for f in red_flags):
+        raise RuleBroken("a finding rests only on substantiated red flags of this agency")
+    finding = Finding(agency_id=agency.id, authority_id=actor.authority_id, reference=reference,
+                      decided_on=decided_on, summary=summary, red_flags=red_flags)
+    session.add(finding)
+    session.flush()
+    _audit(session, actor, "finding.record", finding, agency.id, {},
+           {**_fields(finding, FINDING_FIELDS), "red_flags": [f.id for f in red_flags]})
+    return finding

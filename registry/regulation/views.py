@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
@@ -11,11 +11,11 @@ from sqlmodel import select
 from registry.agencies.records import load_full
 from registry.db import get_session
 from registry.formtools import choices
-from registry.models import Licence, Sanction
+from registry.models import Inspection, Licence, Sanction
 from registry.permissions import jurisdiction_of
 from registry.regulation import operations as ops
-from registry.regulation.forms import (AgencyForm, ConfirmForm, LicenceForm, RenewForm,
-                                       SanctionForm, lines)
+from registry.regulation.forms import (AgencyForm, ConfirmForm, FindingForm, InspectionForm,
+                                       LicenceForm, RenewForm, SanctionForm, lines)
 from registry.search import drain_now
 
 bp = Blueprint("regulation", __name__, url_prefix="/manage")
@@ -52,14 +52,32 @@ def _sanction_form(agency, **kwargs) -> SanctionForm:
     own = jurisdiction_of(current_user)
     form.licence_id.choices = choices([(0, _("None"))] + [
         (l.id, l.number) for l in agency.licences if l.country == own])
+    form.finding_id.choices = choices([(0, _("None"))] + [
+        (f.id, f"{f.reference} ({f.decided_on})") for f in agency.findings
+        if f.sanction_id is None])
     return form
 
 
-def _manage_page(agency, *, licence_form=None, sanction_form=None, status=200):
+def _finding_form(agency, **kwargs) -> FindingForm:
+    form = FindingForm(prefix="finding", **kwargs)
+    form.red_flag_ids.choices = choices(
+        (f.id, f"{f.created_at.date()} — {f.public_summary or f.category}")
+        for f in agency.red_flags if f.state == "substantiated")
+    if request.method == "GET" and request.args.get("red_flag", type=int):
+        form.red_flag_ids.data = [request.args.get("red_flag", type=int)]
+    return form
+
+
+def _manage_page(agency, *, licence_form=None, sanction_form=None, inspection_form=None,
+                 finding_form=None, status=200):
+    inspections = get_session().exec(select(Inspection).where(Inspection.agency_id == agency.id)
+                                     .order_by(Inspection.visited_on.desc())).all()
     return render_template(
-        "regulation/agency.html", agency=agency,
+        "regulation/agency.html", agency=agency, inspections=inspections,
         licence_form=licence_form or LicenceForm(formdata=None, prefix="licence"),
         sanction_form=sanction_form or _sanction_form(agency, formdata=None),
+        inspection_form=inspection_form or InspectionForm(formdata=None, prefix="inspection"),
+        finding_form=finding_form or _finding_form(agency, formdata=None),
         renew_form=RenewForm(formdata=None, prefix="renew"), confirm_form=ConfirmForm(),
         own_country=jurisdiction_of(current_user)), status
 
@@ -142,11 +160,13 @@ def impose_sanction(agency_id: int):
     form = _sanction_form(agency)
     if form.validate_on_submit():
         licence = next((l for l in agency.licences if l.id == form.licence_id.data), None)
+        finding = next((f for f in agency.findings if f.id == form.finding_id.data), None)
         try:
             sanction = ops.impose_sanction(
                 get_session(), actor=current_user, agency=agency, type=form.type.data,
                 decision_ref=form.decision_ref.data, starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data, summary=form.summary.data, licence=licence)
+                ends_on=form.ends_on.data, summary=form.summary.data, licence=licence,
+                finding=finding)
             _commit()
             flash(_("Sanction recorded; it becomes public when a second regulator of your "
                     "authority confirms it.") if sanction.status != "in_force"
@@ -169,3 +189,37 @@ def confirm_sanction(sanction_id: int):
         except ops.RuleBroken as error:
             flash(str(error))
     return redirect(url_for("regulation.agency", agency_id=sanction.agency_id))
+
+
+@bp.post("/agencies/<int:agency_id>/inspections")
+@regulator_required
+def record_inspection(agency_id: int):
+    agency = _agency_or_404(agency_id)
+    form = InspectionForm(prefix="inspection")
+    if form.validate_on_submit():
+        ops.record_inspection(get_session(), actor=current_user, agency=agency,
+                              kind=form.kind.data, visited_on=form.visited_on.data,
+                              outcome=form.outcome.data, notes=form.notes.data or "")
+        _commit()
+        flash(_("Visit recorded."))
+        return redirect(url_for("regulation.agency", agency_id=agency.id))
+    return _manage_page(agency, inspection_form=form, status=400)
+
+
+@bp.post("/agencies/<int:agency_id>/findings")
+@regulator_required
+def record_finding(agency_id: int):
+    agency = _agency_or_404(agency_id)
+    form = _finding_form(agency)
+    if form.validate_on_submit():
+        flags = [f for f in agency.red_flags if f.id in (form.red_flag_ids.data or [])]
+        try:
+            ops.record_finding(get_session(), actor=current_user, agency=agency,
+                               reference=form.reference.data, decided_on=form.decided_on.data,
+                               summary=form.summary.data, red_flags=flags)
+            _commit()
+            flash(_("Finding recorded. To sanction on its basis, choose it in the sanction form."))
+            return redirect(url_for("regulation.agency", agency_id=agency.id))
+        except ops.RuleBroken as error:
+            form.reference.errors.append(str(error))
+    return _manage_page(agency, finding_form=form, status=400)

@@ -9,17 +9,18 @@ from __future__ import annotations
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
-from registry.models import (Agency, AgencyContact, AgencyName, Finding, IndexOutbox, Licence,
-                             RedFlag, Representative, Sanction, utcnow)
+from registry.models import (Agency, AgencyContact, AgencyName, Finding, IndexOutbox, Inspection,
+                             Licence, RedFlag, Representative, Sanction, utcnow)
 
-_CHILDREN = (AgencyName, AgencyContact, Representative, Licence, Sanction, RedFlag, Finding)
+_CHILDREN = (AgencyName, AgencyContact, Representative, Licence, Sanction, RedFlag, Finding,
+             Inspection)
 _TOUCHED = "registry.touched_agencies"
 
 
 def _agency_of(session: Session, obj) -> Agency | None:
     if isinstance(obj, Agency):
         return obj
-    if obj.agency is not None:
+    if getattr(obj, "agency", None) is not None:
         return obj.agency
     if obj.agency_id is not None:
         with session.no_autoflush:
