@@ -41,6 +41,13 @@ def reindex() -> None:
     click.echo(f"Indexed {count} agencies.")
 
 
+def _audit_cli(session: Session, action: str, after: dict) -> None:
+    """Writes from the command line are audited too, under the actor "cli"."""
+    from registry.audit.chain import append
+    append(session, actor="cli", actor_id=None, action=action, entity="agency", entity_id=None,
+           agency_id=None, before={}, after=after)
+
+
 def _index_outbox() -> None:
     with click.progressbar(length=pending(_engine()), label="Updating the search index") as bar:
         while True:
@@ -78,6 +85,9 @@ def import_agencies(path: Path, skip_invalid: bool) -> None:
     with Session(_engine()) as session:
         with click.progressbar(length=len(valid), label="Importing agencies") as bar:
             importer = import_rows(session, valid, progress=bar.update)
+        _audit_cli(session, "import.agencies", {"file": path.name, "rows": len(valid),
+                                                "created": importer.created,
+                                                "rejected": len(invalid)})
         session.commit()
     _index_outbox()
     click.echo(f"{len(valid)} row(s) read, {importer.created} new agencies, "
@@ -116,6 +126,8 @@ def demo_data() -> None:
     from registry.demo import load_demo
     with Session(_engine()) as session:
         created = load_demo(session)
+        if created:
+            _audit_cli(session, "demo.load", {"created": created})
         session.commit()
     _index_outbox()
     click.echo(f"Demo data loaded ({created} new agencies)." if created else

@@ -132,3 +132,26 @@ def test_session_cookie_flags(client, make_user):
         "email": "a@example.org", "password": PASSWORD,
         "csrf_token": csrf_token(client)})
     assert "Secure" in secure.headers.get("Set-Cookie", "")
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(app, client, make_user):
+    make_user("a@example.org")
+    other = app.test_client()
+    log_in(client, "a@example.org")
+    log_in(other, "a@example.org")
+    response = client.post("/account/password", data={
+        "current": PASSWORD, "password": "a new long password", "confirm": "a new long password",
+        "csrf_token": csrf_token(client, "/account/password")})
+    assert response.status_code == 302
+    assert client.get("/account/password").status_code == 200  # still logged in here
+    assert other.get("/account/password").status_code == 302  # logged out there
+    assert log_in(app.test_client(), "a@example.org", "a new long password").status_code == 302
+
+
+def test_password_change_needs_the_current_password(client, make_user):
+    make_user("a@example.org")
+    log_in(client, "a@example.org")
+    response = client.post("/account/password", headers={"Accept-Language": "en"}, data={
+        "current": "not my password!", "password": "a new long password",
+        "confirm": "a new long password", "csrf_token": csrf_token(client, "/account/password")})
+    assert response.status_code == 400 and "Wrong password." in response.get_data(as_text=True)

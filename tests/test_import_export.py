@@ -5,7 +5,7 @@ import csv
 
 from sqlmodel import func, select
 
-from registry.models import Agency, IndexOutbox, Licence
+from registry.models import Agency, AuditEntry, IndexOutbox, Licence
 from registry.search import get_index
 
 HEADER = ("name,kind,country,licence_number,status,aliases,valid_from,valid_until,authority,"
@@ -40,6 +40,9 @@ def test_import_creates_agencies_licences_and_index(app, runner, session, tmp_pa
     assert count(session, IndexOutbox) == 0
     with app.app_context():
         assert get_index().doc_count() == 3
+    entry = session.exec(select(AuditEntry)).one()
+    assert entry.actor == "cli" and entry.action == "import.agencies"
+    assert '"created":3' in entry.after
 
 
 def test_importing_twice_changes_nothing(runner, session, tmp_path):

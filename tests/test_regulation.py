@@ -67,6 +67,7 @@ def counts(session):
     session.expire_all()
     return tuple(session.exec(select(func.count()).select_from(m)).one()
                  for m in (Agency, Licence, Sanction, AuditEntry, Inspection, Finding)) + (
+        tuple(session.exec(select(Agency.name).order_by(Agency.id)).all()),
         tuple(s.status for s in session.exec(select(Sanction).order_by(Sanction.id)).all()),
         tuple(l.valid_until for l in session.exec(select(Licence).order_by(Licence.id)).all()))
 
@@ -89,6 +90,8 @@ def requests(world):
                                "inspection-visited_on": "2026-03-01",
                                "inspection-outcome": "issues_found",
                                "inspection-notes": "Contracts not translated"}),
+        "edit agency": (f"/manage/agencies/{agency.id}/edit",
+                        {"name": "Sierra Madre Talent", "kind": "agency"}),
         "record finding": (f"/manage/agencies/{agency.id}/findings",
                            {"finding-reference": "F-1", "finding-decided_on": "2026-03-02",
                             "finding-summary": "Charged fees disguised as medical costs"}),
@@ -105,7 +108,7 @@ ALLOWED = {("new agency", "other_regulator"), ("issue licence", "other_regulator
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", ["new agency", "issue licence", "renew licence",
                                   "impose sanction", "confirm sanction", "record inspection",
-                                  "record finding"])
+                                  "record finding", "edit agency"])
 def test_role_matrix(client, session, world, role, name):
     url, data = requests(world)[name]
     client = as_role(client, world, role)
@@ -256,3 +259,13 @@ def test_red_flag_to_finding_to_sanction(client, session, world):
     assert finding.sanction_id == fine.id
     page = client.get(f"/agencies/{world['agency'].id}", headers=EN).get_data(as_text=True)
     assert "Charged fees disguised as medical costs" in page
+
+
+def test_renamed_agency_stays_findable_by_its_former_name(app, client, session, world):
+    client = as_role(client, world, "regulator")
+    url, data = requests(world)["edit agency"]
+    client.post(url, data={**data, "csrf_token": token(client)})
+    found = app.test_client().get("/api/v1/search?q=Agencia+Sierra+Madre").get_json()
+    assert found["outcome"] == "match"
+    assert found["results"][0]["name"] == "Sierra Madre Talent"
+    assert "Agencia Sierra Madre" in found["results"][0]["aliases"]

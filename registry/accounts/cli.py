@@ -31,5 +31,9 @@ def create_user_command(email, role, authority_id, organisation, country, passwo
                                country=country)
         except AccountError as error:
             raise click.ClickException(str(error))
+        from registry.audit.chain import append
+        append(session, actor="cli", actor_id=None, action="user.create", entity="user_account",
+               entity_id=user.id, agency_id=None, before={},
+               after={"email": user.email, "role": user.role})
         session.commit()
         click.echo(f"Created {user.role} account {user.email} (id {user.id}).")

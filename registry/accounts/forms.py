@@ -33,3 +33,7 @@ class SetPasswordForm(FlaskForm):
                              validators=[DataRequired(), Length(min=12, max=500)])
     confirm = PasswordField(_l("Repeat it"), validators=[DataRequired(),
                                                         EqualTo("password")])
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=500)])

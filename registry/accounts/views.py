@@ -4,10 +4,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session as cookie, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from registry.accounts import service
-from registry.accounts.forms import LoginForm
+from registry.accounts.forms import ChangePasswordForm, LoginForm
 from registry.db import get_session
 
 bp = Blueprint("accounts", __name__)
@@ -48,3 +48,23 @@ def logout():
     logout_user()
     flash(_("You are logged out."))
     return redirect(url_for("public.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """A new password ends every other session of the account (and this one starts afresh)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        session = get_session()
+        if service.authenticate(session, email=current_user.email, password=form.current.data,
+                                address=request.remote_addr or "unknown") is None:
+            session.commit()  # the failed attempt counts against guessing
+            form.current.errors.append(_("Wrong password."))
+        else:
+            service.change_password(session, user=current_user, password=form.password.data)
+            session.commit()
+            login_user(current_user)  # this session carries the new session version
+            flash(_("Password changed. Every other session of this account is logged out."))
+            return redirect(url_for("public.home"))
+    return render_template("accounts/password.html", form=form), 400 if form.errors else 200

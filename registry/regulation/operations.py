@@ -194,3 +194,29 @@ def record_finding(session: Session, *, actor: User, agency: Agency, reference: 
     _audit(session, actor, "finding.record", finding, agency.id, {},
            {**_fields(finding, FINDING_FIELDS), "red_flags": [f.id for f in red_flags]})
     return finding
+
+
+def edit_agency(session: Session, *, actor: User, agency: Agency, name: str, kind: str,
+                address: str, city: str, aliases: Iterable[str], phones: Iterable[str],
+                emails: Iterable[str], websites: Iterable[str]) -> None:
+    """Change an agency's identity. Names it drops are kept as former names (phoenix firms must
+    stay findable by their old names)."""
+    authorize(actor, "agency.edit", agency_countries(agency))
+    before = {**_fields(agency, AGENCY_FIELDS), "names": sorted(n.name for n in agency.names),
+              "contacts": sorted(c.value for c in agency.contacts)}
+    if name != agency.name and agency.name not in {n.name for n in agency.names}:
+        agency.names.append(AgencyName(name=agency.name, type="former"))
+    agency.name, agency.name_key, agency.kind = name, name_key(name), kind
+    agency.address, agency.city = address, city
+    known = {n.name for n in agency.names}
+    agency.names.extend(AgencyName(name=a, type="alias") for a in aliases if a not in known)
+    wanted = {("phone", v) for v in phones} | {("email", v) for v in emails} | {
+        ("website", v) for v in websites}
+    agency.contacts = [c for c in agency.contacts if (c.type, c.value) in wanted] + [
+        AgencyContact(type=t, value=v) for t, v in sorted(wanted)
+        if (t, v) not in {(c.type, c.value) for c in agency.contacts}]
+    session.add(agency)
+    session.flush()
+    _audit(session, actor, "agency.edit", agency, agency.id, before,
+           {**_fields(agency, AGENCY_FIELDS), "names": sorted(n.name for n in agency.names),
+            "contacts": sorted(c.value for c in agency.contacts)})

@@ -223,3 +223,28 @@ def record_finding(agency_id: int):
         except ops.RuleBroken as error:
             form.reference.errors.append(str(error))
     return _manage_page(agency, finding_form=form, status=400)
+
+
+@bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
+@regulator_required
+def edit_agency(agency_id: int):
+    agency = _agency_or_404(agency_id)
+    form = AgencyForm()
+    if request.method == "GET":
+        form.name.data, form.kind.data = agency.name, agency.kind
+        form.address.data, form.city.data = agency.address, agency.city
+        form.aliases.data = "\n".join(n.name for n in agency.names if n.type != "former")
+        for field, kind in ((form.phones, "phone"), (form.emails, "email"),
+                            (form.websites, "website")):
+            field.data = "\n".join(agency.contact_values(kind))
+    if form.validate_on_submit():
+        ops.edit_agency(get_session(), actor=current_user, agency=agency, name=form.name.data,
+                        kind=form.kind.data, address=form.address.data or "",
+                        city=form.city.data or "", aliases=lines(form.aliases.data),
+                        phones=lines(form.phones.data), emails=lines(form.emails.data),
+                        websites=lines(form.websites.data))
+        _commit()
+        flash(_("Agency updated."))
+        return redirect(url_for("regulation.agency", agency_id=agency.id))
+    return render_template("regulation/new_agency.html", form=form, agency=agency), (
+        400 if form.errors else 200)
