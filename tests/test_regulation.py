@@ -269,3 +269,11 @@ def test_renamed_agency_stays_findable_by_its_former_name(app, client, session, 
     assert found["outcome"] == "match"
     assert found["results"][0]["name"] == "Sierra Madre Talent"
     assert "Agencia Sierra Madre" in found["results"][0]["aliases"]
+
+
+def test_manage_page_title_is_the_agency_name(client, world):
+    client = as_role(client, world, "regulator")
+    page = client.get(f"/manage/agencies/{world['agency'].id}", headers=EN).get_data(as_text=True)
+    title = page[page.index("<title>"):page.index("</title>")]
+    assert title == "<title>Manage: Agencia Sierra Madre"
+    assert page.count("Record the visit") == 1
