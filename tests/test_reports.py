@@ -154,18 +154,3 @@ def test_evidence_of_the_wrong_type_is_refused(client, session, world):
     assert response.status_code == 400
     assert "only PDF, JPEG, PNG or WebP" in response.get_data(as_text=True)
     assert count(session, RedFlag) == 0 and count(session, EvidenceFile) == 0
-
-
-@pytest.mark.parametrize("role, status", [("anonymous", 302), ("ngo", 403),
-                                          ("other_regulator", 403), ("regulator", 302)])
-def test_review_matrix(client, session, world, role, status):
-    flag = RedFlag(agency_id=world["agency"].id, category="other", description="something bad")
-    session.add(flag)
-    session.commit()
-    if role != "anonymous":
-        log_in(client, world["users"][role].email)
-    response = client.post(f"/manage/red-flags/{flag.id}", data={
-        "state": "under_review", "public_summary": "", "csrf_token": token(client)})
-    assert response.status_code == status
-    session.refresh(flag)
-    assert flag.state == ("under_review" if role == "regulator" else "received")
