@@ -148,9 +148,10 @@ def test_other_processes_search_while_a_writer_holds_the_lock(app, registry, tmp
     with app.app_context():
         holder = get_index().try_writer()
     script = textwrap.dedent(f"""
+        from registry.search.matching import parse_query
         from registry.search.whoosh_index import SearchIndex
         index = SearchIndex({app.config['INDEX_DIR']!r})
-        found = index.candidates(tokens=['manpower'], identifiers=set(), country=None, kind=None)
+        found = index.candidates(parse_query('manpower'))
         print(len(found))
     """)
     try:

@@ -24,12 +24,14 @@ def document_for(agency: Agency) -> Document:
     tokens: list[str] = []
     for name in names:
         tokens.extend(t for t in matching.search_tokens(name) if t not in tokens)
+    sounds = sorted({matching.sound_key(t) for t in tokens})
     identifiers = matching.identifier_keys(
         licences=[l.number for l in agency.licences],
         phones=agency.contact_values("phone"), emails=agency.contact_values("email"),
         websites=agency.contact_values("website"), country=agency.country)
-    return Document(agency_id=agency.id, tokens=tokens, identifiers=identifiers,
-                    country=agency.country, kind=agency.kind, names=names)
+    return Document(agency_id=agency.id, tokens=tokens, sounds=sounds, identifiers=identifiers,
+                    country=agency.country, kind=agency.kind, names=names,
+                    keys=[matching.name_key(n) for n in names])
 
 
 def load_agencies(session: Session, agency_ids: list[int]) -> dict[int, Agency]:

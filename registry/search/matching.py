@@ -11,37 +11,50 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import phonenumbers
+from anyascii import anyascii
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
-# Legal forms of the region, as token sequences after folding (dots removed, lower case).
+# Legal forms of the region, as token sequences after folding (dots removed, single letters
+# joined: "S. A. de C. V." and "SA DE CV" both read "sa de cv").
 LEGAL_FORMS = sorted({
     ("sa", "de", "cv"), ("s", "de", "rl", "de", "cv"), ("s", "de", "rl"), ("sapi", "de", "cv"),
     ("sab", "de", "cv"), ("sa", "de", "rl"), ("sc", "de", "rl"), ("sas", "de", "cv"),
-    ("sa",), ("sc",), ("sapi",), ("srl",), ("ltda",), ("lda",), ("ltd",), ("limited",), ("inc",),
-    ("incorporated",), ("llc",), ("lc",), ("corp",), ("corporation",), ("sarl",), ("sas",),
-    ("eirl",), ("eireli",), ("cia",), ("y", "cia"), ("and", "co"), ("co",), ("co", "ltd"),
-    ("company",), ("gmbh",), ("plc",), ("pty", "ltd"), ("me",), ("epp",), ("ac",), ("opc",),
+    ("s", "en", "c"), ("s", "en", "nc"), ("sc", "de", "cv"), ("sapi",), ("sab",),
+    ("spr", "de", "rl", "de", "cv"), ("spr", "de", "rl"), ("sc", "de", "rl", "de", "cv"),
+    ("sa", "de", "rl", "de", "cv"), ("sapi", "de", "rl", "de", "cv"), ("spa", "de", "cv"),
+    ("sa",), ("sc",), ("srl",), ("ltda",), ("lda",), ("ltd",), ("limited",), ("inc",),
+    ("incorporated",), ("llc",), ("lc",), ("llp",), ("lp",), ("corp",), ("corporation",),
+    ("sarl",), ("sas",), ("eirl",), ("eireli",), ("cia",), ("and", "cia"), ("and", "co"),
+    ("co",), ("co", "ltd"), ("company",), ("gmbh",), ("plc",), ("pty", "ltd"), ("me",),
+    ("epp",), ("ac",), ("opc",), ("spa",), ("bv",), ("nv",), ("ag",), ("oy",), ("ab",),
 }, key=len, reverse=True)
 
 # Words too common to find an agency by; they still count when names are compared.
-STOPWORDS = frozenset("de del la las los el y e and & of the da do das dos".split())
+STOPWORDS = frozenset("de del la las los el y e and of the da do das dos en".split())
+# Words left out when names are compared word by word: stopwords, and legal forms wherever they
+# stand ("Hebei Construction Group Corporation Limited No. 7 Branch").
+NOISE = STOPWORDS | {form[0] for form in LEGAL_FORMS if len(form) == 1}
 
 _DOT = re.compile(r"(?<=\w)\.(?=\w)|\.")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_SINGLE_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")
 
 
 def fold(text: str) -> str:
-    """Lower case, accents removed (ñ -> n), '&' spelt 'and', dots dropped, punctuation -> space."""
+    """Lower-case ASCII (accents dropped, other scripts transliterated), '&' spelt 'and', dots
+    dropped, punctuation -> space, runs of single letters joined ("S. A." -> "sa")."""
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = text.replace("&", " and ").replace("'", "").replace("\u2019", "")
-    text = _DOT.sub("", text)
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    text = anyascii("".join(ch for ch in text if not unicodedata.combining(ch))).lower()
+    text = text.replace("&", " and ").replace("'", "").replace("`", "")
+    text = _DOT.sub(" ", text)
+    text = " ".join(_NON_WORD.sub(" ", text).split())
+    return _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
 
 
 def name_tokens(name: str) -> list[str]:
     """The folded words of a name with trailing legal forms removed ("Del-Al, Inc." -> del, al)."""
-    tokens = fold(name).split()
+    tokens = ["and" if t == "y" else t for t in fold(name).split()]
     stripped = True
     while stripped and len(tokens) > 1:
         stripped = False
@@ -50,7 +63,6 @@ def name_tokens(name: str) -> list[str]:
                 tokens = tokens[: -len(form)]
                 stripped = True
                 break
-    tokens = [t if t != "y" else "and" for t in tokens]
     return tokens
 
 
@@ -64,13 +76,34 @@ def search_tokens(name: str) -> list[str]:
     return [t for t in name_tokens(name) if t not in STOPWORDS]
 
 
+# Spanish and Portuguese spellings of one sound (and a few transliteration habits), applied in
+# order to a folded word. Sound keys of equal words are equal; the converse is the point.
+_SOUND_RULES = [(re.compile(a), b) for a, b in [
+    (r"ph", "f"), (r"[cs]h", "x"), (r"lh|ll", "y"), (r"nh", "n"), (r"h", ""),
+    (r"qu(?=[ei])|q", "k"), (r"gu(?=[ei])", "g"), (r"g(?=[ei])", "j"), (r"c(?=[ei])", "s"),
+    (r"c", "k"), (r"z", "s"), (r"v|w", "b"), (r"y", "i"), (r"ou", "u"), (r"dj", "j"),
+    (r"(.)\1+", r"\1"),
+]]
+
+
+def sound_key(word: str) -> str:
+    """How a folded word sounds in Spanish or Portuguese: b/v, s/z/c, ll/y, silent h... are one."""
+    if word.isdigit():
+        return word
+    for pattern, replacement in _SOUND_RULES:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 def licence_key(number: str) -> str:
     """Licence numbers and tax ids compare on letters and digits only, in upper case."""
     return re.sub(r"[^0-9A-Z]", "", fold(number).upper())
 
 
 def phone_keys(number: str, country: str | None = None) -> set[str]:
-    """Digit strings under which a phone number is found: international and national forms."""
+    """Digit strings under which a phone number is found: international and national forms, and
+    the subscriber number without its area code (people often leave the area code out, and old
+    registers often recorded local numbers only)."""
     digits = re.sub(r"\D", "", number)
     if len(digits) < 6:
         return set()
@@ -79,10 +112,16 @@ def phone_keys(number: str, country: str | None = None) -> set[str]:
         parsed = phonenumbers.parse(number, (country or "").upper() or None)
     except phonenumbers.NumberParseException:
         parsed = None
+    national = digits.lstrip("0")
     if parsed is not None and parsed.national_number:
         national = str(parsed.national_number)
-        keys.add(national)
-        keys.add(f"{parsed.country_code}{national}")
+        keys |= {national, f"{parsed.country_code}{national}"}
+        area = phonenumbers.length_of_geographical_area_code(parsed)
+        if area and len(national) - area >= 7:
+            keys.add(national[area:])
+            national = ""
+    if 8 <= len(national) <= 9:  # an area code we cannot tell: assume 7-digit local numbers
+        keys.add(national[-7:])
     return {k for k in keys if len(k) >= 6}
 
 
@@ -103,31 +142,53 @@ _EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
 
 @dataclass
 class Query:
-    """A parsed query: the name words and every identifier key it could be."""
+    """A parsed query: the name words, every identifier key it could be, and which words of the
+    name key each identifier came from."""
 
     text: str
     key: str
     tokens: list[str]
     identifier_keys: set[str] = field(default_factory=set)
     looks_like_identifier: bool = False
+    identifier_parts: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def sounds(self) -> list[str]:
+        return sorted({sound_key(t) for t in self.tokens})
+
+    def add_identifier(self, key: str, part: str) -> None:
+        self.identifier_keys.add(key)
+        self.identifier_parts.setdefault(key, []).append(part)
 
 
 def parse_query(text: str, country: str | None = None) -> Query:
+    """Read a query as a name and as every identifier it could be: the whole text as a licence
+    number, tax id, phone, website or e-mail address, and each run of up to three words with a
+    digit as a licence number typed next to a name ("Sierra Madre MX-77")."""
     text = " ".join(text.split())[:200]
     query = Query(text=text, key=name_key(text), tokens=search_tokens(text))
+    whole = query.key
     compact = text.replace(" ", "")
     if _EMAIL_LIKE.match(compact):
-        query.identifier_keys |= {"mail:" + compact.lower(), "dom:" + domain_key(compact)}
+        query.add_identifier("mail:" + compact.lower(), whole)
+        query.add_identifier("dom:" + domain_key(compact), whole)
         query.looks_like_identifier = True
     elif _DOMAIN_LIKE.match(compact) and not compact.replace(".", "").isdigit():
-        query.identifier_keys.add("dom:" + domain_key(compact))
+        query.add_identifier("dom:" + domain_key(compact), whole)
         query.looks_like_identifier = True
     digits = sum(ch.isdigit() for ch in compact)
     if digits >= 6 and digits >= 0.7 * len(re.sub(r"[\s\-().+/]", "", compact)):
-        query.identifier_keys |= {"tel:" + k for k in phone_keys(text, country)}
+        for key in phone_keys(text, country):
+            query.add_identifier("tel:" + key, whole)
         query.looks_like_identifier = True
-    if any(ch.isdigit() for ch in compact) and len(licence_key(text)) >= 3:
-        query.identifier_keys.add("lic:" + licence_key(text))
+    if digits and len(licence_key(text)) >= 3:
+        query.add_identifier("lic:" + licence_key(text), whole)
+        words = fold(text).split()
+        for size in (1, 2, 3):
+            for i in range(len(words) - size + 1):
+                span = words[i:i + size]
+                if any(ch.isdigit() for w in span for ch in w) and len("".join(span)) >= 3:
+                    query.add_identifier("lic:" + licence_key("".join(span)), " ".join(span))
     return query
 
 
@@ -148,53 +209,121 @@ def identifier_keys(*, licences: list[str], phones: list[str], emails: list[str]
 FREE_MAIL = frozenset("gmail.com hotmail.com outlook.com yahoo.com yahoo.es hotmail.es live.com "
                       "icloud.com aol.com protonmail.com proton.me gmx.com mail.com".split())
 
-# Score thresholds (0-100) for name comparison; see name_score.
-STRONG = 90.0
-SIMILAR = 80.0
+# -- comparing names ---------------------------------------------------------------------------
+# Calibrated on bench/search_quality.py (see README, "Search quality"): the edits a word may take
+# and still be the same word, and the total a name may take and still be "the" name.
+def word_budget(length: int) -> int:
+    """Edits a word of this length may take: none below 4 letters (ALS is not ALP), one up to 7,
+    two from 8."""
+    return 0 if length < 4 else 1 if length < 8 else 2
+
+
+MAX_COST = 2.0        # total edits (sound-alike steps count half) for a strong match
+SOUND_COST = 0.5      # b/v, s/z, ll/y... the same word said the same way
+
+
+@dataclass(frozen=True)
+class Likeness:
+    """How a typed name compares with one registered name."""
+
+    kind: str     # exact | strong | similar | none
+    score: float  # 0-100, to order candidates
+
+
+NONE = Likeness("none", 0.0)
+
+
+def _word_cost(a: str, b: str) -> float | None:
+    """The cost of reading typed word `a` as registered word `b` (edits, a swap of two letters
+    counting one), or None when they are different words."""
+    if a == b:
+        return 0.0
+    if sound_key(a) == sound_key(b):
+        return SOUND_COST
+    budget = word_budget(len(b))
+    if budget == 0 or a[:1].isdigit() or b[:1].isdigit():
+        return None
+    edits = OSA.distance(a, b, score_cutoff=budget)
+    sounds = OSA.distance(sound_key(a), sound_key(b), score_cutoff=budget)
+    best = min(float(edits), SOUND_COST + sounds)
+    return best if best <= budget else None
+
+
+def _align(query: list[str], name: list[str]) -> tuple[int, float]:
+    """Pair each query word with its cheapest unused name word; (pairs made, total cost)."""
+    used: set[int] = set()
+    pairs, cost = 0, 0.0
+    for word in query:
+        best, best_at = None, -1
+        for i, other in enumerate(name):
+            if i in used:
+                continue
+            c = _word_cost(word, other)
+            if c is not None and (best is None or c < best):
+                best, best_at = c, i
+                if c == 0:
+                    break
+        if best is not None:
+            used.add(best_at)
+            pairs += 1
+            cost += best
+    return pairs, cost
+
+
+def compare(query_key: str, name_key_: str) -> Likeness:
+    """The likeness of a typed name (its key) to a registered name (its key).
+
+    - exact: the same words, or the same words in another order (person names either way round);
+    - strong: the same words give or take typos, dropped or doubled letters and sound-alike
+      spellings, within a budget per word and MAX_COST in all, or the same letters spaced
+      differently ("Delal" / "Del Al");
+    - similar: the typed words are a distinctive part of the name, or the name is part of what
+      was typed (a look-alike adding a word), or half the words and two at least are shared;
+    - none: anything less. Sharing one common word ("visas") is not likeness.
+    """
+    if not query_key or not name_key_:
+        return NONE
+    if query_key == name_key_:
+        return Likeness("exact", 100.0)
+    q_all, n_all = query_key.split(), name_key_.split()
+    query = [t for t in q_all if t not in NOISE] or q_all
+    name = [t for t in n_all if t not in NOISE] or n_all
+    if sorted(query) == sorted(name):
+        return Likeness("exact", 99.0)
+    ratio = fuzz.ratio(query_key, name_key_) / 100  # tie-breaker within a kind
+    pairs, cost = _align(query, name)
+    if pairs == len(query) == len(name) and cost <= MAX_COST:
+        return Likeness("strong", 95.0 - 2 * cost + ratio)
+    joined_q, joined_n = "".join(query), "".join(name)
+    if len(joined_q) >= 6 and len(query) != len(name):
+        edits = OSA.distance(joined_q, joined_n, score_cutoff=2)
+        if edits <= word_budget(len(joined_n)) and edits <= MAX_COST:
+            return Likeness("strong", 94.0 - 2 * edits + ratio)
+    if pairs == len(query) < len(name):
+        if len(query) >= 2 or len(query[0]) >= 6:
+            return Likeness("similar", 86.0 + 4 * len(query) / len(name) - cost + ratio)
+        return NONE
+    if pairs == len(name) < len(query):
+        return Likeness("similar", 84.0 + 4 * len(name) / len(query) - cost + ratio)
+    if pairs >= 2 and pairs / max(len(query), len(name)) >= 0.5:
+        return Likeness("similar", 80.0 + 4 * pairs / max(len(query), len(name)) + ratio)
+    return NONE
 
 
 def name_score(query_key: str, candidate_key: str) -> float:
-    """How alike two normalised names are, 0-100, tolerant of typos and of word order."""
-    if not query_key or not candidate_key:
-        return 0.0
-    if query_key == candidate_key:
-        return 100.0
-    whole = fuzz.ratio(query_key, candidate_key)
-    reordered = fuzz.token_sort_ratio(query_key, candidate_key)
-    return max(whole, reordered, _word_overlap(query_key, candidate_key))
-
-
-PART_OF_NAME = 86.0  # similar, never strong: a part of a name is not the name
-SHARED_WORDS = 80.0  # the look-alike floor: half the words in common, two at least
-
-
-def _word_overlap(query_key: str, candidate_key: str) -> float:
-    """Word-level likeness, for names that share words but differ as strings.
-
-    - every distinctive word of the query is in the name (give or take a typo), and the query
-      says enough (two words, or one of six letters or more): a part of the name, PART_OF_NAME;
-    - at least two words in common and half the words of the longer name: SHARED_WORDS;
-    - otherwise 0: sharing one common word ("visas") makes no look-alike.
-    """
-    query = [t for t in query_key.split() if t not in STOPWORDS]
-    name = [t for t in candidate_key.split() if t not in STOPWORDS]
-    if not query or not name:
-        return 0.0
-    found = sum(1 for word in query if any(fuzz.ratio(word, other) >= 85 for other in name))
-    if found == len(query) and (len(query) >= 2 or len(query[0]) >= 6):
-        return PART_OF_NAME
-    if found >= 2 and found / max(len(query), len(name)) >= 0.5:
-        return SHARED_WORDS
-    return 0.0
+    """How alike two normalised names are, 0-100 (see compare)."""
+    return compare(query_key, candidate_key).score
 
 
 @dataclass
 class Candidate:
-    """What a backend returns for one agency: its names and which identifier keys it matched."""
+    """What a backend returns for one agency: its names (display and key) and the identifier
+    keys it matched."""
 
     agency_id: int
     names: list[str]
     matched_identifiers: set[str] = field(default_factory=set)
+    keys: list[str] | None = None  # name keys, in the order of names; computed when absent
 
 
 @dataclass
@@ -203,32 +332,52 @@ class Ranked:
     match: str  # exact | strong | similar
     score: float
     matched_name: str
+    other_holder: bool = False  # found by a number, but the name typed is someone else's
 
 
 def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
     """Order candidates best first and label each exact, strong or similar; drop the rest."""
     ranked: list[Ranked] = []
     for candidate in candidates:
-        best_name, best = "", 0.0
-        for name in candidate.names:
-            score = name_score(query.key, name_key(name))
-            if score > best:
-                best_name, best = name, score
+        keys = candidate.keys or [name_key(n) for n in candidate.names]
+        best_name, best = "", NONE
+        for name, key in zip(candidate.names, keys):
+            likeness = compare(query.key, key)
+            if likeness.score > best.score:
+                best_name, best = name, likeness
         if candidate.matched_identifiers:
-            ranked.append(Ranked(candidate.agency_id, "exact", 100.0 + best / 100, best_name))
-        elif best >= 100.0:
-            ranked.append(Ranked(candidate.agency_id, "exact", best, best_name))
-        elif best >= STRONG and len(query.key) >= 5:
-            ranked.append(Ranked(candidate.agency_id, "strong", best, best_name))
-        elif best >= SIMILAR:
-            ranked.append(Ranked(candidate.agency_id, "similar", best, best_name))
+            # More keys matched is a more specific match: (02) 533 3928 is closer to a number
+            # registered with its area code than to a bare local 533 3928.
+            other = _names_someone_else(query, candidate.matched_identifiers, keys)
+            ranked.append(Ranked(candidate.agency_id, "exact",
+                                 200.0 + len(candidate.matched_identifiers) + best.score / 100,
+                                 best_name or candidate.names[0], other))
+        elif best.kind != "none":
+            ranked.append(Ranked(candidate.agency_id, best.kind, best.score, best_name))
     ranked.sort(key=lambda r: (-r.score, r.agency_id))
     return ranked
 
 
-def outcome(matches: list[str]) -> str:
-    """From the match labels of the hits, best first: match when the best is exact or strong,
-    similar when there are only look-alikes, none when there is nothing."""
-    if not matches:
+def _names_someone_else(query: Query, matched: set[str], keys: list[str]) -> bool:
+    """A number typed with a name that is clearly not its holder's ("Sierra Madre MX-77")."""
+    rest = query.key
+    for identifier in matched:
+        for part in query.identifier_parts.get(identifier, ()):
+            rest = (" " + rest + " ").replace(" " + part + " ", " ").strip()
+    if not [w for w in rest.split() if w not in STOPWORDS]:
+        return False
+    return all(compare(rest, key).kind == "none" for key in keys)
+
+
+def outcome(ranked: list[Ranked]) -> str:
+    """From the hits, best first: `match` when the best is exact, or strong and not rivalled by
+    another strong look-alike; `similar` when there are only look-alikes; `none` otherwise."""
+    if not ranked:
         return "none"
-    return "match" if matches[0] in ("exact", "strong") else "similar"
+    best = ranked[0]
+    if best.match == "exact":
+        return "match"
+    if best.match == "strong":
+        rivals = [r for r in ranked[1:] if r.match == "strong" and r.score >= best.score - 2]
+        return "similar" if rivals else "match"
+    return "similar"

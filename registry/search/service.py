@@ -35,9 +35,8 @@ def search(*, session: Session, index: SearchIndex, text: str, on: date,
            limit: int = 20) -> SearchResult:
     """Answer one query; `outcome` speaks of the hits that pass the filters."""
     query = matching.parse_query(text, country)
-    found = index.candidates(tokens=query.tokens, identifiers=query.identifier_keys,
-                             country=country, kind=kind)
-    ranked = matching.rank(query, [matching.Candidate(a, n, m) for a, n, m in found])
+    found = index.candidates(query, country=country, kind=kind)
+    ranked = matching.rank(query, found)
     agencies = load_full(session, [r.agency_id for r in ranked])
     hits: list[Hit] = []
     for r in ranked:
@@ -48,6 +47,6 @@ def search(*, session: Session, index: SearchIndex, text: str, on: date,
         if verdict and agency_verdict.code != verdict:
             continue
         hits.append(Hit(agency, agency_verdict, r.match, r.score, r.matched_name))
-    return SearchResult(query=query.text, outcome=matching.outcome([h.match for h in hits]),
+    return SearchResult(query=query.text, outcome=matching.outcome(hits),
                         total=len(hits),
                         hits=hits[:limit])

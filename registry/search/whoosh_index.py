@@ -21,14 +21,25 @@ from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.index import LockError
 from whoosh.query import And, Or, Term
 
+from registry.search.matching import Candidate, Query
+
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     tokens=KEYWORD(lowercase=False, commas=False),
+    sounds=KEYWORD(lowercase=False, commas=False),
     identifiers=KEYWORD(lowercase=False, commas=False, stored=True),
     country=ID,
     kind=ID,
     names=STORED,
+    keys=STORED,
 )
+# A mail or web domain used by more agencies than this is a provider's (an ISP's mail service,
+# a hosting platform), not an agency's own: it identifies no one.
+SHARED_DOMAIN = 2
+
+# Bump when the schema or what goes into a document changes: an index of another format is
+# recreated empty (stale = True) and rebuilt from the database by `init-db`.
+FORMAT = "3"
 
 
 @dataclass
@@ -37,10 +48,12 @@ class Document:
 
     agency_id: int
     tokens: list[str]
+    sounds: list[str]
     identifiers: set[str]
     country: str
     kind: str
     names: list[str]
+    keys: list[str]
 
 
 class SearchIndex:
@@ -49,10 +62,15 @@ class SearchIndex:
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        if whoosh_index.exists_in(self.directory):
+        format_file = self.directory / "registry-format"
+        current = format_file.read_text().strip() if format_file.exists() else None
+        self.stale = False
+        if whoosh_index.exists_in(self.directory) and current == FORMAT:
             self._ix = whoosh_index.open_dir(self.directory)
         else:
+            self.stale = whoosh_index.exists_in(self.directory)
             self._ix = whoosh_index.create_in(self.directory, SCHEMA)
+            format_file.write_text(FORMAT + "\n")
         self._local = threading.local()
         self._vocabulary: dict[str, list[str]] = {}
         self._vocabulary_lock = threading.Lock()
@@ -68,8 +86,10 @@ class SearchIndex:
     @staticmethod
     def _fields(document: Document) -> dict:
         return {"id": str(document.agency_id), "tokens": " ".join(document.tokens),
+                "sounds": " ".join(document.sounds),
                 "identifiers": " ".join(sorted(document.identifiers)),
-                "country": document.country, "kind": document.kind, "names": document.names}
+                "country": document.country, "kind": document.kind, "names": document.names,
+                "keys": document.keys}
 
     def put(self, writer, document: Document) -> None:
         writer.update_document(**self._fields(document))
@@ -141,25 +161,35 @@ class SearchIndex:
                 found.add(match)
         return found
 
-    def candidates(self, *, tokens: list[str], identifiers: set[str], country: str | None,
-                   kind: str | None, limit: int = 200) -> list[tuple[int, list[str], set[str]]]:
-        """Agencies sharing a (typo-tolerant) name word or an identifier with the query."""
+    def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
+                   limit: int = 100) -> list[Candidate]:
+        """Agencies sharing an identifier, or a name word (give or take a typo, or said the same
+        way), with the query; the `limit` sharing the most and rarest words."""
         searcher = self._searcher()
         filters = [Term(f, v) for f, v in (("country", country), ("kind", kind)) if v]
-        results: dict[int, tuple[int, list[str], set[str]]] = {}
+        results: dict[int, Candidate] = {}
+        identifiers = query.identifier_keys
         if identifiers:
-            query = Or([Term("identifiers", key) for key in identifiers])
-            for hit in searcher.search(And([query, *filters]) if filters else query, limit=limit):
+            identifiers = {k for k in identifiers if not k.startswith("dom:")
+                           or searcher.doc_frequency("identifiers", k) <= SHARED_DOMAIN}
+        if identifiers:
+            numbers = Or([Term("identifiers", key) for key in identifiers])
+            for hit in searcher.search(And([numbers, *filters]) if filters else numbers,
+                                       limit=limit):
                 matched = set(hit["identifiers"].split()) & identifiers
-                results[int(hit["id"])] = (int(hit["id"]), hit["names"], matched)
+                results[int(hit["id"])] = Candidate(int(hit["id"]), hit["names"], matched,
+                                                    hit["keys"])
         words = set()
-        for token in tokens:
+        for token in query.tokens:
             words |= self.expand(searcher, token)
-        if words:
-            query = Or([Term("tokens", word) for word in sorted(words)])
-            for hit in searcher.search(And([query, *filters]) if filters else query, limit=limit):
+        terms = [Term("tokens", word) for word in sorted(words)]
+        terms += [Term("sounds", sound) for sound in query.sounds]
+        if terms:
+            names = Or(terms)
+            for hit in searcher.search(And([names, *filters]) if filters else names, limit=limit):
                 agency_id = int(hit["id"])
-                results.setdefault(agency_id, (agency_id, hit["names"], set()))
+                if agency_id not in results:
+                    results[agency_id] = Candidate(agency_id, hit["names"], set(), hit["keys"])
         return list(results.values())
 
     def close(self) -> None:

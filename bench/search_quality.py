@@ -1,0 +1,500 @@
+"""Search quality on the real lists: recall, honest outcomes, false matches, time per query.
+
+Builds a registry from ../shared/data (POEA, IDB, SAT; see realistic_csv.py) plus the hand-written
+rows of quality_additions.csv, holding back a seeded 3% of the real names as "not registered"
+queries. Then runs a labelled query set of every kind the lookup must handle (variants generated
+from the registered records with a fixed seed, plus the hand-labelled quality_queries.csv) through
+the same search the web page uses, and prints per category:
+
+    n, recall@1, recall@5, share of right first answers given as `match`,
+    false-match rate (a `match` on a query whose right answer is "not registered"),
+    median and p95 milliseconds per query.
+
+    python bench/search_quality.py [--backend whoosh] [--show-misses CATEGORY]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from realistic_csv import COLUMNS, idb_rows, poea_rows, sat_rows  # noqa: E402
+
+from registry.search.matching import (FREE_MAIL, STOPWORDS, domain_key, fold, name_key,
+                                      search_tokens)  # noqa: E402
+
+SEED = 20261124
+PER_CATEGORY = 150
+NOT_REGISTERED = "(not registered)"
+
+
+@dataclass
+class LabelledQuery:
+    category: str
+    text: str
+    expected: str  # the registered name (key) it must find, or NOT_REGISTERED
+
+
+def held_out(name: str) -> bool:
+    """3% of the real names, chosen by a hash so the split is stable."""
+    return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % 100 < 3
+
+
+# -- the registry ------------------------------------------------------------------------------
+def registry_rows() -> tuple[list[dict], list[dict]]:
+    real = list(poea_rows()) + list(idb_rows()) + list(sat_rows(10_000))
+    with (HERE / "quality_additions.csv").open(encoding="utf-8") as handle:
+        additions = list(csv.DictReader(handle))
+    kept = [r for r in real if not held_out(r["name"])] + additions
+    keys = {name_key(r["name"]) for r in kept} | {
+        name_key(a) for r in kept for a in (r.get("aliases") or "").split("|") if a}
+    left_out = [r for r in real if held_out(r["name"]) and name_key(r["name"]) not in keys]
+    return kept, left_out
+
+
+# -- variants ----------------------------------------------------------------------------------
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def words_of(name: str) -> list[str]:
+    return re.findall(r"[^\W_]+", name)
+
+
+def bare_words(name: str) -> list[str]:
+    """The name's words without a trailing legal form, as typed: the shortest run of leading
+    words that the matching rules read as the whole name."""
+    words = [w.strip(",;") for w in name.split()]
+    full = search_tokens(name)
+    for k in range(1, len(words)):
+        if search_tokens(" ".join(words[:k])) == full:
+            return words[:k]
+    return words
+
+
+KEYS = "qwertyuiop asdfghjkl zxcvbnm".split()
+
+
+def neighbour(ch: str, rng: random.Random) -> str:
+    low = ch.lower()
+    for row in KEYS:
+        i = row.find(low)
+        if i >= 0:
+            options = [row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)]
+            out = rng.choice(options)
+            return out.upper() if ch.isupper() else out
+    return ch
+
+
+def one_edit(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word) - 1)  # people get the first letter right
+    kind = rng.choice(["sub", "del", "ins", "swap"])
+    if kind == "sub":
+        return word[:i] + neighbour(word[i], rng) + word[i + 1:]
+    if kind == "del":
+        return word[:i] + word[i + 1:]
+    if kind == "ins":
+        return word[:i] + neighbour(word[i], rng) + word[i:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+def typo(name: str, rng: random.Random, edits: int) -> str | None:
+    words = words_of(name)
+    long_enough = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()
+                   and fold(w) not in STOPWORDS]
+    if not long_enough:
+        return None
+    targets = rng.sample(long_enough, min(edits, len(long_enough)))
+    if len(targets) < edits:
+        if len(words[targets[0]]) < 8:
+            return None
+        targets = targets * edits
+    for i in targets:
+        words[i] = one_edit(words[i], rng)
+    return " ".join(words)
+
+
+def dropped_or_doubled(name: str, rng: random.Random) -> str | None:
+    words = words_of(name)
+    candidates = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    if not candidates:
+        return None
+    i = rng.choice(candidates)
+    w = words[i]
+    j = rng.randrange(1, len(w))
+    words[i] = w[:j] + w[j] + w[j:] if rng.random() < 0.5 else w[:j] + w[j + 1:]
+    return " ".join(words)
+
+
+def case_and_punctuation(name: str, rng: random.Random) -> str:
+    choice = rng.randrange(4)
+    if choice == 0:
+        return strip_accents(name).upper()
+    if choice == 1:
+        return name.lower()
+    if choice == 2:
+        return " ".join(words_of(strip_accents(name)))
+    return re.sub(r"\s+", lambda m: rng.choice([" ", "-", ". ", ", "]), name.title())
+
+
+LEGAL_SPELLINGS = [
+    ["S.A. de C.V.", "SA DE CV", "S.A. DE C.V", "sa de cv", "S A de C V"],
+    ["S. de R.L. de C.V.", "S DE RL DE CV", "S. DE R.L. DE C.V.", "S de RL de CV"],
+    ["Inc.", "Inc", "INC", "Incorporated", ", Inc."],
+    ["Corp.", "Corporation", "CORP", "Corp"],
+    ["Ltd.", "Ltd", "Limited", "LTDA", "Ltda."],
+    ["LLC", "L.L.C.", "L.C."],
+]
+
+
+def legal_form_variant(name: str, rng: random.Random) -> str:
+    bare = " ".join(bare_words(name))
+    if rng.random() < 0.25:
+        return bare
+    family = LEGAL_SPELLINGS[0] if re.search(r"C\.?\s?V\.?$", name, re.I) else rng.choice(
+        LEGAL_SPELLINGS)
+    return f"{bare} {rng.choice(family)}".replace(" ,", ",")
+
+
+def word_order(name: str, rng: random.Random) -> str | None:
+    words = bare_words(name)
+    if len([w for w in words if fold(w) not in STOPWORDS]) < 2:
+        return None
+    shuffled = words[:]
+    while shuffled == words:
+        rng.shuffle(shuffled)
+    return " ".join(shuffled)
+
+
+SOUND_RULES = [
+    (r"v", "b"), (r"b", "v"), (r"z", "s"), (r"s(?=[aou])", "z"), (r"c(?=[ei])", "s"),
+    (r"ll", "y"), (r"y(?=[aeiou])", "ll"), (r"\bh(?=[aeiou])", ""), (r"\b(?=[aeiou])", "h"),
+    (r"ñ", "n"), (r"ción\b", "sión"), (r"qu(?=[ei])", "k"), (r"x(?=[aeiou])", "j"),
+    (r"ss", "s"), (r"ç", "s"),
+]
+
+
+def sound_alike(name: str, rng: random.Random) -> str | None:
+    words = bare_words(name)
+    text = " ".join(words).lower()
+    rules = SOUND_RULES[:]
+    rng.shuffle(rules)
+    changed = 0
+    for pattern, replacement in rules:
+        spots = [m for m in re.finditer(pattern, text) if m.start() > 0 or pattern.startswith("\\b")]
+        if not spots:
+            continue
+        m = rng.choice(spots)
+        text = text[:m.start()] + replacement + text[m.end():]
+        changed += 1
+        if changed == 2:
+            break
+    return text if changed else None
+
+
+def person_order(name: str, rng: random.Random) -> str | None:
+    words = words_of(name)
+    if len(words) < 2:
+        return None
+    split = len(words) - 2 if len(words) >= 4 else len(words) - 1
+    first, last = words[:split], words[split:]
+    if rng.random() < 0.5:
+        return f"{' '.join(last)}, {' '.join(first)}"
+    return " ".join(last + first)
+
+
+TRANSLITERATIONS = [("mohammed", "muhammad"), ("mohamed", "mohammed"), ("muhammad", "mohamad"),
+                    ("ahmed", "ahmad"), ("hussain", "hussein"), ("hussein", "husain"),
+                    ("yusuf", "youssef"), ("abdul", "abdel"), ("abdel", "abdul"),
+                    ("aleksandr", "alexander"), ("sergey", "sergei"), ("yevgeny", "evgeni"),
+                    ("mikhail", "michail"), ("khan", "kan"), ("sh", "sch"), ("ou", "u"),
+                    ("kh", "h"), ("ph", "f"), ("y", "i"), ("j", "dj")]
+
+
+def transliterated(name: str, rng: random.Random) -> str | None:
+    ascii_only = strip_accents(name)
+    if any(ord(c) > 127 for c in ascii_only) and rng.random() < 0.7:
+        from anyascii import anyascii
+        return anyascii(name)
+    lowered = name.lower()
+    for old, new in TRANSLITERATIONS:
+        if re.search(old, lowered) and rng.random() < 0.8:
+            return re.sub(old, new, lowered, count=1)
+    return None
+
+
+def distinctive_part(name: str, rng: random.Random, unique_parts: dict[str, int]) -> str | None:
+    words = [w for w in bare_words(name) if fold(w) not in STOPWORDS]
+    if len(words) < 3:
+        return None
+    spans = [words[i:i + 2] for i in range(len(words) - 1)]
+    rng.shuffle(spans)
+    for span in spans:
+        key = " ".join(fold(w) for w in span)
+        if unique_parts.get(key) == 1 and min(len(fold(w)) for w in span) >= 4:
+            return " ".join(span)
+    return None
+
+
+def licence_variant(number: str, rng: random.Random) -> str:
+    choice = rng.randrange(4)
+    if choice == 0:
+        return number.lower()
+    if choice == 1:
+        return number.replace("-", " ")
+    if choice == 2:
+        return number.replace("-", "")
+    return " ".join(re.findall(r"[A-Za-z]+|\d+", number)).lower()
+
+
+def tax_id_variant(rfc: str, rng: random.Random) -> str:
+    parts = [rfc[:3], rfc[3:9], rfc[9:]] if len(rfc) == 12 else [rfc[:4], rfc[4:10], rfc[10:]]
+    return rng.choice([" ", "-", ""]).join(parts) if rng.random() < 0.7 else rfc.lower()
+
+
+def phone_variant(phone: str, rng: random.Random) -> str | None:
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) != 7:
+        return None
+    choice = rng.randrange(4)
+    if choice == 0:
+        return f"{digits[:3]}-{digits[3:]}"
+    if choice == 1:
+        return f"+63 2 {digits[:3]} {digits[3:]}"
+    if choice == 2:
+        return f"(02) {digits[:3]} {digits[3:]}"
+    return f"02{digits}"
+
+
+def website_variant(website: str, email: str, rng: random.Random) -> str | None:
+    domain = re.sub(r"^(https?://)?(www\.)?", "", website.strip().lower()).split("/")[0]
+    if rng.random() < 0.5 and "." in domain:
+        return rng.choice([f"https://{domain}/", f"WWW.{domain.upper()}", f"http://www.{domain}/contact",
+                           domain])
+    first = email.split("|")[0]
+    if "@" in first and first.split("@")[1].lower() not in FREE_MAIL:
+        return rng.choice([first, "jobs@" + first.split("@")[1]])
+    return None
+
+
+FAKE_SUFFIXES = ["Overseas", "International", "Global", "Express", "Group", "Worldwide", "Plus"]
+
+
+def look_alike(name: str, rng: random.Random) -> str:
+    """A different business whose name borrows a licensed one's: the classic impersonation."""
+    words = bare_words(name)
+    if len(words) >= 3 and rng.random() < 0.5:
+        i = rng.randrange(len(words))
+        words[i] = rng.choice(FAKE_SUFFIXES)
+        return " ".join(words)
+    return " ".join(words + [rng.choice(FAKE_SUFFIXES)])
+
+
+def short_query(rng: random.Random) -> str:
+    letters = "ABCDEFGHJKLMNPRSTV"
+    initials = "".join(rng.choice(letters) for _ in range(rng.choice([2, 3])))
+    return rng.choice([initials, f"{initials} Services", f"{initials} Inc", f"{initials} Agency",
+                       f"{initials} Manpower"])
+
+
+# -- the query set -----------------------------------------------------------------------------
+def build_queries(kept: list[dict], left_out: list[dict]) -> list[LabelledQuery]:
+    rng = random.Random(SEED)
+    queries: list[LabelledQuery] = []
+    parts: dict[str, int] = defaultdict(int)
+    for row in kept:
+        names = [row["name"], *[a for a in (row.get("aliases") or "").split("|") if a]]
+        seen = set()
+        for name in names:
+            words = [fold(w) for w in bare_words(name) if fold(w) not in STOPWORDS]
+            for i in range(len(words) - 1):
+                seen.add(" ".join(words[i:i + 2]))
+        for key in seen:
+            parts[key] += 1
+
+    def sample(pool, make, category, expected=lambda r: r["name"]):
+        pool = pool[:]
+        rng.shuffle(pool)
+        made = 0
+        for row in pool:
+            text = make(row)
+            if text and text.strip():
+                queries.append(LabelledQuery(category, text.strip(), expected(row)))
+                made += 1
+                if made == PER_CATEGORY:
+                    break
+
+    real = [r for r in kept if r.get("authority") != "quality additions"]
+    people = [r for r in real if r["kind"] == "consultant"]
+    firms = [r for r in real if r["kind"] != "consultant"]
+    sample(real, lambda r: r["name"], "exact name")
+    sample(real, lambda r: case_and_punctuation(r["name"], rng), "case, accents, punctuation")
+    sample(firms, lambda r: legal_form_variant(r["name"], rng), "legal form")
+    # Aliases that name someone: not a bare "Pvt." or "Group" left over from the source's brackets.
+    alias_count = defaultdict(int)
+    for r in kept:
+        for a in [r["name"], *(r.get("aliases") or "").split("|")]:
+            alias_count[name_key(a)] += 1
+    telling = lambda a: len(name_key(a)) >= 6 and alias_count[name_key(a)] == 1  # noqa: E731
+    with_alias = [r for r in real if any(telling(a) for a in (r.get("aliases") or "").split("|"))]
+    sample(with_alias, lambda r: rng.choice([a for a in r["aliases"].split("|") if telling(a)]),
+           "former or trade name")
+    sample(real, lambda r: typo(r["name"], rng, 1), "typo, one edit")
+    sample(real, lambda r: typo(r["name"], rng, 2), "typo, two edits")
+    sample(real, lambda r: dropped_or_doubled(r["name"], rng), "dropped or doubled letter")
+    sample(firms, lambda r: word_order(r["name"], rng), "words out of order")
+    sample(firms, lambda r: distinctive_part(r["name"], rng, parts), "distinctive part")
+    sample(real, lambda r: sound_alike(r["name"], rng), "sound-alike (es/pt)")
+    sample(people, lambda r: person_order(r["name"], rng), "person, either order")
+    sample(real, lambda r: transliterated(r["name"], rng), "transliterated")
+    poea = [r for r in real if r.get("licence_number", "").startswith("POEA")]
+    sample(poea, lambda r: licence_variant(r["licence_number"], rng), "licence number")
+    sat = [r for r in real if r["country"] == "MX" and r.get("licence_number")]
+    sample(sat, lambda r: tax_id_variant(r["licence_number"], rng), "tax id")
+    sample([r for r in poea if r.get("phone")], lambda r: phone_variant(r["phone"], rng), "phone")
+    domains = defaultdict(int)
+    for r in poea:
+        for value in [r.get("website", ""), *r.get("email", "").split("|")]:
+            if value:
+                domains[domain_key(value)] += 1
+    own = [r for r in poea if all(domains[domain_key(v)] == 1 for v in
+                                  [r.get("website", ""), *r.get("email", "").split("|")] if v)]
+    sample([r for r in own if r.get("website") or r.get("email")],
+           lambda r: website_variant(r.get("website", ""), r.get("email", ""), rng),
+           "website or e-mail")
+    sample(left_out, lambda r: r["name"], "not registered (real names held out)",
+           lambda r: NOT_REGISTERED)
+    licensed = [r for r in poea if r.get("status") == "active"]
+    sample(licensed, lambda r: look_alike(r["name"], rng), "look-alike of a licensed agency",
+           lambda r: NOT_REGISTERED)
+    registered_keys = {name_key(r["name"]) for r in kept}
+    for _ in range(PER_CATEGORY):
+        text = short_query(rng)
+        if name_key(text) not in registered_keys:
+            queries.append(LabelledQuery("short or initials only", text, NOT_REGISTERED))
+    with (HERE / "quality_queries.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            queries.append(LabelledQuery("hand-labelled: " + row["category"], row["query"],
+                                         row["expected"] or NOT_REGISTERED))
+    return queries
+
+
+# -- running -----------------------------------------------------------------------------------
+def build_instance(tmp: Path, rows: list[dict], backend: str) -> None:
+    csv_path = tmp / "agencies.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in COLUMNS})
+    os.environ.update(REGISTRY_DATABASE_URL=os.environ.get("BENCH_DATABASE_URL")
+                      or f"sqlite:///{tmp}/bench.sqlite3",
+                      REGISTRY_INDEX_DIR=f"{tmp}/index", REGISTRY_SECRET_KEY="bench",
+                      REGISTRY_INDEXER_THREAD="0", REGISTRY_SEARCH_BACKEND=backend)
+    for args in (["init-db"], ["import-agencies", str(csv_path), "--skip-invalid"]):
+        subprocess.run([sys.executable, "-m", "flask", "--app", "registry", *args], check=True,
+                       capture_output=True)
+
+
+def evaluate(queries: list[LabelledQuery], show_misses: str | None) -> dict:
+    from sqlmodel import Session, select
+
+    from registry import create_app
+    from registry.clock import today
+    from registry.models import Agency
+    from registry.search import get_index
+    from registry.search.service import search
+
+    app = create_app()
+    by_category: dict[str, list[tuple]] = defaultdict(list)
+    with app.test_request_context(), Session(app.extensions["registry.engine"]) as session:
+        ids_by_key: dict[str, set[int]] = defaultdict(set)
+        for agency_id, name in session.exec(select(Agency.id, Agency.name)).all():
+            ids_by_key[name_key(name)].add(agency_id)
+        index = get_index()
+        for q in queries[:50]:  # warm caches as a running server would be
+            search(session=session, index=index, text=q.text, on=today(), limit=5)
+        for q in queries:
+            started = time.perf_counter()
+            result = search(session=session, index=index, text=q.text, on=today(), limit=5)
+            elapsed = (time.perf_counter() - started) * 1000
+            ids = [h.agency.id for h in result.hits]
+            if q.expected == NOT_REGISTERED:
+                right = set()
+            else:
+                right = ids_by_key.get(name_key(q.expected), set())
+            by_category[q.category].append((q, ids, right, result.outcome, elapsed, result))
+    return by_category
+
+
+def report(by_category: dict, show_misses: str | None) -> None:
+    header = (f"{'category':42} {'n':>4} {'r@1':>6} {'r@5':>6} {'match':>6} {'false':>6} "
+              f"{'med ms':>7} {'p95 ms':>7}")
+    print(header)
+    print("-" * len(header))
+    totals = defaultdict(list)
+    for category, rows in by_category.items():
+        registered = [r for r in rows if r[2]]
+        unregistered = [r for r in rows if not r[2]]
+        at1 = [r for r in registered if r[1][:1] and r[1][0] in r[2]]
+        at5 = [r for r in registered if set(r[1][:5]) & r[2]]
+        as_match = [r for r in at1 if r[3] == "match"]
+        false = [r for r in unregistered if r[3] == "match"]
+        times = sorted(r[4] for r in rows)
+        fmt = lambda a, b: f"{len(a) / len(b):6.3f}" if b else "     -"  # noqa: E731
+        print(f"{category[:42]:42} {len(rows):4} {fmt(at1, registered)} {fmt(at5, registered)} "
+              f"{fmt(as_match, at1)} {fmt(false, unregistered)} "
+              f"{statistics.median(times):7.1f} {times[int(len(times) * 0.95)]:7.1f}")
+        for key, value in (("registered", registered), ("at1", at1), ("at5", at5),
+                           ("as_match", as_match), ("unregistered", unregistered),
+                           ("false", false), ("times", times)):
+            totals[key] += value
+        if show_misses and show_misses.lower() in category.lower():
+            for q, ids, right, outcome_, _, result in rows:
+                wrong = (right and not (ids[:1] and ids[0] in right)) or (
+                    not right and outcome_ == "match") or (right and outcome_ != "match")
+                if wrong:
+                    top = [(h.agency.name, h.match, round(h.score, 1)) for h in result.hits[:3]]
+                    print(f"    MISS {q.text!r} -> {outcome_} {top} (want {q.expected!r})")
+    t = totals
+    times = sorted(t["times"])
+    print("-" * len(header))
+    print(f"{'overall':42} {len(times):4} {len(t['at1']) / len(t['registered']):6.3f} "
+          f"{len(t['at5']) / len(t['registered']):6.3f} {len(t['as_match']) / len(t['at1']):6.3f} "
+          f"{len(t['false']) / len(t['unregistered']):6.3f} {statistics.median(times):7.1f} "
+          f"{times[int(len(times) * 0.95)]:7.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", default="whoosh")
+    parser.add_argument("--show-misses", metavar="CATEGORY",
+                        help="print the queries of categories containing this text that went wrong")
+    args = parser.parse_args()
+    kept, left_out = registry_rows()
+    queries = build_queries(kept, left_out)
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        build_instance(Path(tmp), kept, args.backend)
+        print(f"registry: {len(kept)} rows imported in {time.perf_counter() - started:.0f} s "
+              f"({len(left_out)} real names held out); {len(queries)} labelled queries; "
+              f"backend {args.backend}")
+        report(evaluate(queries, args.show_misses), args.show_misses)
+
+
+if __name__ == "__main__":
+    main()
