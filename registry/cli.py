@@ -13,7 +13,7 @@ from registry import schema
 from registry.imports.apply import import_rows
 from registry.imports.csv_format import COLUMNS, AgencyRow, RowError, read_rows
 from registry.search import get_index
-from registry.search.indexer import drain, pending, rebuild
+from registry.search.indexer import compact, drain, pending, rebuild
 
 
 def _engine():
@@ -90,6 +90,8 @@ def import_agencies(path: Path, skip_invalid: bool) -> None:
                                                 "rejected": len(invalid)})
         session.commit()
     _index_outbox()
+    if importer.created:
+        compact(get_index())
     click.echo(f"{len(valid)} row(s) read, {importer.created} new agencies, "
                f"{len(invalid)} rejected.")
 

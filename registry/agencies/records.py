@@ -10,19 +10,31 @@ from registry.models import Agency, Finding, Licence, Sanction
 from registry.verdict import Verdict, evaluate
 
 
+def _verdict_records():
+    """What a verdict and its reasons read: licences, sanctions and findings with their
+    authorities (joined: one query each), red flags."""
+    return (selectinload(Agency.red_flags),
+            selectinload(Agency.licences).joinedload(Licence.authority),
+            selectinload(Agency.sanctions).joinedload(Sanction.authority),
+            selectinload(Agency.findings).joinedload(Finding.authority))
+
+
 def full_record_query():
     """An agency with every record the public page and the verdict need."""
     return select(Agency).options(
         selectinload(Agency.names), selectinload(Agency.contacts),
-        selectinload(Agency.representatives), selectinload(Agency.red_flags),
-        selectinload(Agency.licences).selectinload(Licence.authority),
-        selectinload(Agency.sanctions).selectinload(Sanction.authority),
-        selectinload(Agency.findings).selectinload(Finding.authority))
+        selectinload(Agency.representatives), *_verdict_records())
 
 
 def load_full(session: Session, agency_ids: list[int]) -> dict[int, Agency]:
     rows = session.exec(full_record_query().where(Agency.id.in_(agency_ids))).all()
     return {a.id: a for a in rows}
+
+
+def load_for_results(session: Session, agency_ids: list[int]) -> dict[int, Agency]:
+    """Agencies as a list of results shows them: names and what the verdict needs."""
+    query = select(Agency).options(selectinload(Agency.names), *_verdict_records())
+    return {a.id: a for a in session.exec(query.where(Agency.id.in_(agency_ids))).all()}
 
 
 def verdict_for(agency: Agency, on: date) -> Verdict:

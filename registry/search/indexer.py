@@ -13,6 +13,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from registry.agencies.records import is_public
 from registry.models import Agency, IndexOutbox
 from registry.search.documents import agencies_query, document_for, load_agencies
 from registry.search.whoosh_index import SearchIndex
@@ -44,9 +45,9 @@ def drain(engine: Engine, index: SearchIndex, *, batch: int = 500, timeout: floa
             agencies = load_agencies(session, agency_ids)
             try:
                 for agency_id in agency_ids:
-                    if agency_id in agencies:
+                    if agency_id in agencies and is_public(agencies[agency_id]):
                         index.put(writer, document_for(agencies[agency_id]))
-                    else:
+                    else:  # deleted, or a reported name not yet substantiated
                         index.remove(writer, agency_id)
                 writer.commit()
             except BaseException:
@@ -80,7 +81,8 @@ def rebuild(engine: Engine, index: SearchIndex, *, progress: Callable[[int], Non
         count = 0
         try:
             for agencies in _batches(session, 1000):
-                count += index.add_all(writer, (document_for(a) for a in agencies))
+                count += index.add_all(writer, (document_for(a) for a in agencies
+                                                if is_public(a)))
                 progress(len(agencies))
             index.commit_replacing_all(writer)
         except BaseException:
@@ -90,6 +92,16 @@ def rebuild(engine: Engine, index: SearchIndex, *, progress: Callable[[int], Non
         session.exec(delete(IndexOutbox).where(IndexOutbox.id <= started_at))
         session.commit()
     return count
+
+
+def compact(index: SearchIndex, *, timeout: float = 60.0) -> bool:
+    """Merge the index into one segment (after a bulk import): lookups read one segment, not
+    many. Returns False when another process held the lock for `timeout` seconds."""
+    writer = index.try_writer(timeout=timeout)
+    if writer is None:
+        return False
+    index.commit_optimized(writer)
+    return True
 
 
 class BackgroundIndexer:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -86,6 +87,7 @@ _SOUND_RULES = [(re.compile(a), b) for a, b in [
 ]]
 
 
+@lru_cache(maxsize=200_000)
 def sound_key(word: str) -> str:
     """How a folded word sounds in Spanish or Portuguese: b/v, s/z/c, ll/y, silent h... are one."""
     if word.isdigit():
@@ -238,13 +240,15 @@ def _word_cost(a: str, b: str) -> float | None:
     counting one), or None when they are different words."""
     if a == b:
         return 0.0
-    if sound_key(a) == sound_key(b):
+    sound_a, sound_b = sound_key(a), sound_key(b)
+    if sound_a == sound_b:
         return SOUND_COST
     budget = word_budget(len(b))
-    if budget == 0 or a[:1].isdigit() or b[:1].isdigit():
+    if (budget == 0 or a[:1].isdigit() or b[:1].isdigit()
+            or abs(len(a) - len(b)) > budget and abs(len(sound_a) - len(sound_b)) > budget):
         return None
     edits = OSA.distance(a, b, score_cutoff=budget)
-    sounds = OSA.distance(sound_key(a), sound_key(b), score_cutoff=budget)
+    sounds = OSA.distance(sound_a, sound_b, score_cutoff=budget)
     best = min(float(edits), SOUND_COST + sounds)
     return best if best <= budget else None
 

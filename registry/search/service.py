@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from registry.agencies.records import is_public, load_full, verdict_for
+from registry.agencies.records import is_public, load_for_results, verdict_for
 from registry.models import Agency
 from registry.search import matching
 from registry.search.whoosh_index import SearchIndex
@@ -20,6 +20,7 @@ class Hit:
     match: str
     score: float
     matched_name: str
+    other_holder: bool = False  # found by a number typed beside someone else's name
 
 
 @dataclass
@@ -33,20 +34,32 @@ class SearchResult:
 def search(*, session: Session, index: SearchIndex, text: str, on: date,
            country: str | None = None, kind: str | None = None, verdict: str | None = None,
            limit: int = 20) -> SearchResult:
-    """Answer one query; `outcome` speaks of the hits that pass the filters."""
+    """Answer one query; `outcome` speaks of the hits that pass the filters.
+
+    Records are loaded only for the hits shown (a window at a time when a verdict filter drops
+    some); `total` counts every candidate that ranked, or every one passing the verdict filter.
+    """
     query = matching.parse_query(text, country)
-    found = index.candidates(query, country=country, kind=kind)
-    ranked = matching.rank(query, found)
-    agencies = load_full(session, [r.agency_id for r in ranked])
+    ranked = matching.rank(query, index.candidates(query, country=country, kind=kind))
     hits: list[Hit] = []
-    for r in ranked:
-        agency = agencies.get(r.agency_id)
-        if agency is None or not is_public(agency):  # deleted since indexed, or not public
-            continue
-        agency_verdict = verdict_for(agency, on)
-        if verdict and agency_verdict.code != verdict:
-            continue
-        hits.append(Hit(agency, agency_verdict, r.match, r.score, r.matched_name))
-    return SearchResult(query=query.text, outcome=matching.outcome(hits),
-                        total=len(hits),
-                        hits=hits[:limit])
+    seen = 0
+    window = limit if not verdict else max(limit, 50)
+    for start in range(0, len(ranked), window):
+        chunk = ranked[start:start + window]
+        agencies = load_for_results(session, [r.agency_id for r in chunk])
+        for r in chunk:
+            agency = agencies.get(r.agency_id)
+            if agency is None or not is_public(agency):  # changed since it was indexed
+                continue
+            agency_verdict = verdict_for(agency, on)
+            if verdict and agency_verdict.code != verdict:
+                continue
+            seen += 1
+            if len(hits) < limit:
+                hits.append(Hit(agency, agency_verdict, r.match, r.score, r.matched_name,
+                                r.other_holder))
+        if len(hits) >= limit and not verdict:
+            seen += len(ranked) - start - len(chunk)
+            break
+    return SearchResult(query=query.text, outcome=matching.outcome(hits), total=seen,
+                        hits=hits)

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Iterable
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.index import LockError
 from whoosh.query import And, Or, Term
 
-from registry.search.matching import Candidate, Query
+from registry.search.matching import Candidate, Query, sound_key
 
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
@@ -36,6 +36,9 @@ SCHEMA = Schema(
 # A mail or web domain used by more agencies than this is a provider's (an ISP's mail service,
 # a hosting platform), not an agency's own: it identifies no one.
 SHARED_DOMAIN = 2
+
+# A name word in more agencies than this is common: it narrows a search but does not find.
+COMMON = 500
 
 # Bump when the schema or what goes into a document changes: an index of another format is
 # recreated empty (stale = True) and rebuilt from the database by `init-db`.
@@ -111,6 +114,11 @@ class SearchIndex:
         """Commit so that only the documents added by this writer remain."""
         writer.commit(mergetype=writing.CLEAR)
 
+    @staticmethod
+    def commit_optimized(writer) -> None:
+        """Commit, merging every segment into one."""
+        writer.commit(optimize=True)
+
     # -- reading -------------------------------------------------------------------------------
     def _searcher(self):
         searcher = getattr(self._local, "searcher", None)
@@ -126,13 +134,13 @@ class SearchIndex:
     def doc_count(self) -> int:
         return self._searcher().doc_count()
 
-    def _vocabulary_of(self, searcher) -> list[list[str]]:
-        """Name words per segment. Segments never change, so each is read once per process;
-        segments merged away are forgotten."""
+    def _vocabulary_of(self, searcher) -> list[dict[int, list[str]]]:
+        """Name words per segment, by length. Segments never change, so each is read once per
+        process; segments merged away are forgotten."""
         with self._vocabulary_lock:
             return self._segment_words(searcher)
 
-    def _segment_words(self, searcher) -> list[list[str]]:
+    def _segment_words(self, searcher) -> list[dict[int, list[str]]]:
         words_by_segment = []
         current = set()
         for leaf, _offset in searcher.reader().leaf_readers():
@@ -142,8 +150,11 @@ class SearchIndex:
             key = segment.segment_id()
             current.add(key)
             if key not in self._vocabulary:
-                self._vocabulary[key] = [w.decode("utf-8") if isinstance(w, bytes) else w
-                                         for w in leaf.lexicon("tokens")]
+                by_length: dict[int, list[str]] = {}
+                for w in leaf.lexicon("tokens"):
+                    word = w.decode("utf-8") if isinstance(w, bytes) else w
+                    by_length.setdefault(len(word), []).append(word)
+                self._vocabulary[key] = by_length
             words_by_segment.append(self._vocabulary[key])
         for stale in set(self._vocabulary) - current:
             self._vocabulary.pop(stale, None)
@@ -155,10 +166,12 @@ class SearchIndex:
             return {word}
         max_distance = 1 if len(word) < 8 else 2
         found = {word}
-        for words in self._vocabulary_of(searcher):
-            for match, _distance, _index in process.extract_iter(
-                    word, words, scorer=Levenshtein.distance, score_cutoff=max_distance):
-                found.add(match)
+        for by_length in self._vocabulary_of(searcher):
+            for length in range(len(word) - max_distance, len(word) + max_distance + 1):
+                for match, _distance, _index in process.extract_iter(
+                        word, by_length.get(length, ()), scorer=OSA.distance,
+                        score_cutoff=max_distance):
+                    found.add(match)
         return found
 
     def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
@@ -179,18 +192,33 @@ class SearchIndex:
                 matched = set(hit["identifiers"].split()) & identifiers
                 results[int(hit["id"])] = Candidate(int(hit["id"]), hit["names"], matched,
                                                     hit["keys"])
-        words = set()
-        for token in query.tokens:
-            words |= self.expand(searcher, token)
-        terms = [Term("tokens", word) for word in sorted(words)]
-        terms += [Term("sounds", sound) for sound in query.sounds]
-        if terms:
-            names = Or(terms)
+        names = self._name_query(searcher, query)
+        if names is not None:
             for hit in searcher.search(And([names, *filters]) if filters else names, limit=limit):
                 agency_id = int(hit["id"])
                 if agency_id not in results:
                     results[agency_id] = Candidate(agency_id, hit["names"], set(), hit["keys"])
         return list(results.values())
+
+    def _name_query(self, searcher, query: Query):
+        """Each query word stands for itself, the indexed words within its typo budget and its
+        sound key. Words found in at most COMMON agencies find candidates; the others (agencia,
+        servicios, manpower...) only narrow: when every word is common, candidates must have
+        them all. Walking the postings of a word in thousands of agencies is what makes a
+        lookup slow, and such a word alone never makes a match."""
+        groups = []
+        for token in query.tokens:
+            terms = [Term("tokens", w) for w in sorted(self.expand(searcher, token))]
+            terms.append(Term("sounds", sound_key(token)))
+            frequency = sum(searcher.doc_frequency(t.fieldname, t.text) for t in terms)
+            if frequency:
+                groups.append((frequency, terms))
+        if not groups:
+            return None
+        rare = [terms for frequency, terms in groups if frequency <= COMMON]
+        if rare:
+            return Or([t for terms in rare for t in terms])
+        return And([Or(terms) for _, terms in groups])
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)
