@@ -26,6 +26,12 @@ def init_db() -> None:
     """Create the database schema or upgrade it to the newest revision."""
     schema.upgrade(_engine())
     click.echo("The database schema is up to date.")
+    index = get_index()
+    if index.stale:  # written by an older version: rebuild it from the records
+        count = rebuild(_engine(), index)
+        index.stale = False
+        click.echo(f"The search index was written by an older version; rebuilt it: "
+                   f"{count} agencies.")
 
 
 @click.command("reindex")

@@ -45,7 +45,8 @@ def test_results_show_name_country_licence_and_verdict_in_words(client, agencies
 
 def test_similar_outcome_warns_about_look_alike_names(client, agencies):
     page = text(client.get("/search?q=Agencia+Horizonte+Global+Internacional", headers=EN))
-    assert "scammers use names close to licensed agencies" in page
+    assert "scammers use names that look like a licensed agency's" in page
+    assert "the licence number, the registered address and the official phone" in page
 
 
 def test_none_outcome_says_unlicensed_is_illegal_and_links_to_report(client, agencies):
@@ -99,10 +100,11 @@ def test_unknown_agency_is_404(client):
 def test_api_search_shape(client, agencies):
     data = client.get("/api/v1/search?q=horizonte+empleos", headers=EN).get_json()
     assert data["query"] == "horizonte empleos" and data["outcome"] == "match"
-    assert data["total"] == 1
+    assert data["total"] == 1 and data["warnings"] == []
     hit = data["results"][0]
     assert set(hit) == {"id", "name", "aliases", "kind", "country", "licence_number", "status",
-                        "verdict", "match", "score", "url"}
+                        "verdict", "match", "score", "matched_name", "number_of_another", "url"}
+    assert hit["matched_name"] == "Horizonte Empleos" and hit["number_of_another"] is False
     assert hit["name"] == "Agencia Horizonte Laboral" and hit["aliases"] == ["Horizonte Empleos"]
     assert hit["licence_number"] == "MX-100" and hit["verdict"]["code"] == "licensed"
     assert hit["match"] == "exact" and hit["url"].endswith(f"/agencies/{hit['id']}")

@@ -5,10 +5,12 @@ import subprocess
 import sys
 import textwrap
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
+from registry import create_app
 from registry.models import Agency, IndexOutbox
 from registry.clock import today
 from registry.search import get_index
@@ -65,6 +67,12 @@ def top(result):
     ("juridica-gm.example", "Asistencia Jurídica GM, S.A. de C.V."),
     ("http://juridica-gm.example/", "Asistencia Jurídica GM, S.A. de C.V."),
     ("someone@delal.example", "Del-Al Associates, Inc."),
+    ("Asistencia Juridica GM S A de C V", "Asistencia Jurídica GM, S.A. de C.V."),  # spaced
+    ("Juridica Asistencia GM", "Asistencia Jurídica GM, S.A. de C.V."),  # words reordered
+    ("Asistencia Juirdica GM", "Asistencia Jurídica GM, S.A. de C.V."),  # two letters swapped
+    ("Servisios Consulares Integrales del Norte", "Servicios Consulares Integrales del Norte"),
+    ("Serbicios Konsulares Integrales del Norte", "Servicios Consulares Integrales del Norte"),
+    ("1234 5678", "Asistencia Jurídica GM, S.A. de C.V."),  # no area code
 ])
 def test_finds_the_agency_as_a_match(app, session, registry, query, expected):
     result = run(app, session, query)
@@ -200,3 +208,88 @@ def test_background_indexer_makes_a_change_searchable_within_two_seconds(app, se
             time.sleep(0.05)
     finally:
         indexer.stop()
+
+
+def test_sound_alikes_person_names_and_other_scripts(app, session, make_agency, index_now):
+    make_agency("Reclutadora Vallejo y Hernández, S. de R.L.", country="GT")
+    make_agency("Albert Alejandro Ortiz Rincón", country="CO", kind="consultant")
+    make_agency("Interyer İnşaat Məhdud Məsuliyyətli Cəmiyyəti", country="AZ")
+    make_agency("Llanos Contrataciones Cía. Ltda.", country="CO")
+    index_now()
+    for query, expected in [
+            ("Reclutadora Bayejo y Ernandez", "Reclutadora Vallejo y Hernández, S. de R.L."),
+            ("Yanos Contrataciones", "Llanos Contrataciones Cía. Ltda."),
+            ("Ortiz Rincón, Albert Alejandro", "Albert Alejandro Ortiz Rincón"),
+            ("Interyer Insaat Mehdud Mesuliyyetli Cemiyyeti",
+             "Interyer İnşaat Məhdud Məsuliyyətli Cəmiyyəti")]:
+        result = run(app, session, query)
+        assert (result.outcome, top(result)) == ("match", expected), query
+    part = run(app, session, "Ortiz Rincon, Albert")  # a middle name left out: found, not sure
+    assert (part.outcome, top(part)) == ("similar", "Albert Alejandro Ortiz Rincón")
+
+
+def test_short_names_and_initials_do_not_match_everything(app, session, make_agency,
+                                                            index_now):
+    for name in ("ALS Manpower Inc.", "AB Services Corp.", "ABS Services", "GM Consultores",
+                 "ALP Services"):
+        make_agency(name, country="PH")
+    index_now()
+    result = run(app, session, "AB Services")
+    assert (result.outcome, top(result)) == ("match", "AB Services Corp.")
+    assert result.hits[1:] == [] or all(h.match == "similar" for h in result.hits[1:])
+    for query in ("ALS", "GM", "AC Services", "ALS Services", "AB"):
+        assert run(app, session, query).outcome != "match", query
+
+
+def test_a_licence_number_beside_another_name_warns(app, session, client, registry):
+    result = run(app, session, "Sierra Madre Talent RL-123")
+    assert result.hits[0].agency.name == "Asistencia Jurídica GM, S.A. de C.V."
+    assert result.outcome == "similar" and result.warnings == ["number_of_another"]
+    page = client.get("/search?q=Sierra+Madre+Talent+RL-123",
+                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "This number belongs to Asistencia Jurídica GM, S.A. de C.V." in page
+    # The holder's own name with its number is no warning.
+    own = run(app, session, "Asistencia Juridica GM RL-123")
+    assert own.outcome == "match" and own.warnings == []
+
+
+def test_look_alikes_of_a_licensed_agency_warn_of_impersonation(app, session, client, registry):
+    result = run(app, session, "Global Manpower Services Overseas")
+    assert result.outcome == "similar" and "look_alike" in result.warnings
+    assert top(result) == "Global Manpower Services"
+    page = client.get("/search?q=Global+Manpower+Services+Overseas",
+                      headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "los estafadores usan nombres parecidos" in page.lower()
+    typo = run(app, session, "Global Manpowr Services")
+    assert typo.outcome == "match" and typo.warnings == ["spelling_differs"]
+    assert run(app, session, "Global Manpower Services").warnings == []
+
+
+def test_a_mail_domain_shared_by_many_agencies_identifies_none(app, session, make_agency,
+                                                              index_now):
+    for i, name in enumerate(["Alpha Crewing", "Beta Seafarers", "Gamma Placement"]):
+        make_agency(name, country="PH", emails=[f"agency{i}@isp-mail.example"])
+    index_now()
+    assert run(app, session, "jobs@isp-mail.example").outcome == "none"
+    exact = run(app, session, "agency1@isp-mail.example")
+    assert (exact.outcome, top(exact)) == ("match", "Beta Seafarers")
+
+
+def test_an_index_of_an_older_format_is_rebuilt_by_init_db(app, session, registry):
+    """After an upgrade that changes what the index holds, `init-db` (run by ./run.sh) rebuilds
+    it from the database."""
+    (Path(app.config["INDEX_DIR"]) / "registry-format").write_text("1\n")
+    upgraded = create_app({key: app.config[key] for key in
+                           ("TESTING", "INSTANCE_PATH", "DATABASE_URL", "INDEX_DIR",
+                            "INDEXER_THREAD")})
+    try:
+        assert upgraded.extensions["registry.index"].stale
+        output = upgraded.test_cli_runner().invoke(args=["init-db"]).output
+        assert "rebuilt it: 6 agencies" in output, output
+        with upgraded.test_request_context():
+            found = search(session=session, index=upgraded.extensions["registry.index"],
+                           text="Del Al Associates", on=today())
+        assert top(found) == "Del-Al Associates, Inc."
+    finally:
+        upgraded.extensions["registry.index"].close()
+        upgraded.extensions["registry.engine"].dispose()

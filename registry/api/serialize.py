@@ -30,6 +30,7 @@ def hit_json(hit: Hit) -> dict:
         "licence_number": licence.number if licence else None,
         "status": licence.status if licence else None,
         "verdict": verdict_json(hit.verdict), "match": hit.match, "score": round(hit.score, 1),
+        "matched_name": hit.matched_name, "number_of_another": hit.other_holder,
         "url": url_for("public.agency", agency_id=agency.id, _external=True),
     }
 

@@ -43,7 +43,7 @@ def api_search():
                     kind=_choice("kind", AGENCY_KINDS), verdict=_choice("verdict", VERDICTS),
                     limit=_limit())
     return jsonify(query=result.query, outcome=result.outcome, total=result.total,
-                   results=[hit_json(h) for h in result.hits])
+                   warnings=result.warnings, results=[hit_json(h) for h in result.hits])
 
 
 @bp.get("/agencies/<int:agency_id>")

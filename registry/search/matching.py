@@ -274,6 +274,12 @@ def _align(query: list[str], name: list[str]) -> tuple[int, float]:
     return pairs, cost
 
 
+def _telling_words(words: list[str]) -> list[str]:
+    """The words that tell names apart: no stopwords, no legal forms after the first word."""
+    telling = [w for i, w in enumerate(words) if w not in NOISE or i == 0 and w not in STOPWORDS]
+    return telling or words
+
+
 def compare(query_key: str, name_key_: str) -> Likeness:
     """The likeness of a typed name (its key) to a registered name (its key).
 
@@ -290,8 +296,7 @@ def compare(query_key: str, name_key_: str) -> Likeness:
     if query_key == name_key_:
         return Likeness("exact", 100.0)
     q_all, n_all = query_key.split(), name_key_.split()
-    query = [t for t in q_all if t not in NOISE] or q_all
-    name = [t for t in n_all if t not in NOISE] or n_all
+    query, name = _telling_words(q_all), _telling_words(n_all)
     if sorted(query) == sorted(name):
         return Likeness("exact", 99.0)
     ratio = fuzz.ratio(query_key, name_key_) / 100  # tie-breaker within a kind
@@ -299,9 +304,9 @@ def compare(query_key: str, name_key_: str) -> Likeness:
     if pairs == len(query) == len(name) and cost <= MAX_COST:
         return Likeness("strong", 95.0 - 2 * cost + ratio)
     joined_q, joined_n = "".join(query), "".join(name)
-    if len(joined_q) >= 6 and len(query) != len(name):
-        edits = OSA.distance(joined_q, joined_n, score_cutoff=2)
-        if edits <= word_budget(len(joined_n)) and edits <= MAX_COST:
+    if len(joined_q) >= 6 and len(query) != len(name):  # "Delal" / "Del Al", give or take one
+        edits = OSA.distance(joined_q, joined_n, score_cutoff=1)
+        if edits == 0 or edits == 1 and len(joined_n) >= 10:
             return Likeness("strong", 94.0 - 2 * edits + ratio)
     if pairs == len(query) < len(name):
         if len(query) >= 2 or len(query[0]) >= 6:
@@ -334,9 +339,13 @@ class Candidate:
 class Ranked:
     agency_id: int
     match: str  # exact | strong | similar
-    score: float
+    score: float  # 0-100: how alike the name typed and the name found are (100 for a number)
     matched_name: str
     other_holder: bool = False  # found by a number, but the name typed is someone else's
+    order: tuple = ()  # best first: found by a number, then exact, strong, similar
+
+
+TIERS = {"exact": 3, "strong": 2, "similar": 1}
 
 
 def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
@@ -353,12 +362,13 @@ def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
             # More keys matched is a more specific match: (02) 533 3928 is closer to a number
             # registered with its area code than to a bare local 533 3928.
             other = _names_someone_else(query, candidate.matched_identifiers, keys)
-            ranked.append(Ranked(candidate.agency_id, "exact",
-                                 200.0 + len(candidate.matched_identifiers) + best.score / 100,
-                                 best_name or candidate.names[0], other))
+            ranked.append(Ranked(candidate.agency_id, "exact", 100.0,
+                                 best_name or candidate.names[0], other,
+                                 (1, len(candidate.matched_identifiers), best.score)))
         elif best.kind != "none":
-            ranked.append(Ranked(candidate.agency_id, best.kind, best.score, best_name))
-    ranked.sort(key=lambda r: (-r.score, r.agency_id))
+            ranked.append(Ranked(candidate.agency_id, best.kind, best.score, best_name, False,
+                                 (0, TIERS[best.kind], best.score)))
+    ranked.sort(key=lambda r: (tuple(-x for x in r.order), r.agency_id))
     return ranked
 
 
@@ -374,11 +384,14 @@ def _names_someone_else(query: Query, matched: set[str], keys: list[str]) -> boo
 
 
 def outcome(ranked: list[Ranked]) -> str:
-    """From the hits, best first: `match` when the best is exact, or strong and not rivalled by
-    another strong look-alike; `similar` when there are only look-alikes; `none` otherwise."""
+    """From the hits, best first: `match` when the best is exact (and not a number typed beside
+    another's name), or strong and not rivalled by another strong look-alike; `similar` when
+    there are only look-alikes; `none` otherwise."""
     if not ranked:
         return "none"
     best = ranked[0]
+    if best.other_holder:  # the number is someone's; the name typed is someone else's
+        return "similar"
     if best.match == "exact":
         return "match"
     if best.match == "strong":

@@ -1,7 +1,7 @@
 """The lookup: candidates from a backend, one ranking step, verdicts, then the outcome."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session
@@ -29,6 +29,32 @@ class SearchResult:
     outcome: str
     total: int
     hits: list[Hit]
+    warnings: list[str] = field(default_factory=list)  # see WARNINGS
+
+
+# What a result warns of, beyond its outcome (the texts are in templates/public/results.html):
+WARNINGS = {
+    # a licence number, phone or address typed beside a name that is not its holder's
+    "number_of_another",
+    # the names found only look like the one typed, and one of them is licensed: the classic
+    # impersonation of a licensed agency
+    "look_alike",
+    # the match is the name typed give or take a typo: the spelling must be checked
+    "spelling_differs",
+}
+LICENSED = {"licensed", "licensed_with_warnings"}
+
+
+def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
+    """The warning a result carries, if any (the most urgent one)."""
+    if any(h.other_holder for h in hits):
+        return ["number_of_another"]
+    if outcome == "similar" and any(h.match == "similar" and h.verdict.code in LICENSED
+                                    for h in hits):
+        return ["look_alike"]
+    if outcome == "match" and hits[0].match == "strong":
+        return ["spelling_differs"]
+    return []
 
 
 def search(*, session: Session, index: SearchIndex, text: str, on: date,
@@ -61,5 +87,6 @@ def search(*, session: Session, index: SearchIndex, text: str, on: date,
         if len(hits) >= limit and not verdict:
             seen += len(ranked) - start - len(chunk)
             break
-    return SearchResult(query=query.text, outcome=matching.outcome(hits), total=seen,
-                        hits=hits)
+    outcome = matching.outcome(hits)
+    return SearchResult(query=query.text, outcome=outcome, total=seen, hits=hits,
+                        warnings=warnings_for(outcome, hits))
