@@ -40,6 +40,7 @@ from registry.search.matching import (FREE_MAIL, STOPWORDS, domain_key, fold, na
 SEED = 20261124
 PER_CATEGORY = 150
 NOT_REGISTERED = "(not registered)"
+SYNTHETIC = "Synthetic registry (benchmarks)"
 
 
 @dataclass
@@ -338,7 +339,7 @@ def build_queries(kept: list[dict], left_out: list[dict]) -> list[LabelledQuery]
                 if made == PER_CATEGORY:
                     break
 
-    real = [r for r in kept if r.get("authority") != "quality additions"]
+    real = [r for r in kept if r.get("authority") not in ("quality additions", SYNTHETIC)]
     people = [r for r in real if r["kind"] == "consultant"]
     firms = [r for r in real if r["kind"] != "consultant"]
     sample(real, lambda r: r["name"], "exact name")
@@ -479,13 +480,52 @@ def report(by_category: dict, show_misses: str | None) -> None:
           f"{times[int(len(times) * 0.95)]:7.1f}")
 
 
+def overall(by_category: dict) -> tuple[float, float, float]:
+    """recall@1, share of right first answers given as match, false-match rate."""
+    rows = [r for rows in by_category.values() for r in rows]
+    registered = [r for r in rows if r[2]]
+    at1 = [r for r in registered if r[1][:1] and r[1][0] in r[2]]
+    unregistered = [r for r in rows if not r[2]]
+    return (len(at1) / len(registered), sum(r[3] == "match" for r in at1) / len(at1),
+            sum(r[3] == "match" for r in unregistered) / len(unregistered))
+
+
+def calibrate(queries: list[LabelledQuery]) -> None:
+    """The same query set under other thresholds: the chosen ones are marked *."""
+    from registry.search import matching
+    budgets = {"0/1/2 from 4/8 letters": matching.word_budget,
+               "0/1/2 from 5/9 letters": lambda n: 0 if n < 5 else 1 if n < 9 else 2,
+               "0/1/2 from 3/6 letters": lambda n: 0 if n < 3 else 1 if n < 6 else 2,
+               "0/1 from 4 letters": lambda n: 0 if n < 4 else 1}
+    chosen_budget, chosen_cost = matching.word_budget, matching.MAX_COST
+    print(f"\n{'word budget':26} {'max cost':>8} {'r@1':>6} {'match':>6} {'false':>6}")
+    for label, budget in budgets.items():
+        for cost in (1.0, 1.5, 2.0, 2.5, 3.0):
+            if budget is not chosen_budget and cost != chosen_cost:
+                continue
+            matching.word_budget, matching.MAX_COST = budget, cost
+            r1, as_match, false = overall(evaluate(queries, None))
+            mark = " *" if budget is chosen_budget and cost == chosen_cost else ""
+            print(f"{label:26} {cost:8.1f} {r1:6.3f} {as_match:6.3f} {false:6.3f}{mark}")
+    matching.word_budget, matching.MAX_COST = chosen_budget, chosen_cost
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="whoosh")
+    parser.add_argument("--size", type=int, default=0,
+                        help="pad the registry with synthetic agencies up to this many rows "
+                             "(bench/synthetic.py), e.g. 100000")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="also run the query set under other matching thresholds")
     parser.add_argument("--show-misses", metavar="CATEGORY",
                         help="print the queries of categories containing this text that went wrong")
     args = parser.parse_args()
     kept, left_out = registry_rows()
+    if args.size > len(kept):  # padded first, so that labels ("not registered", "distinctive")
+        from synthetic import synthetic_rows  # hold for the registry searched
+        avoid = {name_key(r["name"]) for r in kept + left_out}
+        kept = kept + synthetic_rows(kept, args.size - len(kept), avoid=avoid)
     queries = build_queries(kept, left_out)
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -494,6 +534,8 @@ def main() -> None:
               f"({len(left_out)} real names held out); {len(queries)} labelled queries; "
               f"backend {args.backend}")
         report(evaluate(queries, args.show_misses), args.show_misses)
+        if args.calibrate:
+            calibrate(queries)
 
 
 if __name__ == "__main__":
