@@ -293,3 +293,11 @@ def test_an_index_of_an_older_format_is_rebuilt_by_init_db(app, session, registr
     finally:
         upgraded.extensions["registry.index"].close()
         upgraded.extensions["registry.engine"].dispose()
+
+
+def test_a_phoenix_is_found_by_its_former_name_as_the_same_entity(client, registry):
+    page = client.get("/search?q=Fenix+Empleos", headers={"Accept-Language": "en"})
+    text = page.get_data(as_text=True)
+    assert "Found: Nuevo Amanecer Laboral" in text
+    assert "formerly Fénix Empleos: the same entity under its old name" in text
+    assert "verdict-revoked" in text
