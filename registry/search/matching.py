@@ -151,7 +151,6 @@ class Query:
     key: str
     tokens: list[str]
     identifier_keys: set[str] = field(default_factory=set)
-    looks_like_identifier: bool = False
     identifier_parts: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -174,15 +173,12 @@ def parse_query(text: str, country: str | None = None) -> Query:
     if _EMAIL_LIKE.match(compact):
         query.add_identifier("mail:" + compact.lower(), whole)
         query.add_identifier("dom:" + domain_key(compact), whole)
-        query.looks_like_identifier = True
     elif _DOMAIN_LIKE.match(compact) and not compact.replace(".", "").isdigit():
         query.add_identifier("dom:" + domain_key(compact), whole)
-        query.looks_like_identifier = True
     digits = sum(ch.isdigit() for ch in compact)
     if digits >= 6 and digits >= 0.7 * len(re.sub(r"[\s\-().+/]", "", compact)):
         for key in phone_keys(text, country):
             query.add_identifier("tel:" + key, whole)
-        query.looks_like_identifier = True
     if digits and len(licence_key(text)) >= 3:
         query.add_identifier("lic:" + licence_key(text), whole)
         words = fold(text).split()
@@ -317,11 +313,6 @@ def compare(query_key: str, name_key_: str) -> Likeness:
     if pairs >= 2 and pairs / max(len(query), len(name)) >= 0.5:
         return Likeness("similar", 80.0 + 4 * pairs / max(len(query), len(name)) + ratio)
     return NONE
-
-
-def name_score(query_key: str, candidate_key: str) -> float:
-    """How alike two normalised names are, 0-100 (see compare)."""
-    return compare(query_key, candidate_key).score
 
 
 @dataclass
