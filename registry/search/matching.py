@@ -153,10 +153,6 @@ class Query:
     identifier_keys: set[str] = field(default_factory=set)
     identifier_parts: dict[str, list[str]] = field(default_factory=dict)
 
-    @property
-    def sounds(self) -> list[str]:
-        return sorted({sound_key(t) for t in self.tokens})
-
     def add_identifier(self, key: str, part: str) -> None:
         self.identifier_keys.add(key)
         self.identifier_parts.setdefault(key, []).append(part)

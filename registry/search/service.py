@@ -29,24 +29,22 @@ class SearchResult:
     outcome: str
     total: int
     hits: list[Hit]
-    warnings: list[str] = field(default_factory=list)  # see WARNINGS
+    warnings: list[str] = field(default_factory=list)  # see warnings_for
 
 
-# What a result warns of, beyond its outcome (the texts are in templates/public/results.html):
-WARNINGS = {
-    # a licence number, phone or address typed beside a name that is not its holder's
-    "number_of_another",
-    # the names found only look like the one typed, and one of them is licensed: the classic
-    # impersonation of a licensed agency
-    "look_alike",
-    # the match is the name typed give or take a typo: the spelling must be checked
-    "spelling_differs",
-}
 LICENSED = {"licensed", "licensed_with_warnings"}
 
 
 def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
-    """The warning a result carries, if any (the most urgent one)."""
+    """The warning a result carries, if any (the most urgent one); the texts are in
+    templates/public/results.html.
+
+    - number_of_another: a licence number or tax id typed beside a name that is not its
+      holder's;
+    - look_alike: the names found only look like the one typed, and one of them is licensed
+      (the classic impersonation of a licensed agency);
+    - spelling_differs: the match is the name typed give or take a typo.
+    """
     if any(h.other_holder for h in hits):
         return ["number_of_another"]
     if outcome == "similar" and any(h.match == "similar" and h.verdict.code in LICENSED

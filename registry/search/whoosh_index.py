@@ -21,7 +21,7 @@ from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.index import LockError
 from whoosh.query import And, Or, Term
 
-from registry.search.matching import Candidate, Query, sound_key
+from registry.search.matching import Candidate, Query, sound_key, word_budget
 
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
@@ -161,10 +161,10 @@ class SearchIndex:
         return words_by_segment
 
     def expand(self, searcher, word: str) -> set[str]:
-        """The word plus the indexed words within one typo (two for long words)."""
-        if len(word) < 4 or word.isdigit():
+        """The word plus the indexed words within its typo budget (matching.word_budget)."""
+        max_distance = word_budget(len(word))
+        if max_distance == 0 or word.isdigit():
             return {word}
-        max_distance = 1 if len(word) < 8 else 2
         found = {word}
         for by_length in self._vocabulary_of(searcher):
             for length in range(len(word) - max_distance, len(word) + max_distance + 1):
