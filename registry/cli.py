@@ -13,7 +13,7 @@ from registry import schema
 from registry.imports.apply import import_rows
 from registry.imports.csv_format import COLUMNS, AgencyRow, RowError, read_rows
 from registry.search import get_index
-from registry.search.indexer import compact, drain, pending, rebuild
+from registry.search.indexer import pending
 
 
 def _engine():
@@ -28,7 +28,7 @@ def init_db() -> None:
     click.echo("The database schema is up to date.")
     index = get_index()
     if index.stale:  # written by an older version: rebuild it from the records
-        count = rebuild(_engine(), index)
+        count = index.rebuild()
         index.stale = False
         click.echo(f"The search index was written by an older version; rebuilt it: "
                    f"{count} agencies.")
@@ -43,7 +43,7 @@ def reindex() -> None:
     with Session(_engine()) as session:
         total = session.exec(select(func.count()).select_from(Agency)).one()
     with click.progressbar(length=total, label="Indexing agencies") as bar:
-        count = rebuild(_engine(), get_index(), progress=bar.update)
+        count = get_index().rebuild(progress=bar.update)
     click.echo(f"Indexed {count} agencies.")
 
 
@@ -57,7 +57,7 @@ def _audit_cli(session: Session, action: str, after: dict) -> None:
 def _index_outbox() -> None:
     with click.progressbar(length=pending(_engine()), label="Updating the search index") as bar:
         while True:
-            done = drain(_engine(), get_index(), batch=2000, timeout=30.0)
+            done = get_index().drain(batch=2000, timeout=30.0)
             bar.update(done)
             if done == 0:
                 break
@@ -97,7 +97,7 @@ def import_agencies(path: Path, skip_invalid: bool) -> None:
         session.commit()
     _index_outbox()
     if importer.created:
-        compact(get_index())
+        get_index().compact()
     click.echo(f"{len(valid)} row(s) read, {importer.created} new agencies, "
                f"{len(invalid)} rejected.")
 

@@ -30,6 +30,8 @@ def from_environment(instance_path: Path) -> dict:
         "SECRET_KEY": _secret_key(instance_path),
         "DATABASE_URL": database_url,
         "INDEX_DIR": index_dir,
+        # whoosh | postgres; unset: postgres on PostgreSQL (registry.search.backend)
+        "SEARCH_BACKEND": os.environ.get("REGISTRY_SEARCH_BACKEND") or None,
         # A background thread in each process drains the index outbox; tests switch it off.
         "INDEXER_THREAD": os.environ.get("REGISTRY_INDEXER_THREAD", "1") != "0",
         "INDEXER_INTERVAL": float(os.environ.get("REGISTRY_INDEXER_INTERVAL", "0.5")),

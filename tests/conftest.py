@@ -1,25 +1,80 @@
-"""Fixtures: a fresh app on a real SQLite file and a real Whoosh index in a temporary folder."""
+"""Fixtures: a fresh app on a real SQLite file and a real Whoosh index in a temporary folder,
+and, when REGISTRY_TEST_POSTGRES_URL names a server, the same app on PostgreSQL with the
+PostgreSQL search backend (a schema of its own per test, dropped afterwards).
+
+Every test taking `app` runs on both; `@pytest.mark.whoosh_only` marks tests of the Whoosh
+folder itself (its lock, its files).
+"""
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import date
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from registry import create_app, schema
 from registry.models import Agency, AgencyContact, AgencyName, Authority, Licence, Sanction
 from registry.search import get_index
-from registry.search.indexer import drain
 from registry.search.matching import licence_key, name_key
 
 
+POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "whoosh_only: a test of the Whoosh index folder itself")
+
+
+@pytest.fixture(scope="session")
+def postgres_admin():
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:  # once per database, shared by the test schemas
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    for name in ("REGISTRY_DATABASE_URL", "REGISTRY_INDEX_DIR", "REGISTRY_SECRET_KEY"):
+def database_url(request, tmp_path):
+    """A new empty database: a SQLite file, or a PostgreSQL schema dropped afterwards."""
+    if request.param == "sqlite":
+        (tmp_path / "instance").mkdir(exist_ok=True)
+        yield f"sqlite:///{tmp_path / 'instance' / 'test.sqlite3'}"
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    name = "t_" + uuid.uuid4().hex[:12]
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{name}%2Cpublic"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+
+
+def pytest_generate_tests(metafunc):
+    if "database_url" in metafunc.fixturenames:
+        metafunc.parametrize("database_url", BACKENDS, indirect=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if (item.get_closest_marker("whoosh_only") and callspec
+                and callspec.params.get("database_url") == "postgres"):
+            item.add_marker(pytest.mark.skip(reason="tests the Whoosh index folder"))
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch, database_url):
+    for name in ("REGISTRY_DATABASE_URL", "REGISTRY_INDEX_DIR", "REGISTRY_SECRET_KEY",
+                 "REGISTRY_SEARCH_BACKEND"):
         monkeypatch.delenv(name, raising=False)
     app = create_app({
-        "TESTING": True, "INSTANCE_PATH": tmp_path / "instance",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'instance' / 'test.sqlite3'}",
+        "TESTING": True, "INSTANCE_PATH": tmp_path / "instance", "DATABASE_URL": database_url,
         "INDEX_DIR": str(tmp_path / "instance" / "index"), "INDEXER_THREAD": False,
     })
     schema.upgrade(app.extensions["registry.engine"])
@@ -49,7 +104,7 @@ def index_now(app):
     """Drain the outbox into the index, as the background indexer would."""
     def run() -> int:
         with app.app_context():
-            return drain(app.extensions["registry.engine"], get_index())
+            return get_index().drain()
     return run
 
 

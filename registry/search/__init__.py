@@ -1,4 +1,4 @@
-"""Search: matching rules, the Whoosh index, the outbox indexer and the lookup service."""
+"""Search: matching rules, the two backends, the outbox indexer and the lookup service."""
 from __future__ import annotations
 
 import threading
@@ -6,22 +6,26 @@ import threading
 from flask import Flask, current_app
 
 from registry.search import outbox
-from registry.search.indexer import BackgroundIndexer, drain
-from registry.search.whoosh_index import SearchIndex
+from registry.search.backend import SearchBackend, default_backend, open_backend
+from registry.search.indexer import BackgroundIndexer
 
 
-def get_index() -> SearchIndex:
+def get_index() -> SearchBackend:
     return current_app.extensions["registry.index"]
 
 
 def drain_now() -> None:
     """Index what the current request committed, unless another process is indexing already."""
-    drain(current_app.extensions["registry.engine"], get_index())
+    get_index().drain()
 
 
 def init_app(app: Flask) -> None:
     outbox.register()
-    app.extensions["registry.index"] = SearchIndex(app.config["INDEX_DIR"])
+    if not app.config.get("SEARCH_BACKEND"):
+        app.config["SEARCH_BACKEND"] = default_backend(app.config["DATABASE_URL"])
+    app.extensions["registry.index"] = open_backend(
+        app.config["SEARCH_BACKEND"], engine=app.extensions["registry.engine"],
+        index_dir=app.config["INDEX_DIR"])
     if app.config["INDEXER_THREAD"]:
         lock = threading.Lock()
 
@@ -31,8 +35,7 @@ def init_app(app: Flask) -> None:
             with lock:
                 if "registry.indexer" in app.extensions:
                     return
-                indexer = BackgroundIndexer(app.extensions["registry.engine"],
-                                            app.extensions["registry.index"],
+                indexer = BackgroundIndexer(app.extensions["registry.index"],
                                             app.config["INDEXER_INTERVAL"])
                 app.extensions["registry.indexer"] = indexer
                 indexer.start()

@@ -1,12 +1,27 @@
 """How an agency's records become its search document."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from registry.models import Agency
 from registry.search import matching
-from registry.search.whoosh_index import Document
+
+
+@dataclass
+class Document:
+    """What a search backend keeps of one agency."""
+
+    agency_id: int
+    tokens: list[str]
+    sounds: list[str]
+    identifiers: set[str]
+    country: str
+    kind: str
+    names: list[str]
+    keys: list[str]
 
 
 def agencies_query():

@@ -1,4 +1,4 @@
-"""Drains the outbox into the index, and rebuilds the index from the database.
+"""Drains the outbox into the Whoosh index, and rebuilds the index from the database.
 
 Any process may drain: the first to take the Whoosh lock does the work, the others return at once
 and leave the rows for it. An outbox row is deleted only after the index committed its agency.
@@ -58,7 +58,7 @@ def drain(engine: Engine, index: SearchIndex, *, batch: int = 500, timeout: floa
             done += len(rows)
 
 
-def _batches(session: Session, size: int) -> Iterator[list[Agency]]:
+def agency_batches(session: Session, size: int) -> Iterator[list[Agency]]:
     last_id = 0
     while True:
         rows = session.exec(agencies_query().where(Agency.id > last_id)
@@ -80,7 +80,7 @@ def rebuild(engine: Engine, index: SearchIndex, *, progress: Callable[[int], Non
         started_at = session.exec(select(func.max(IndexOutbox.id))).one() or 0
         count = 0
         try:
-            for agencies in _batches(session, 1000):
+            for agencies in agency_batches(session, 1000):
                 count += index.add_all(writer, (document_for(a) for a in agencies
                                                 if is_public(a)))
                 progress(len(agencies))
@@ -105,10 +105,10 @@ def compact(index: SearchIndex, *, timeout: float = 60.0) -> bool:
 
 
 class BackgroundIndexer:
-    """A daemon thread that drains the outbox every `interval` seconds."""
+    """A daemon thread that drains the outbox into a search backend every `interval` seconds."""
 
-    def __init__(self, engine: Engine, index: SearchIndex, interval: float):
-        self.engine, self.index, self.interval = engine, index, interval
+    def __init__(self, backend, interval: float):
+        self.backend, self.interval = backend, interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="registry-indexer", daemon=True)
 
@@ -122,6 +122,6 @@ class BackgroundIndexer:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             try:
-                drain(self.engine, self.index)
+                self.backend.drain()
             except Exception:  # keep serving; the rows stay in the outbox for the next turn
                 log.exception("draining the index outbox failed")

@@ -203,6 +203,13 @@ def identifier_keys(*, licences: list[str], phones: list[str], emails: list[str]
 FREE_MAIL = frozenset("gmail.com hotmail.com outlook.com yahoo.com yahoo.es hotmail.es live.com "
                       "icloud.com aol.com protonmail.com proton.me gmx.com mail.com".split())
 
+# What candidates a backend may return (both backends apply these):
+# a mail or web domain used by more agencies than this is a provider's (an ISP's mail service,
+# a hosting platform), not an agency's own: it identifies no one;
+SHARED_DOMAIN = 2
+# a name word in more agencies than this is common: it narrows a search but does not find.
+COMMON = 500
+
 # -- comparing names ---------------------------------------------------------------------------
 # Calibrated on bench/search_quality.py (see README, "Search quality"): the edits a word may take
 # and still be the same word, and the total a name may take and still be "the" name.

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from registry.agencies.records import is_public, load_for_results, verdict_for
 from registry.models import Agency
 from registry.search import matching
-from registry.search.whoosh_index import SearchIndex
+from registry.search.backend import SearchBackend
 from registry.verdict import Verdict
 
 
@@ -55,7 +55,7 @@ def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
     return []
 
 
-def search(*, session: Session, index: SearchIndex, text: str, on: date,
+def search(*, session: Session, index: SearchBackend, text: str, on: date,
            country: str | None = None, kind: str | None = None, verdict: str | None = None,
            limit: int = 20) -> SearchResult:
     """Answer one query; `outcome` speaks of the hits that pass the filters.

@@ -9,7 +9,6 @@ when another process is writing, and the caller leaves its work in the outbox fo
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -21,7 +20,9 @@ from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.index import LockError
 from whoosh.query import And, Or, Term
 
-from registry.search.matching import Candidate, Query, sound_key, word_budget
+from registry.search.documents import Document
+from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
+                                      word_budget)
 
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
@@ -33,30 +34,9 @@ SCHEMA = Schema(
     names=STORED,
     keys=STORED,
 )
-# A mail or web domain used by more agencies than this is a provider's (an ISP's mail service,
-# a hosting platform), not an agency's own: it identifies no one.
-SHARED_DOMAIN = 2
-
-# A name word in more agencies than this is common: it narrows a search but does not find.
-COMMON = 500
-
 # Bump when the schema or what goes into a document changes: an index of another format is
 # recreated empty (stale = True) and rebuilt from the database by `init-db`.
 FORMAT = "3"
-
-
-@dataclass
-class Document:
-    """What the index keeps of one agency."""
-
-    agency_id: int
-    tokens: list[str]
-    sounds: list[str]
-    identifiers: set[str]
-    country: str
-    kind: str
-    names: list[str]
-    keys: list[str]
 
 
 class SearchIndex:

@@ -1,0 +1,97 @@
+"""The two search backends behind one interface, and the choice between them.
+
+A backend finds candidates for a parsed query (registry.search.matching ranks them, whatever the
+backend) and keeps itself fed from the index outbox:
+
+- `whoosh`: an index folder per machine (the embedded default, with SQLite);
+- `postgres`: tables in the registry's own PostgreSQL database, shared by every app server.
+
+REGISTRY_SEARCH_BACKEND chooses; by default `postgres` when the database is PostgreSQL.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Protocol
+
+from sqlalchemy.engine import Engine
+
+from registry.search import indexer
+from registry.search.matching import Candidate, Query
+from registry.search.whoosh_index import SearchIndex
+
+BACKENDS = ("whoosh", "postgres")
+
+
+class SearchBackend(Protocol):
+    name: str
+    stale: bool  # written by an older version: `init-db` rebuilds it
+
+    def candidates(self, query: Query, *, country: str | None = None,
+                   kind: str | None = None, limit: int = 100) -> list[Candidate]: ...
+
+    def drain(self, *, batch: int = 500, timeout: float = 0.0) -> int:
+        """Index the agencies waiting in the outbox; 0 when another process is at it."""
+
+    def rebuild(self, *, progress: Callable[[int], None] = lambda n: None,
+                timeout: float = 60.0) -> int:
+        """Replace everything with documents built from the database; the agency count."""
+
+    def compact(self, *, timeout: float = 60.0) -> bool: ...
+
+    def doc_count(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class WhooshSearch:
+    """The Whoosh index folder (registry.search.whoosh_index) fed by registry.search.indexer."""
+
+    name = "whoosh"
+
+    def __init__(self, engine: Engine, directory: str | Path):
+        self.engine = engine
+        self.index = SearchIndex(directory)
+
+    @property
+    def stale(self) -> bool:
+        return self.index.stale
+
+    @stale.setter
+    def stale(self, value: bool) -> None:
+        self.index.stale = value
+
+    def candidates(self, query: Query, *, country: str | None = None,
+                   kind: str | None = None, limit: int = 100) -> list[Candidate]:
+        return self.index.candidates(query, country=country, kind=kind, limit=limit)
+
+    def drain(self, *, batch: int = 500, timeout: float = 0.0) -> int:
+        return indexer.drain(self.engine, self.index, batch=batch, timeout=timeout)
+
+    def rebuild(self, *, progress: Callable[[int], None] = lambda n: None,
+                timeout: float = 60.0) -> int:
+        return indexer.rebuild(self.engine, self.index, progress=progress, timeout=timeout)
+
+    def compact(self, *, timeout: float = 60.0) -> bool:
+        return indexer.compact(self.index, timeout=timeout)
+
+    def doc_count(self) -> int:
+        return self.index.doc_count()
+
+    def close(self) -> None:
+        self.index.close()
+
+
+def default_backend(database_url: str) -> str:
+    return "postgres" if database_url.startswith("postgresql") else "whoosh"
+
+
+def open_backend(name: str, *, engine: Engine, index_dir: str | Path) -> SearchBackend:
+    if name == "whoosh":
+        return WhooshSearch(engine, index_dir)
+    if name == "postgres":
+        if engine.dialect.name != "postgresql":
+            raise RuntimeError("REGISTRY_SEARCH_BACKEND=postgres needs a PostgreSQL database "
+                               "(REGISTRY_DATABASE_URL=postgresql+psycopg://...)")
+        from registry.search.postgres_index import PostgresSearch
+        return PostgresSearch(engine)
+    raise RuntimeError(f"unknown REGISTRY_SEARCH_BACKEND {name!r}: use one of {BACKENDS}")

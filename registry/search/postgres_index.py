@@ -1,0 +1,323 @@
+"""The PostgreSQL search backend: the index is three tables in the registry's own database, so
+that every app server shares one search and a change is searchable as soon as it is drained.
+
+- search_document: one row per public agency, its search terms as a tsvector (GIN index) whose
+  lexemes are `w:<name word>`, `s:<sound key>` and `i:<identifier key>`, plus what the ranking
+  step reads (names and their keys) and the country/kind filters;
+- search_term: every term with the number of agencies holding it (IDF weights, the COMMON and
+  SHARED_DOMAIN rules), and a pg_trgm GIN index on the name words for typo expansion;
+- search_state: the document format, so that `init-db` rebuilds an index of another format.
+
+Words are folded by registry.search.matching in Python (anyascii: a superset of unaccent that also
+transliterates other scripts), exactly as for the Whoosh backend: both backends hand the same
+candidates to the same ranking step. The tables are created by migration 0009 on PostgreSQL only.
+
+Writers take one transaction-scoped advisory lock, so the outbox rows, the documents and the term
+counts change together: a drain that fails rolls back and leaves its rows for the next one.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from typing import Callable, Iterable
+
+from rapidfuzz.distance import OSA
+from sqlalchemy import (JSON, Column, Integer, MetaData, String, Table, Text, bindparam, cast,
+                        delete, func, insert, literal_column, select, text, tuple_)
+from sqlalchemy.dialects.postgresql import TSVECTOR, insert as pg_insert
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.types import UserDefinedType
+from sqlmodel import Session
+
+from registry.agencies.records import is_public
+from registry.models import IndexOutbox
+from registry.search.documents import Document, document_for, load_agencies
+from registry.search.indexer import agency_batches
+from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
+                                      word_budget)
+
+FORMAT = "1"  # bump when what goes into a document changes
+LOCK_KEY = 0x52454749  # the advisory lock all writers of the index take ("REGI")
+
+metadata = MetaData()
+search_document = Table(
+    "search_document", metadata,
+    Column("agency_id", Integer, primary_key=True),
+    Column("country", String(2), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("terms", TSVECTOR, nullable=False),
+    Column("names", JSON, nullable=False),
+    Column("keys", JSON, nullable=False),
+)
+search_term = Table(
+    "search_term", metadata,
+    Column("field", String(1), primary_key=True),  # w(ord), s(ound), i(dentifier)
+    Column("term", Text, primary_key=True),
+    Column("frequency", Integer, nullable=False),
+)
+search_state = Table(
+    "search_state", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+
+class _TsQuery(UserDefinedType):
+    cache_ok = True
+
+    def get_col_spec(self, **kw):
+        return "tsquery"
+
+
+def _terms(document: Document) -> list[str]:
+    return ([f"w:{t}" for t in document.tokens] + [f"s:{s}" for s in document.sounds]
+            + [f"i:{i}" for i in sorted(document.identifiers)])
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _any_of(terms: Iterable[str]):
+    """A tsquery matching documents holding any of `terms` (taken literally, not parsed)."""
+    return cast(" | ".join(_lexeme(t) for t in terms), _TsQuery)
+
+
+def _matches(query):
+    return search_document.c.terms.op("@@")(query)
+
+
+# Documents are searched by an IDF-like weight: a word held by fewer agencies weighs more.
+# (log of a fixed corpus size: only the order of the weights matters.)
+def _weight(frequency: int) -> float:
+    return math.log(10_000_000 / (frequency + 1))
+
+
+def _similarity_floor(length: int, budget: int) -> float:
+    """The lowest trigram similarity a word within `budget` edits of a word of `length` letters
+    can have with it: pg_trgm gives a word of n letters n + 1 trigrams, and one edit breaks at
+    most 3 (a swap of two letters, 4)."""
+    trigrams = length + 1
+    kept = max(1, trigrams - 4 * budget)
+    return kept / (trigrams + (trigrams + budget) - kept)
+
+
+class PostgresSearch:
+    name = "postgres"
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def stale(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                stored = connection.execute(select(search_state.c.value).where(
+                    search_state.c.name == "format")).scalar()
+        except ProgrammingError:  # the migration that creates the tables has not run yet
+            return True
+        return stored != FORMAT
+
+    @stale.setter
+    def stale(self, value: bool) -> None:  # rebuild() records the format itself
+        pass
+
+    def doc_count(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(search_document)).scalar()
+
+    def close(self) -> None:
+        pass
+
+    # -- writing -------------------------------------------------------------------------------
+    @staticmethod
+    def _lock(connection: Connection, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            if connection.execute(select(func.pg_try_advisory_xact_lock(LOCK_KEY))).scalar():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+    def drain(self, *, batch: int = 500, timeout: float = 0.0) -> int:
+        done = 0
+        while True:
+            with Session(self.engine) as session:
+                if not self._lock(session.connection(), timeout):
+                    return done
+                rows = session.exec(select(IndexOutbox.id, IndexOutbox.agency_id)
+                                    .order_by(IndexOutbox.id).limit(batch)).all()
+                if not rows:
+                    return done
+                agency_ids = sorted({agency_id for _, agency_id in rows})
+                agencies = load_agencies(session, agency_ids)
+                documents = [document_for(agencies[i]) for i in agency_ids
+                             if i in agencies and is_public(agencies[i])]
+                self._replace(session.connection(), agency_ids, documents)
+                session.exec(delete(IndexOutbox).where(IndexOutbox.id.in_([i for i, _ in rows])))
+                session.commit()
+                done += len(rows)
+
+    def _replace(self, connection: Connection, agency_ids: list[int],
+                 documents: list[Document]) -> None:
+        delta: Counter = Counter()
+        for (old_terms,) in connection.execute(
+                select(func.tsvector_to_array(search_document.c.terms))
+                .where(search_document.c.agency_id.in_(agency_ids))):
+            delta.subtract(old_terms)
+        connection.execute(delete(search_document)
+                           .where(search_document.c.agency_id.in_(agency_ids)))
+        for document in documents:
+            delta.update(_terms(document))
+        self._insert_documents(connection, documents)
+        changes = [{"field": t[0], "term": t[2:], "frequency": n} for t, n in delta.items() if n]
+        if changes:
+            upsert = pg_insert(search_term)
+            connection.execute(upsert.on_conflict_do_update(
+                index_elements=["field", "term"],
+                set_={"frequency": search_term.c.frequency + upsert.excluded.frequency}),
+                changes)
+
+    @staticmethod
+    def _insert_documents(connection: Connection, documents: list[Document]) -> None:
+        if not documents:
+            return
+        statement = insert(search_document).values(
+            terms=func.array_to_tsvector(bindparam("term_list", type_=None)))
+        connection.execute(statement, [
+            {"agency_id": d.agency_id, "country": d.country, "kind": d.kind,
+             "term_list": _terms(d), "names": d.names, "keys": d.keys} for d in documents])
+
+    def rebuild(self, *, progress: Callable[[int], None] = lambda n: None,
+                timeout: float = 60.0) -> int:
+        """Rebuild in one transaction: searches read the old index until it commits."""
+        with Session(self.engine) as session:
+            connection = session.connection()
+            if not self._lock(connection, timeout):
+                raise RuntimeError("the search index is being written by another process")
+            started_at = session.exec(select(func.max(IndexOutbox.id))).one() or 0
+            connection.execute(delete(search_document))
+            connection.execute(delete(search_term))
+            frequencies: Counter = Counter()
+            count = 0
+            for agencies in agency_batches(session, 1000):
+                documents = [document_for(a) for a in agencies if is_public(a)]
+                self._insert_documents(connection, documents)
+                for document in documents:
+                    frequencies.update(_terms(document))
+                count += len(documents)
+                progress(len(agencies))
+            terms = [{"field": t[0], "term": t[2:], "frequency": n}
+                     for t, n in frequencies.items()]
+            for start in range(0, len(terms), 10_000):
+                connection.execute(insert(search_term), terms[start:start + 10_000])
+            state = pg_insert(search_state).values(name="format", value=FORMAT)
+            connection.execute(state.on_conflict_do_update(index_elements=["name"],
+                                                           set_={"value": FORMAT}))
+            session.exec(delete(IndexOutbox).where(IndexOutbox.id <= started_at))
+            session.commit()
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE search_document"))
+            connection.execute(text("ANALYZE search_term"))
+        return count
+
+    def compact(self, *, timeout: float = 60.0) -> bool:
+        """Refresh the planner's statistics after a bulk change (PostgreSQL merges by itself)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE search_document"))
+            connection.execute(text("ANALYZE search_term"))
+        return True
+
+    # -- reading -------------------------------------------------------------------------------
+    def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
+                   limit: int = 100) -> list[Candidate]:
+        """The same candidates as the Whoosh backend's: agencies sharing an identifier, or a
+        name word give or take a typo, or said the same way; the `limit` sharing the most and
+        rarest words."""
+        filters = [c == v for c, v in ((search_document.c.country, country),
+                                       (search_document.c.kind, kind)) if v]
+        results: dict[int, Candidate] = {}
+        with self.engine.connect() as connection:
+            groups = self._word_groups(connection, query)
+            frequency = self._frequencies(connection, [
+                ("i", k) for k in query.identifier_keys if k.startswith("dom:")])
+            identifiers = {k for k in query.identifier_keys
+                           if not k.startswith("dom:") or frequency.get(("i", k), 0) <= SHARED_DOMAIN}
+            if identifiers:
+                rows = connection.execute(
+                    select(search_document.c.agency_id, search_document.c.names,
+                           search_document.c.keys,
+                           func.tsvector_to_array(search_document.c.terms))
+                    .where(_matches(_any_of(f"i:{k}" for k in identifiers)), *filters)
+                    .limit(limit))
+                for agency_id, names, keys, terms in rows:
+                    matched = {t[2:] for t in terms if t.startswith("i:")} & identifiers
+                    results[agency_id] = Candidate(agency_id, names, matched, keys)
+            if groups:
+                rare = [(f, terms) for f, terms in groups if f <= COMMON]
+                if rare:
+                    where = [_matches(_any_of(t for _, terms in rare for t in terms))]
+                    score = sum((_matches(_any_of(terms)).cast(Integer) * _weight(f)
+                                 for f, terms in rare), literal_column("0.0"))
+                else:  # every word is common: candidates must have them all
+                    where = [_matches(_any_of(terms)) for _, terms in groups]
+                    score = literal_column("0.0")
+                rows = connection.execute(
+                    select(search_document.c.agency_id, search_document.c.names,
+                           search_document.c.keys)
+                    .where(*where, *filters).order_by(score.desc(), search_document.c.agency_id)
+                    .limit(limit))
+                for agency_id, names, keys in rows:
+                    if agency_id not in results:
+                        results[agency_id] = Candidate(agency_id, names, set(), keys)
+        return list(results.values())
+
+    @staticmethod
+    def _frequencies(connection: Connection, terms: list[tuple[str, str]]) -> dict:
+        if not terms:
+            return {}
+        rows = connection.execute(
+            select(search_term.c.field, search_term.c.term, search_term.c.frequency)
+            .where(tuple_(search_term.c.field, search_term.c.term).in_(terms)))
+        return {(f, t): n for f, t, n in rows}
+
+    def _word_groups(self, connection: Connection, query: Query) -> list[tuple[int, list[str]]]:
+        """Per query word: the terms that stand for it (itself, the indexed words within its
+        typo budget, its sound key) and how many agencies hold them."""
+        groups = []
+        exact = self._frequencies(connection, [("w", t) for t in query.tokens]
+                                  + [("s", sound_key(t)) for t in query.tokens])
+        for token in query.tokens:
+            words = {token: exact.get(("w", token), 0)}
+            budget = word_budget(len(token))
+            if budget and not token.isdigit():
+                words.update(self._similar_words(connection, token, budget))
+            terms = [f"w:{w}" for w, n in words.items() if n > 0]
+            sound = sound_key(token)
+            sound_frequency = exact.get(("s", sound), 0)
+            if sound_frequency:
+                terms.append(f"s:{sound}")
+            frequency = sum(n for n in words.values() if n > 0) + sound_frequency
+            if frequency:
+                groups.append((frequency, sorted(terms)))
+        return groups
+
+    @staticmethod
+    def _similar_words(connection: Connection, word: str, budget: int) -> dict[str, int]:
+        """Indexed words within `budget` edits (OSA, as matching.word_budget counts them),
+        found through the trigram index and checked exactly here."""
+        connection.execute(select(func.set_config("pg_trgm.similarity_threshold",
+                                                  str(_similarity_floor(len(word), budget)),
+                                                  True)))
+        rows = connection.execute(
+            select(search_term.c.term, search_term.c.frequency)
+            .where(search_term.c.field == "w", search_term.c.term.op("%")(word),
+                   func.length(search_term.c.term).between(len(word) - budget,
+                                                           len(word) + budget),
+                   search_term.c.frequency > 0))
+        return {term: n for term, n in rows
+                if OSA.distance(word, term, score_cutoff=budget) <= budget}
