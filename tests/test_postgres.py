@@ -21,17 +21,16 @@ pytestmark = pytest.mark.skipif(not URL, reason="REGISTRY_TEST_POSTGRES_URL is n
 
 
 @pytest.fixture
-def pg_engine():
+def pg_engine(postgres_admin):
     name = "t_" + uuid.uuid4().hex[:12]
-    admin = create_engine(URL)
+    admin = postgres_admin
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{name}"'))
-    engine = create_engine(URL, connect_args={"options": f"-csearch_path={name}"})
+    engine = create_engine(URL, connect_args={"options": f"-csearch_path={name},public"})
     yield engine
     engine.dispose()
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-    admin.dispose()
 
 
 def test_migrations_run_and_records_round_trip(pg_engine):

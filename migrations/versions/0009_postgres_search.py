@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("terms", postgresql.TSVECTOR(), nullable=False),
         sa.Column("names", sa.JSON(), nullable=False),
-        sa.Column("keys", sa.JSON(), nullable=False),
+        sa.Column("name_keys", sa.JSON(), nullable=False),
     )
     op.create_index("ix_search_document_terms", "search_document", ["terms"],
                     postgresql_using="gin")

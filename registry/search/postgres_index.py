@@ -49,7 +49,7 @@ search_document = Table(
     Column("kind", String(20), nullable=False),
     Column("terms", TSVECTOR, nullable=False),
     Column("names", JSON, nullable=False),
-    Column("keys", JSON, nullable=False),
+    Column("name_keys", JSON, nullable=False),
 )
 search_term = Table(
     "search_term", metadata,
@@ -190,7 +190,7 @@ class PostgresSearch:
             terms=func.array_to_tsvector(bindparam("term_list", type_=None)))
         connection.execute(statement, [
             {"agency_id": d.agency_id, "country": d.country, "kind": d.kind,
-             "term_list": _terms(d), "names": d.names, "keys": d.keys} for d in documents])
+             "term_list": _terms(d), "names": d.names, "name_keys": d.keys} for d in documents])
 
     def rebuild(self, *, progress: Callable[[int], None] = lambda n: None,
                 timeout: float = 60.0) -> int:
@@ -199,7 +199,7 @@ class PostgresSearch:
             connection = session.connection()
             if not self._lock(connection, timeout):
                 raise RuntimeError("the search index is being written by another process")
-            started_at = session.exec(select(func.max(IndexOutbox.id))).one() or 0
+            started_at = session.scalar(select(func.max(IndexOutbox.id))) or 0
             connection.execute(delete(search_document))
             connection.execute(delete(search_term))
             frequencies: Counter = Counter()
@@ -250,7 +250,7 @@ class PostgresSearch:
             if identifiers:
                 rows = connection.execute(
                     select(search_document.c.agency_id, search_document.c.names,
-                           search_document.c.keys,
+                           search_document.c.name_keys,
                            func.tsvector_to_array(search_document.c.terms))
                     .where(_matches(_any_of(f"i:{k}" for k in identifiers)), *filters)
                     .limit(limit))
@@ -268,7 +268,7 @@ class PostgresSearch:
                     score = literal_column("0.0")
                 rows = connection.execute(
                     select(search_document.c.agency_id, search_document.c.names,
-                           search_document.c.keys)
+                           search_document.c.name_keys)
                     .where(*where, *filters).order_by(score.desc(), search_document.c.agency_id)
                     .limit(limit))
                 for agency_id, names, keys in rows:
