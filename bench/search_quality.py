@@ -26,7 +26,9 @@ import sys
 import tempfile
 import time
 import unicodedata
+import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -395,16 +397,39 @@ def build_queries(kept: list[dict], left_out: list[dict]) -> list[LabelledQuery]
 
 
 # -- running -----------------------------------------------------------------------------------
-def build_instance(tmp: Path, rows: list[dict], backend: str) -> None:
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@contextmanager
+def database(tmp: Path, backend: str):
+    """An empty database for one run: a SQLite file for whoosh; for postgres a schema of its own
+    in BENCH_DATABASE_URL (default: the local server's `test`), dropped afterwards."""
+    if backend == "whoosh":
+        yield os.environ.get("BENCH_SQLITE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
+        return
+    from sqlalchemy import create_engine, text
+    url = os.environ.get("BENCH_DATABASE_URL") or POSTGRES
+    name = "bench_" + uuid.uuid4().hex[:10]
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    try:
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}%2Cpublic"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+def build_instance(tmp: Path, rows: list[dict], backend: str, url: str) -> None:
     csv_path = tmp / "agencies.csv"
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         for row in rows:
             writer.writerow({c: row.get(c, "") for c in COLUMNS})
-    os.environ.update(REGISTRY_DATABASE_URL=os.environ.get("BENCH_DATABASE_URL")
-                      or f"sqlite:///{tmp}/bench.sqlite3",
-                      REGISTRY_INDEX_DIR=f"{tmp}/index", REGISTRY_SECRET_KEY="bench",
+    os.environ.update(REGISTRY_DATABASE_URL=url, REGISTRY_INDEX_DIR=f"{tmp}/index", REGISTRY_SECRET_KEY="bench",
                       REGISTRY_INDEXER_THREAD="0", REGISTRY_SEARCH_BACKEND=backend)
     for args in (["init-db"], ["import-agencies", str(csv_path), "--skip-invalid"]):
         subprocess.run([sys.executable, "-m", "flask", "--app", "registry", *args], check=True,
@@ -512,7 +537,9 @@ def calibrate(queries: list[LabelledQuery]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", default="whoosh")
+    parser.add_argument("--backend", choices=["whoosh", "postgres", "both"], default="both",
+                        help="postgres runs in a schema of its own in BENCH_DATABASE_URL "
+                             "(default: the local server's database test)")
     parser.add_argument("--size", type=int, default=0,
                         help="pad the registry with synthetic agencies up to this many rows "
                              "(bench/synthetic.py), e.g. 100000")
@@ -527,15 +554,25 @@ def main() -> None:
         avoid = {name_key(r["name"]) for r in kept + left_out}
         kept = kept + synthetic_rows(kept, args.size - len(kept), avoid=avoid)
     queries = build_queries(kept, left_out)
-    with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        build_instance(Path(tmp), kept, args.backend)
-        print(f"registry: {len(kept)} rows imported in {time.perf_counter() - started:.0f} s "
-              f"({len(left_out)} real names held out); {len(queries)} labelled queries; "
-              f"backend {args.backend}")
-        report(evaluate(queries, args.show_misses), args.show_misses)
-        if args.calibrate:
-            calibrate(queries)
+    summary = {}
+    for backend in (["whoosh", "postgres"] if args.backend == "both" else [args.backend]):
+        with tempfile.TemporaryDirectory() as tmp, database(Path(tmp), backend) as url:
+            started = time.perf_counter()
+            build_instance(Path(tmp), kept, backend, url)
+            print(f"\nregistry: {len(kept)} rows imported in "
+                  f"{time.perf_counter() - started:.0f} s ({len(left_out)} real names held out); "
+                  f"{len(queries)} labelled queries; backend {backend}")
+            results = evaluate(queries, args.show_misses)
+            report(results, args.show_misses)
+            summary[backend] = overall(results), [r[4] for rows in results.values() for r in rows]
+            if args.calibrate:
+                calibrate(queries)
+    if len(summary) > 1:
+        print(f"\n{'backend':10} {'r@1':>6} {'match':>6} {'false':>6} {'med ms':>7} {'p95 ms':>7}")
+        for backend, ((r1, as_match, false), times) in summary.items():
+            times = sorted(times)
+            print(f"{backend:10} {r1:6.3f} {as_match:6.3f} {false:6.3f} "
+                  f"{statistics.median(times):7.1f} {times[int(len(times) * 0.95)]:7.1f}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then `test_config`."""
-    from registry import (accounts, api, audit, cli, config, db, i18n, public, regulation,
+    from registry import (accounts, api, audit, cli, config, db, i18n, ops, public, regulation,
                           reports, search, sessions)
     from flask_wtf.csrf import CSRFProtect
 
@@ -34,4 +34,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     reports.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    ops.init_app(app)
     return app

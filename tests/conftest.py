@@ -78,6 +78,8 @@ def app(tmp_path, monkeypatch, database_url):
         "INDEX_DIR": str(tmp_path / "instance" / "index"), "INDEXER_THREAD": False,
     })
     schema.upgrade(app.extensions["registry.engine"])
+    if app.extensions["registry.index"].stale:  # as init-db does: a new PostgreSQL index
+        app.extensions["registry.index"].rebuild()
     yield app
     app.extensions["registry.index"].close()
     app.extensions["registry.engine"].dispose()

@@ -69,3 +69,117 @@ def test_audit_chain_does_not_fork_under_concurrent_writers(pg_engine):
         thread.join()
     with Session(pg_engine) as session:
         assert verify(session) == (40, [])
+
+
+# -- the PostgreSQL search backend, shared by app servers ---------------------------------------
+@pytest.fixture
+def two_servers(tmp_path, postgres_admin):
+    """Two app instances (two app servers) on one PostgreSQL schema, no index folder shared."""
+    from registry import create_app
+    name = "t_" + uuid.uuid4().hex[:12]
+    with postgres_admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    url = f"{URL}{'&' if '?' in URL else '?'}options=-csearch_path%3D{name}%2Cpublic"
+    apps = [create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / f"node{i}",
+                        "DATABASE_URL": url, "INDEX_DIR": str(tmp_path / f"node{i}" / "index"),
+                        "INDEXER_THREAD": False}) for i in (1, 2)]
+    schema.upgrade(apps[0].extensions["registry.engine"])
+    yield apps
+    for app in apps:
+        app.extensions["registry.engine"].dispose()
+    with postgres_admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+
+
+def _add(app, name: str, number: str) -> int:
+    from registry.search.matching import licence_key, name_key
+    with Session(app.extensions["registry.engine"]) as session:
+        agency = Agency(name=name, name_key=name_key(name), country="MX")
+        agency.licences = [Licence(number=number, number_key=licence_key(number), country="MX",
+                                   valid_until=date(2030, 1, 1))]
+        session.add(agency)
+        session.commit()
+        return agency.id
+
+
+def _found(app, text_: str) -> list[str]:
+    from registry.clock import today
+    from registry.search.service import search
+    with app.test_request_context(), Session(app.extensions["registry.engine"]) as session:
+        result = search(session=session, index=app.extensions["registry.index"], text=text_,
+                        on=today())
+        return [h.agency.name for h in result.hits]
+
+
+def test_a_change_drained_on_one_server_is_found_on_the_other(two_servers):
+    first, second = two_servers
+    assert first.config["SEARCH_BACKEND"] == second.config["SEARCH_BACKEND"] == "postgres"
+    _add(first, "Reclutadora Horizonte Azul", "MX-RH-1")
+    assert _found(second, "Horizonte Azul") == []  # committed, not yet drained
+    assert first.extensions["registry.index"].drain() == 1
+    assert _found(second, "Reclutadora Horisonte Asul") == ["Reclutadora Horizonte Azul"]
+    assert _found(second, "MX-RH-1") == ["Reclutadora Horizonte Azul"]
+
+
+def test_concurrent_drains_lose_nothing_and_keep_the_term_counts_exact(two_servers):
+    """Four threads on two servers drain while agencies are added and renamed: every change is
+    indexed once, and the term counts equal those of a rebuild from the database."""
+    import threading
+    import time
+
+    from registry.search.indexer import pending
+    from registry.search.postgres_index import search_term
+    first, second = two_servers
+    stop = threading.Event()
+    errors = []
+
+    def drainer(app):
+        while not stop.is_set():
+            try:
+                app.extensions["registry.index"].drain(batch=7)
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+    threads = [threading.Thread(target=drainer, args=(app,)) for app in two_servers * 2]
+    for thread in threads:
+        thread.start()
+    ids = [_add(first if i % 2 else second, f"Agencia Prueba Numero {i} Colibri", f"MX-{i}")
+           for i in range(60)]
+    with Session(first.extensions["registry.engine"]) as session:
+        for agency_id in ids[::3]:
+            agency = session.get(Agency, agency_id)
+            agency.name = agency.name.replace("Colibri", "Quetzal")
+            session.commit()
+    deadline = time.monotonic() + 30
+    while pending(first.extensions["registry.engine"]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    engine = first.extensions["registry.engine"]
+    with engine.connect() as connection:
+        drained = dict(((f, t), n) for f, t, n in connection.execute(
+            select(search_term.c.field, search_term.c.term, search_term.c.frequency)
+            .where(search_term.c.frequency != 0)))
+    assert drained[("w", "quetzal")] == 20 and drained[("w", "colibri")] == 40
+    assert first.extensions["registry.index"].rebuild() == 60
+    with engine.connect() as connection:
+        rebuilt = dict(((f, t), n) for f, t, n in connection.execute(
+            select(search_term.c.field, search_term.c.term, search_term.c.frequency)))
+    assert drained == rebuilt
+    assert len(_found(second, "Agencia Prueba Numero 33 Quetzal")) >= 1
+
+
+def test_search_backend_follows_the_database_unless_told(tmp_path, monkeypatch, postgres_admin):
+    from registry import create_app
+    monkeypatch.setenv("REGISTRY_SEARCH_BACKEND", "whoosh")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path, "DATABASE_URL": URL,
+                      "INDEX_DIR": str(tmp_path / "index"), "INDEXER_THREAD": False})
+    assert app.extensions["registry.index"].name == "whoosh"
+    app.extensions["registry.engine"].dispose()
+    monkeypatch.delenv("REGISTRY_SEARCH_BACKEND")
+    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path, "DATABASE_URL": URL,
+                      "INDEX_DIR": str(tmp_path / "index"), "INDEXER_THREAD": False})
+    assert app.extensions["registry.index"].name == "postgres"
+    app.extensions["registry.engine"].dispose()

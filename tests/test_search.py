@@ -323,3 +323,11 @@ def test_a_phoenix_is_found_by_its_former_name_as_the_same_entity(client, regist
     assert "Found: Nuevo Amanecer Laboral" in text
     assert "formerly Fénix Empleos: the same entity under its old name" in text
     assert "verdict-revoked" in text
+
+
+def test_postgres_search_backend_on_sqlite_is_refused_with_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("REGISTRY_SEARCH_BACKEND", "postgres")
+    with pytest.raises(RuntimeError, match="needs a PostgreSQL database"):
+        create_app({"TESTING": True, "INSTANCE_PATH": tmp_path,
+                    "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+                    "INDEX_DIR": str(tmp_path / "index"), "INDEXER_THREAD": False})

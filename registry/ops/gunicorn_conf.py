@@ -1,0 +1,27 @@
+"""gunicorn settings for the registry: `gunicorn -c python:registry.ops.gunicorn_conf`.
+
+Every setting can be overridden on the command line or by the GUNICORN_* variables below.
+Workers are processes (sync worker class, one request at a time each): a lookup is CPU-bound
+Python, so two per core keeps the cores busy while one waits on the database.
+"""
+import multiprocessing
+import os
+
+wsgi_app = "registry:create_app()"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 20_000          # recycle workers now and then (fragmented memory)
+max_requests_jitter = 2_000
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = None               # the app logs each request itself, as JSON (registry.ops.logs)
+errorlog = "-"
+preload_app = False            # each worker opens its own database pool and index reader
+
+
+def on_starting(server):
+    from registry.ops.logs import configure
+    configure()
