@@ -331,3 +331,23 @@ def test_postgres_search_backend_on_sqlite_is_refused_with_a_clear_error(tmp_pat
         create_app({"TESTING": True, "INSTANCE_PATH": tmp_path,
                     "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
                     "INDEX_DIR": str(tmp_path / "index"), "INDEXER_THREAD": False})
+
+
+def test_common_words_narrow_and_rare_words_find(app, session, make_agency, index_now,
+                                                 monkeypatch):
+    """A word in more than COMMON agencies does not find on its own; when every word typed is
+    common, the agencies holding all of them are the candidates (both backends)."""
+    from registry.search import postgres_index, whoosh_index
+    for module in (postgres_index, whoosh_index):
+        monkeypatch.setattr(module, "COMMON", 2)
+    for name in ("Servicios Globales Tlaloc", "Servicios Globales Quetzal",
+                 "Servicios Integrales Tlaloc", "Globales Maya"):
+        make_agency(name)
+    index_now()
+    assert top(run(app, session, "Servicios Globales")) in {"Servicios Globales Tlaloc",
+                                                            "Servicios Globales Quetzal"}
+    both = run(app, session, "Servicios Globales")
+    assert {h.agency.name for h in both.hits} == {"Servicios Globales Tlaloc",
+                                                  "Servicios Globales Quetzal"}
+    rare = run(app, session, "Servicios Globales Quetzal")
+    assert (top(rare), rare.outcome) == ("Servicios Globales Quetzal", "match")

@@ -263,14 +263,14 @@ class PostgresSearch:
                     where = [_matches(_any_of(t for _, terms in rare for t in terms))]
                     score = sum((_matches(_any_of(terms)).cast(Integer) * _weight(f)
                                  for f, terms in rare), literal_column("0.0"))
+                    order = [score.desc(), search_document.c.agency_id]
                 else:  # every word is common: candidates must have them all
                     where = [_matches(_any_of(terms)) for _, terms in groups]
-                    score = literal_column("0.0")
+                    order = [search_document.c.agency_id]
                 rows = connection.execute(
                     select(search_document.c.agency_id, search_document.c.names,
                            search_document.c.name_keys)
-                    .where(*where, *filters).order_by(score.desc(), search_document.c.agency_id)
-                    .limit(limit))
+                    .where(*where, *filters).order_by(*order).limit(limit))
                 for agency_id, names, keys in rows:
                     if agency_id not in results:
                         results[agency_id] = Candidate(agency_id, names, set(), keys)
