@@ -128,7 +128,7 @@ def test_concurrent_drains_lose_nothing_and_keep_the_term_counts_exact(two_serve
     import time
 
     from registry.search.indexer import pending
-    from registry.search.postgres_index import search_term
+    from registry.search.postgres_index import search_term, search_word
     first, second = two_servers
     stop = threading.Event()
     errors = []
@@ -158,16 +158,19 @@ def test_concurrent_drains_lose_nothing_and_keep_the_term_counts_exact(two_serve
         thread.join()
     assert errors == []
     engine = first.extensions["registry.engine"]
-    with engine.connect() as connection:
-        drained = dict(((f, t), n) for f, t, n in connection.execute(
-            select(search_term.c.field, search_term.c.term, search_term.c.frequency)
-            .where(search_term.c.frequency != 0)))
+
+    def counts(nonzero: bool) -> dict:
+        with engine.connect() as connection:
+            words = connection.execute(select(search_word.c.word, search_word.c.frequency))
+            terms = connection.execute(select(search_term.c.field, search_term.c.term,
+                                              search_term.c.frequency))
+            found = {("w", w): n for w, n in words} | {(f, t): n for f, t, n in terms}
+        return {k: n for k, n in found.items() if n or not nonzero}
+
+    drained = counts(nonzero=True)
     assert drained[("w", "quetzal")] == 20 and drained[("w", "colibri")] == 40
     assert first.extensions["registry.index"].rebuild() == 60
-    with engine.connect() as connection:
-        rebuilt = dict(((f, t), n) for f, t, n in connection.execute(
-            select(search_term.c.field, search_term.c.term, search_term.c.frequency)))
-    assert drained == rebuilt
+    assert drained == counts(nonzero=False)
     assert len(_found(second, "Agencia Prueba Numero 33 Quetzal")) >= 1
 
 

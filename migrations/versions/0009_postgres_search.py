@@ -1,8 +1,9 @@
 """the PostgreSQL search backend's tables (PostgreSQL only)
 
 search_document (a tsvector of name words, sound keys and identifier keys per public agency, GIN
-indexed), search_term (how many agencies hold each term; pg_trgm GIN index on the name words for
-typo expansion) and search_state (the document format). See registry/search/postgres_index.py.
+indexed), search_word and search_term (how many agencies hold each name word / sound key /
+identifier; a pg_trgm GIN index on the words for typo expansion) and search_state (the document
+format). See registry/search/postgres_index.py.
 On SQLite the Whoosh index folder plays this part and nothing is created.
 
 The tables start empty: `init-db` sees the missing format and rebuilds them from the records.
@@ -40,14 +41,18 @@ def upgrade() -> None:
     op.create_index("ix_search_document_terms", "search_document", ["terms"],
                     postgresql_using="gin")
     op.create_table(
+        "search_word",
+        sa.Column("word", sa.Text(), primary_key=True),
+        sa.Column("frequency", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_search_word_trigrams", "search_word", ["word"], postgresql_using="gin",
+                    postgresql_ops={"word": "gin_trgm_ops"})
+    op.create_table(
         "search_term",
         sa.Column("field", sa.String(1), primary_key=True),
         sa.Column("term", sa.Text(), primary_key=True),
         sa.Column("frequency", sa.Integer(), nullable=False),
     )
-    op.create_index("ix_search_term_trigrams", "search_term", ["term"], postgresql_using="gin",
-                    postgresql_ops={"term": "gin_trgm_ops"},
-                    postgresql_where=sa.text("field = 'w'"))
     op.create_table(
         "search_state",
         sa.Column("name", sa.String(40), primary_key=True),
@@ -60,4 +65,5 @@ def downgrade() -> None:
         return
     op.drop_table("search_state")
     op.drop_table("search_term")
+    op.drop_table("search_word")
     op.drop_table("search_document")

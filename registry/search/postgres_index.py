@@ -4,8 +4,9 @@ that every app server shares one search and a change is searchable as soon as it
 - search_document: one row per public agency, its search terms as a tsvector (GIN index) whose
   lexemes are `w:<name word>`, `s:<sound key>` and `i:<identifier key>`, plus what the ranking
   step reads (names and their keys) and the country/kind filters;
-- search_term: every term with the number of agencies holding it (IDF weights, the COMMON and
-  SHARED_DOMAIN rules), and a pg_trgm GIN index on the name words for typo expansion;
+- search_word and search_term: every name word, sound key and identifier key with the number of
+  agencies holding it (IDF weights, the COMMON and SHARED_DOMAIN rules); a pg_trgm GIN index on
+  search_word finds the words within a typo's reach;
 - search_state: the document format, so that `init-db` rebuilds an index of another format.
 
 Words are folded by registry.search.matching in Python (anyascii: a superset of unaccent that also
@@ -51,9 +52,14 @@ search_document = Table(
     Column("names", JSON, nullable=False),
     Column("name_keys", JSON, nullable=False),
 )
-search_term = Table(
+search_word = Table(  # name words: the trigram index serves typo expansion
+    "search_word", metadata,
+    Column("word", Text, primary_key=True),
+    Column("frequency", Integer, nullable=False),
+)
+search_term = Table(  # sound keys and identifier keys
     "search_term", metadata,
-    Column("field", String(1), primary_key=True),  # w(ord), s(ound), i(dentifier)
+    Column("field", String(1), primary_key=True),  # s(ound), i(dentifier)
     Column("term", Text, primary_key=True),
     Column("frequency", Integer, nullable=False),
 )
@@ -74,6 +80,19 @@ class _TsQuery(UserDefinedType):
 def _terms(document: Document) -> list[str]:
     return ([f"w:{t}" for t in document.tokens] + [f"s:{s}" for s in document.sounds]
             + [f"i:{i}" for i in sorted(document.identifiers)])
+
+
+def _count_rows(counts: Counter) -> tuple[list[dict], list[dict]]:
+    """Counts of document terms as rows of search_word and of search_term (zeros left out)."""
+    words, terms = [], []
+    for term, n in counts.items():
+        if not n:
+            continue
+        if term.startswith("w:"):
+            words.append({"word": term[2:], "frequency": n})
+        else:
+            terms.append({"field": term[0], "term": term[2:], "frequency": n})
+    return words, terms
 
 
 def _lexeme(term: str) -> str:
@@ -174,13 +193,14 @@ class PostgresSearch:
         for document in documents:
             delta.update(_terms(document))
         self._insert_documents(connection, documents)
-        changes = [{"field": t[0], "term": t[2:], "frequency": n} for t, n in delta.items() if n]
-        if changes:
-            upsert = pg_insert(search_term)
-            connection.execute(upsert.on_conflict_do_update(
-                index_elements=["field", "term"],
-                set_={"frequency": search_term.c.frequency + upsert.excluded.frequency}),
-                changes)
+        words, terms = _count_rows(delta)
+        for table, rows, key in ((search_word, words, ["word"]),
+                                 (search_term, terms, ["field", "term"])):
+            if rows:
+                upsert = pg_insert(table)
+                connection.execute(upsert.on_conflict_do_update(
+                    index_elements=key,
+                    set_={"frequency": table.c.frequency + upsert.excluded.frequency}), rows)
 
     @staticmethod
     def _insert_documents(connection: Connection, documents: list[Document]) -> None:
@@ -201,6 +221,7 @@ class PostgresSearch:
                 raise RuntimeError("the search index is being written by another process")
             started_at = session.scalar(select(func.max(IndexOutbox.id))) or 0
             connection.execute(delete(search_document))
+            connection.execute(delete(search_word))
             connection.execute(delete(search_term))
             frequencies: Counter = Counter()
             count = 0
@@ -211,25 +232,24 @@ class PostgresSearch:
                     frequencies.update(_terms(document))
                 count += len(documents)
                 progress(len(agencies))
-            terms = [{"field": t[0], "term": t[2:], "frequency": n}
-                     for t, n in frequencies.items()]
-            for start in range(0, len(terms), 10_000):
-                connection.execute(insert(search_term), terms[start:start + 10_000])
+            for table, rows in zip((search_word, search_term), _count_rows(frequencies)):
+                for start in range(0, len(rows), 10_000):
+                    connection.execute(insert(table), rows[start:start + 10_000])
             state = pg_insert(search_state).values(name="format", value=FORMAT)
             connection.execute(state.on_conflict_do_update(index_elements=["name"],
                                                            set_={"value": FORMAT}))
             session.exec(delete(IndexOutbox).where(IndexOutbox.id <= started_at))
             session.commit()
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE search_document"))
-            connection.execute(text("ANALYZE search_term"))
+            for table in metadata.tables:
+                connection.execute(text(f"ANALYZE {table}"))
         return count
 
     def compact(self, *, timeout: float = 60.0) -> bool:
         """Refresh the planner's statistics after a bulk change (PostgreSQL merges by itself)."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE search_document"))
-            connection.execute(text("ANALYZE search_term"))
+            for table in metadata.tables:
+                connection.execute(text(f"ANALYZE {table}"))
         return True
 
     # -- reading -------------------------------------------------------------------------------
@@ -278,12 +298,19 @@ class PostgresSearch:
 
     @staticmethod
     def _frequencies(connection: Connection, terms: list[tuple[str, str]]) -> dict:
-        if not terms:
-            return {}
-        rows = connection.execute(
-            select(search_term.c.field, search_term.c.term, search_term.c.frequency)
-            .where(tuple_(search_term.c.field, search_term.c.term).in_(terms)))
-        return {(f, t): n for f, t, n in rows}
+        """{(field, term): agencies holding it} for ("w", word), ("s", sound), ("i", key)."""
+        found = {}
+        words = [t for f, t in terms if f == "w"]
+        if words:
+            found.update((("w", w), n) for w, n in connection.execute(
+                select(search_word.c.word, search_word.c.frequency)
+                .where(search_word.c.word.in_(words))))
+        others = [(f, t) for f, t in terms if f != "w"]
+        if others:
+            found.update(((f, t), n) for f, t, n in connection.execute(
+                select(search_term.c.field, search_term.c.term, search_term.c.frequency)
+                .where(tuple_(search_term.c.field, search_term.c.term).in_(others))))
+        return found
 
     def _word_groups(self, connection: Connection, query: Query) -> list[tuple[int, list[str]]]:
         """Per query word: the terms that stand for it (itself, the indexed words within its
@@ -314,10 +341,10 @@ class PostgresSearch:
                                                   str(_similarity_floor(len(word), budget)),
                                                   True)))
         rows = connection.execute(
-            select(search_term.c.term, search_term.c.frequency)
-            .where(search_term.c.field == "w", search_term.c.term.op("%")(word),
-                   func.length(search_term.c.term).between(len(word) - budget,
+            select(search_word.c.word, search_word.c.frequency)
+            .where(search_word.c.word.op("%")(word),
+                   func.length(search_word.c.word).between(len(word) - budget,
                                                            len(word) + budget),
-                   search_term.c.frequency > 0))
+                   search_word.c.frequency > 0))
         return {term: n for term, n in rows
                 if OSA.distance(word, term, score_cutoff=budget) <= budget}
