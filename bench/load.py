@@ -159,7 +159,7 @@ def worker_memory_mb(master_pid: int) -> list[float]:
     return sorted(found)
 
 
-def gunicorn(app: str, port: int, extra_env: dict) -> list[str]:
+def gunicorn(app: str, port: int) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "-c", "python:registry.ops.gunicorn_conf",
             "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), app]
 
@@ -209,7 +209,7 @@ def measure_registry(backend: str, url: str, index_dir: str, queries: list[Query
     base = f"http://127.0.0.1:{port}"
     api = [search_path(q) for q in queries]
     html = ["/search?" + urllib.parse.urlencode({"q": q.text}) for q in queries]
-    with serving(gunicorn("registry:create_app()", port, env), env, base + "/healthz") as server:
+    with serving(gunicorn("registry:create_app()", port), env, base + "/healthz") as server:
         one_client(base, api[:50] * WORKERS)  # warm every worker
         times, bodies = one_client(base, api)
         api_measure = summary(f"registry {backend}: API", times)
@@ -270,7 +270,7 @@ def measure_trivial(duration: int) -> Measure:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(HERE)}
     base = f"http://127.0.0.1:{port}"
-    with serving(gunicorn("trivial_app:app", port, env), env, base + "/") as server:
+    with serving(gunicorn("trivial_app:app", port), env, base + "/") as server:
         measure = summary("trivial Flask endpoint", one_client(base, ["/"] * 500)[0])
         measure.throughput, measure.extra = wrk(base, ["/"], duration)
         measure.memory_mb = worker_memory_mb(server.pid)

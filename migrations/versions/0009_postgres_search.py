@@ -38,15 +38,18 @@ def upgrade() -> None:
         sa.Column("names", sa.JSON(), nullable=False),
         sa.Column("name_keys", sa.JSON(), nullable=False),
     )
+    # A small pending list: GIN defers inserted entries to a list every search scans in full
+    # (4 MB by default), so a freshly written index would be slow until the next vacuum.
     op.create_index("ix_search_document_terms", "search_document", ["terms"],
-                    postgresql_using="gin")
+                    postgresql_using="gin", postgresql_with={"gin_pending_list_limit": 256})
     op.create_table(
         "search_word",
         sa.Column("word", sa.Text(), primary_key=True),
         sa.Column("frequency", sa.Integer(), nullable=False),
     )
     op.create_index("ix_search_word_trigrams", "search_word", ["word"], postgresql_using="gin",
-                    postgresql_ops={"word": "gin_trgm_ops"})
+                    postgresql_ops={"word": "gin_trgm_ops"},
+                    postgresql_with={"gin_pending_list_limit": 256})
     op.create_table(
         "search_term",
         sa.Column("field", sa.String(1), primary_key=True),

@@ -25,8 +25,9 @@ from typing import Callable, Iterable
 
 from rapidfuzz.distance import OSA
 from sqlalchemy import (JSON, Column, Integer, MetaData, String, Table, Text, bindparam, cast,
-                        delete, func, insert, literal_column, select, text, tuple_)
-from sqlalchemy.dialects.postgresql import TSVECTOR, insert as pg_insert
+                        delete, func, insert, literal, literal_column, select, text, tuple_,
+                        union_all)
+from sqlalchemy.dialects.postgresql import REGCLASS, TSVECTOR, insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.types import UserDefinedType
@@ -41,6 +42,7 @@ from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, s
 
 FORMAT = "1"  # bump when what goes into a document changes
 LOCK_KEY = 0x52454749  # the advisory lock all writers of the index take ("REGI")
+GIN_INDEXES = ("ix_search_document_terms", "ix_search_word_trigrams")  # made by migration 0009
 
 metadata = MetaData()
 search_document = Table(
@@ -240,14 +242,16 @@ class PostgresSearch:
                                                            set_={"value": FORMAT}))
             session.exec(delete(IndexOutbox).where(IndexOutbox.id <= started_at))
             session.commit()
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            for table in metadata.tables:
-                connection.execute(text(f"ANALYZE {table}"))
+        self.compact()
         return count
 
     def compact(self, *, timeout: float = 60.0) -> bool:
-        """Refresh the planner's statistics after a bulk change (PostgreSQL merges by itself)."""
+        """After a bulk change: move the GIN indexes' pending entries into the indexes proper
+        (searches scan pending entries one by one) and refresh the planner's statistics."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for index in GIN_INDEXES:
+                connection.execute(select(func.gin_clean_pending_list(
+                    cast(index, REGCLASS))))
             for table in metadata.tables:
                 connection.execute(text(f"ANALYZE {table}"))
         return True
@@ -318,11 +322,9 @@ class PostgresSearch:
         groups = []
         exact = self._frequencies(connection, [("w", t) for t in query.tokens]
                                   + [("s", sound_key(t)) for t in query.tokens])
+        similar = self._similar_words(connection, query.tokens)
         for token in query.tokens:
-            words = {token: exact.get(("w", token), 0)}
-            budget = word_budget(len(token))
-            if budget and not token.isdigit():
-                words.update(self._similar_words(connection, token, budget))
+            words = {token: exact.get(("w", token), 0), **similar.get(token, {})}
             terms = [f"w:{w}" for w, n in words.items() if n > 0]
             sound = sound_key(token)
             sound_frequency = exact.get(("s", sound), 0)
@@ -334,17 +336,26 @@ class PostgresSearch:
         return groups
 
     @staticmethod
-    def _similar_words(connection: Connection, word: str, budget: int) -> dict[str, int]:
-        """Indexed words within `budget` edits (OSA, as matching.word_budget counts them),
-        found through the trigram index and checked exactly here."""
+    def _similar_words(connection: Connection, tokens: list[str]) -> dict[str, dict[str, int]]:
+        """Per token, the indexed words within its typo budget (OSA, as matching.word_budget
+        counts them): found through the trigram index in one query, checked exactly here."""
+        wanted = [(t, word_budget(len(t))) for t in dict.fromkeys(tokens)
+                  if word_budget(len(t)) and not t.isdigit()]
+        if not wanted:
+            return {}
+        floors = [_similarity_floor(len(t), budget) for t, budget in wanted]
         connection.execute(select(func.set_config("pg_trgm.similarity_threshold",
-                                                  str(_similarity_floor(len(word), budget)),
-                                                  True)))
-        rows = connection.execute(
-            select(search_word.c.word, search_word.c.frequency)
-            .where(search_word.c.word.op("%")(word),
-                   func.length(search_word.c.word).between(len(word) - budget,
-                                                           len(word) + budget),
-                   search_word.c.frequency > 0))
-        return {term: n for term, n in rows
-                if OSA.distance(word, term, score_cutoff=budget) <= budget}
+                                                  str(min(floors)), True)))
+        parts = [select(literal(i).label("token"), search_word.c.word, search_word.c.frequency)
+                 .where(search_word.c.word.op("%")(token),
+                        func.similarity(search_word.c.word, token) >= floor,
+                        func.length(search_word.c.word).between(len(token) - budget,
+                                                                len(token) + budget),
+                        search_word.c.frequency > 0)
+                 for i, ((token, budget), floor) in enumerate(zip(wanted, floors))]
+        found: dict[str, dict[str, int]] = {}
+        for i, word, n in connection.execute(union_all(*parts)):
+            token, budget = wanted[i]
+            if OSA.distance(token, word, score_cutoff=budget) <= budget:
+                found.setdefault(token, {})[word] = n
+        return found
