@@ -340,6 +340,11 @@ def profile(queries: list[Query]) -> None:
         shown += 1
         if shown == 22:
             break
+    print("own time (tottime) of the top functions:")
+    for own, (filename, line, name) in sorted(((v[2], f) for f, v in stats.stats.items()),
+                                              reverse=True)[:15]:
+        short = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
+        print(f"  {own / total * 100:5.1f}%  {short}:{line} {name}")
 
 
 # -- report ------------------------------------------------------------------------------------

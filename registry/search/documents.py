@@ -1,12 +1,18 @@
-"""How an agency's records become its search document."""
+"""How an agency's records become its search document (for either backend).
+
+Documents are built from plain rows (four queries per batch of agencies, no ORM objects): a
+rebuild of a million agencies spends its time on the matching rules, not on loading.
+"""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Iterator
 
-from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlalchemy import select
+from sqlmodel import Session
 
-from registry.models import Agency
+from registry.models import Agency, AgencyContact, AgencyName, Licence
 from registry.search import matching
 
 
@@ -24,31 +30,67 @@ class Document:
     keys: list[str]
 
 
-def agencies_query():
-    """Agencies with everything their document needs, loaded in a few queries."""
-    return select(Agency).options(selectinload(Agency.names), selectinload(Agency.contacts),
-                                  selectinload(Agency.licences))
-
-
-def all_names(agency: Agency) -> list[str]:
-    return [agency.name, *(n.name for n in agency.names)]
-
-
-def document_for(agency: Agency) -> Document:
-    names = all_names(agency)
+def make_document(agency_id: int, *, names: list[str], country: str, kind: str,
+                  licences: list[str], phones: list[str], emails: list[str],
+                  websites: list[str]) -> Document:
+    """`names`: the registered name first, then the other names."""
     tokens: list[str] = []
+    keys = []
     for name in names:
-        tokens.extend(t for t in matching.search_tokens(name) if t not in tokens)
+        words = matching.name_tokens(name)
+        keys.append(" ".join(words))
+        tokens.extend(t for t in words if t not in matching.STOPWORDS and t not in tokens)
     sounds = sorted({matching.sound_key(t) for t in tokens})
-    identifiers = matching.identifier_keys(
-        licences=[l.number for l in agency.licences],
-        phones=agency.contact_values("phone"), emails=agency.contact_values("email"),
-        websites=agency.contact_values("website"), country=agency.country)
-    return Document(agency_id=agency.id, tokens=tokens, sounds=sounds, identifiers=identifiers,
-                    country=agency.country, kind=agency.kind, names=names,
-                    keys=[matching.name_key(n) for n in names])
+    identifiers = matching.identifier_keys(licences=licences, phones=phones, emails=emails,
+                                           websites=websites, country=country)
+    return Document(agency_id=agency_id, tokens=tokens, sounds=sounds, identifiers=identifiers,
+                    country=country, kind=kind, names=names, keys=keys)
 
 
-def load_agencies(session: Session, agency_ids: list[int]) -> dict[int, Agency]:
-    rows = session.exec(agencies_query().where(Agency.id.in_(agency_ids))).all()
-    return {a.id: a for a in rows}
+def _documents(session: Session, agencies: list) -> list[Document]:
+    """Documents of the public ones among `agencies` (rows of id, name, country, kind)."""
+    ids = [a.id for a in agencies]
+    names, licences = defaultdict(list), defaultdict(list)
+    contacts: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for agency_id, name in session.execute(
+            select(AgencyName.agency_id, AgencyName.name).where(AgencyName.agency_id.in_(ids))
+            .order_by(AgencyName.id)):
+        names[agency_id].append(name)
+    for agency_id, kind, value in session.execute(
+            select(AgencyContact.agency_id, AgencyContact.type, AgencyContact.value)
+            .where(AgencyContact.agency_id.in_(ids)).order_by(AgencyContact.id)):
+        contacts[agency_id, kind].append(value)
+    for agency_id, number in session.execute(
+            select(Licence.agency_id, Licence.number).where(Licence.agency_id.in_(ids))
+            .order_by(Licence.id)):
+        licences[agency_id].append(number)
+    return [make_document(a.id, names=[a.name, *names[a.id]], country=a.country, kind=a.kind,
+                          licences=licences[a.id], phones=contacts[a.id, "phone"],
+                          emails=contacts[a.id, "email"], websites=contacts[a.id, "website"])
+            for a in agencies]
+
+
+_COLUMNS = (Agency.id, Agency.name, Agency.country, Agency.kind)
+# Reported names that no regulator has reviewed yet stay out of search (agencies.records.is_public)
+_PUBLIC = Agency.listing == "registry"
+
+
+def documents_for(session: Session, agency_ids: list[int]) -> dict[int, Document]:
+    """{agency id: document} for those of `agency_ids` that exist and are public."""
+    rows = []
+    for start in range(0, len(agency_ids), 1000):
+        rows += session.execute(select(*_COLUMNS).where(
+            Agency.id.in_(agency_ids[start:start + 1000]), _PUBLIC)).all()
+    return {d.agency_id: d for d in _documents(session, rows)}
+
+
+def document_batches(session: Session, size: int = 1000) -> Iterator[tuple[int, list[Document]]]:
+    """Every public agency's document, `size` agencies at a time: (agencies read, documents)."""
+    last_id = 0
+    while True:
+        rows = session.execute(select(*_COLUMNS, Agency.listing).where(Agency.id > last_id)
+                               .order_by(Agency.id).limit(size)).all()
+        if not rows:
+            return
+        last_id = rows[-1].id
+        yield len(rows), _documents(session, [r for r in rows if r.listing == "registry"])

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable, Iterator
+from typing import Callable
 
 from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from registry.agencies.records import is_public
-from registry.models import Agency, IndexOutbox
-from registry.search.documents import agencies_query, document_for, load_agencies
+from registry.models import IndexOutbox
+from registry.search.documents import document_batches, documents_for
 from registry.search.whoosh_index import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -42,11 +41,11 @@ def drain(engine: Engine, index: SearchIndex, *, batch: int = 500, timeout: floa
                 writer.cancel()
                 return done
             agency_ids = sorted({r.agency_id for r in rows})
-            agencies = load_agencies(session, agency_ids)
+            documents = documents_for(session, agency_ids)
             try:
                 for agency_id in agency_ids:
-                    if agency_id in agencies and is_public(agencies[agency_id]):
-                        index.put(writer, document_for(agencies[agency_id]))
+                    if agency_id in documents:
+                        index.put(writer, documents[agency_id])
                     else:  # deleted, or a reported name not yet substantiated
                         index.remove(writer, agency_id)
                 writer.commit()
@@ -56,18 +55,6 @@ def drain(engine: Engine, index: SearchIndex, *, batch: int = 500, timeout: floa
             session.exec(delete(IndexOutbox).where(IndexOutbox.id.in_([r.id for r in rows])))
             session.commit()
             done += len(rows)
-
-
-def agency_batches(session: Session, size: int) -> Iterator[list[Agency]]:
-    last_id = 0
-    while True:
-        rows = session.exec(agencies_query().where(Agency.id > last_id)
-                            .order_by(Agency.id).limit(size)).all()
-        if not rows:
-            return
-        yield list(rows)
-        last_id = rows[-1].id
-        session.expunge_all()
 
 
 def rebuild(engine: Engine, index: SearchIndex, *, progress: Callable[[int], None] = lambda n: None,
@@ -80,10 +67,9 @@ def rebuild(engine: Engine, index: SearchIndex, *, progress: Callable[[int], Non
         started_at = session.exec(select(func.max(IndexOutbox.id))).one() or 0
         count = 0
         try:
-            for agencies in agency_batches(session, 1000):
-                count += index.add_all(writer, (document_for(a) for a in agencies
-                                                if is_public(a)))
-                progress(len(agencies))
+            for read, documents in document_batches(session, 1000):
+                count += index.add_all(writer, documents)
+                progress(read)
             index.commit_replacing_all(writer)
         except BaseException:
             writer.cancel()

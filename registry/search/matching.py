@@ -30,6 +30,8 @@ LEGAL_FORMS = sorted({
     ("co",), ("co", "ltd"), ("company",), ("gmbh",), ("plc",), ("pty", "ltd"), ("me",),
     ("epp",), ("ac",), ("opc",), ("spa",), ("bv",), ("nv",), ("ag",), ("oy",), ("ab",),
 }, key=len, reverse=True)
+_FORM_LENGTHS = sorted({len(f) for f in LEGAL_FORMS}, reverse=True)
+_FORMS = frozenset(LEGAL_FORMS)
 
 # Words too common to find an agency by; they still count when names are compared.
 STOPWORDS = frozenset("de del la las los el y e and of the da do das dos en".split())
@@ -45,8 +47,10 @@ _SINGLE_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")
 def fold(text: str) -> str:
     """Lower-case ASCII (accents dropped, other scripts transliterated), '&' spelt 'and', dots
     dropped, punctuation -> space, runs of single letters joined ("S. A." -> "sa")."""
-    text = unicodedata.normalize("NFKD", text)
-    text = anyascii("".join(ch for ch in text if not unicodedata.combining(ch))).lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = anyascii("".join(ch for ch in text if not unicodedata.combining(ch)))
+    text = text.lower()
     text = text.replace("&", " and ").replace("'", "").replace("`", "")
     text = _DOT.sub(" ", text)
     text = " ".join(_NON_WORD.sub(" ", text).split())
@@ -55,16 +59,21 @@ def fold(text: str) -> str:
 
 def name_tokens(name: str) -> list[str]:
     """The folded words of a name with trailing legal forms removed ("Del-Al, Inc." -> del, al)."""
+    return list(_name_tokens(name))
+
+
+@lru_cache(maxsize=50_000)
+def _name_tokens(name: str) -> tuple[str, ...]:
     tokens = ["and" if t == "y" else t for t in fold(name).split()]
     stripped = True
     while stripped and len(tokens) > 1:
         stripped = False
-        for form in LEGAL_FORMS:
-            if len(form) < len(tokens) and tuple(tokens[-len(form):]) == form:
-                tokens = tokens[: -len(form)]
+        for length in _FORM_LENGTHS:  # the longest form first, as LEGAL_FORMS is ordered
+            if length < len(tokens) and tuple(tokens[-length:]) in _FORMS:
+                tokens = tokens[:-length]
                 stripped = True
                 break
-    return tokens
+    return tuple(tokens)
 
 
 def name_key(name: str) -> str:
