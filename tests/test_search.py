@@ -351,3 +351,14 @@ def test_common_words_narrow_and_rare_words_find(app, session, make_agency, inde
                                                   "Servicios Globales Quetzal"}
     rare = run(app, session, "Servicios Globales Quetzal")
     assert (top(rare), rare.outcome) == ("Servicios Globales Quetzal", "match")
+
+
+def test_a_new_word_is_found_by_its_typos_once_indexed(app, session, make_agency, index_now):
+    """Typo neighbourhoods a backend keeps between lookups are refreshed when a word enters the
+    index: a misspelling searched before the agency existed finds it afterwards."""
+    make_agency("Agencia Colibri")
+    index_now()
+    assert top(run(app, session, "Tlaxcalx")) is None
+    make_agency("Empleos Tlaxcala")
+    index_now()
+    assert top(run(app, session, "Tlaxcalx")) == "Empleos Tlaxcala"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from collections import Counter
 from typing import Callable, Iterable
@@ -138,6 +139,12 @@ class PostgresSearch:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        # Typo neighbourhoods of query words (token -> indexed words within its budget), kept
+        # while the vocabulary version in search_state is unchanged: writers bump it whenever
+        # a word may have entered the index. Frequencies are always read fresh.
+        self._neighbours: dict[str, frozenset[str]] = {}
+        self._vocabulary: str | None = None
+        self._neighbours_lock = threading.Lock()
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -209,6 +216,16 @@ class PostgresSearch:
                 connection.execute(upsert.on_conflict_do_update(
                     index_elements=key,
                     set_={"frequency": table.c.frequency + upsert.excluded.frequency}), rows)
+        if any(row["frequency"] > 0 for row in words):  # perhaps a word new to the index
+            self._bump_vocabulary(connection)
+
+    @staticmethod
+    def _bump_vocabulary(connection: Connection) -> None:
+        """Tell every process that its cached typo neighbourhoods may miss a word."""
+        bump = pg_insert(search_state).values(name="vocabulary", value="1")
+        connection.execute(bump.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"value": cast(cast(search_state.c.value, Integer) + 1, Text)}))
 
     @staticmethod
     def _insert_documents(connection: Connection, documents: list[Document]) -> None:
@@ -241,6 +258,7 @@ class PostgresSearch:
             state = pg_insert(search_state).values(name="format", value=FORMAT)
             connection.execute(state.on_conflict_do_update(index_elements=["name"],
                                                            set_={"value": FORMAT}))
+            self._bump_vocabulary(connection)
             session.exec(delete(IndexOutbox).where(IndexOutbox.id <= started_at))
             session.commit()
         self.compact()
@@ -320,12 +338,13 @@ class PostgresSearch:
     def _word_groups(self, connection: Connection, query: Query) -> list[tuple[int, list[str]]]:
         """Per query word: the terms that stand for it (itself, the indexed words within its
         typo budget, its sound key) and how many agencies hold them."""
+        neighbours = self._neighbourhoods(connection, query.tokens)
+        exact = self._frequencies(
+            connection, [("w", w) for t in query.tokens for w in {t, *neighbours[t]}]
+            + [("s", sound_key(t)) for t in query.tokens])
         groups = []
-        exact = self._frequencies(connection, [("w", t) for t in query.tokens]
-                                  + [("s", sound_key(t)) for t in query.tokens])
-        similar = self._similar_words(connection, query.tokens)
         for token in query.tokens:
-            words = {token: exact.get(("w", token), 0), **similar.get(token, {})}
+            words = {w: exact.get(("w", w), 0) for w in {token, *neighbours[token]}}
             terms = [f"w:{w}" for w, n in words.items() if n > 0]
             sound = sound_key(token)
             sound_frequency = exact.get(("s", sound), 0)
@@ -336,27 +355,43 @@ class PostgresSearch:
                 groups.append((frequency, sorted(terms)))
         return groups
 
+    def _neighbourhoods(self, connection: Connection,
+                        tokens: list[str]) -> dict[str, frozenset[str]]:
+        version = connection.execute(select(search_state.c.value).where(
+            search_state.c.name == "vocabulary")).scalar()
+        with self._neighbours_lock:
+            if version != self._vocabulary or len(self._neighbours) > 100_000:
+                self._neighbours, self._vocabulary = {}, version
+            known = {t: self._neighbours[t] for t in tokens if t in self._neighbours}
+        missing = [t for t in dict.fromkeys(tokens) if t not in known]
+        if missing:
+            found = self._similar_words(connection, missing)
+            with self._neighbours_lock:
+                if self._vocabulary == version:
+                    self._neighbours.update(found)
+            known.update(found)
+        return known
+
     @staticmethod
-    def _similar_words(connection: Connection, tokens: list[str]) -> dict[str, dict[str, int]]:
+    def _similar_words(connection: Connection, tokens: list[str]) -> dict[str, frozenset[str]]:
         """Per token, the indexed words within its typo budget (OSA, as matching.word_budget
         counts them): found through the trigram index in one query, checked exactly here."""
-        wanted = [(t, word_budget(len(t))) for t in dict.fromkeys(tokens)
+        found: dict[str, set[str]] = {t: set() for t in tokens}
+        wanted = [(t, word_budget(len(t))) for t in tokens
                   if word_budget(len(t)) and not t.isdigit()]
-        if not wanted:
-            return {}
-        floors = [_similarity_floor(len(t), budget) for t, budget in wanted]
-        connection.execute(select(func.set_config("pg_trgm.similarity_threshold",
-                                                  str(min(floors)), True)))
-        parts = [select(literal(i).label("token"), search_word.c.word, search_word.c.frequency)
-                 .where(search_word.c.word.op("%")(token),
-                        func.similarity(search_word.c.word, token) >= floor,
-                        func.length(search_word.c.word).between(len(token) - budget,
-                                                                len(token) + budget),
-                        search_word.c.frequency > 0)
-                 for i, ((token, budget), floor) in enumerate(zip(wanted, floors))]
-        found: dict[str, dict[str, int]] = {}
-        for i, word, n in connection.execute(union_all(*parts)):
-            token, budget = wanted[i]
-            if OSA.distance(token, word, score_cutoff=budget) <= budget:
-                found.setdefault(token, {})[word] = n
-        return found
+        if wanted:
+            floors = [_similarity_floor(len(t), budget) for t, budget in wanted]
+            connection.execute(select(func.set_config("pg_trgm.similarity_threshold",
+                                                      str(min(floors)), True)))
+            parts = [select(literal(i).label("token"), search_word.c.word)
+                     .where(search_word.c.word.op("%")(token),
+                            func.similarity(search_word.c.word, token) >= floor,
+                            func.length(search_word.c.word).between(len(token) - budget,
+                                                                    len(token) + budget),
+                            search_word.c.frequency > 0)
+                     for i, ((token, budget), floor) in enumerate(zip(wanted, floors))]
+            for i, word in connection.execute(union_all(*parts)):
+                token, budget = wanted[i]
+                if word != token and OSA.distance(token, word, score_cutoff=budget) <= budget:
+                    found[token].add(word)
+        return {t: frozenset(words) for t, words in found.items()}
