@@ -83,13 +83,13 @@ def registry_rows(real: list[dict], count: int, *, seed: int = 1) -> list[dict]:
         country = row["country"]
         aliases = ([f"{rng.choice(words)} {rng.choice(TRADE_WORDS)}"]
                    if words and rng.random() < 0.15 else [])
-        former = [spare[n % len(spare)]["name"]] if rng.random() < 0.05 else []
+        former = [spare[n % len(spare)]["name"][:300]] if rng.random() < 0.05 else []
         slug = "".join(w.lower() for w in words[:2])[:20] or f"agency{n}"
         licences = [(row["licence_number"], row["status"])]
         if rng.random() < 0.10:
             licences.append((f"SYN-B{n:07d}", "active"))
         registry.append({
-            "name": row["name"], "kind": row["kind"], "country": country,
+            "name": row["name"][:300], "kind": row["kind"], "country": country,
             "aliases": aliases, "former": former,
             "phones": [f"+{PREFIX.get(country, '1')} {rng.randint(20, 99)} "
                        f"{rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"]

@@ -25,10 +25,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    # No server-side prepared statements: PostgreSQL would soon plan the search queries once for
-    # any value, and a generic plan cannot use the trigram index (a sequential scan instead).
-    connect_args = {"prepare_threshold": None} if url.startswith("postgresql+psycopg") else {}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    return create_engine(url, pool_pre_ping=True)
 
 
 def get_engine() -> Engine:

@@ -381,8 +381,11 @@ class PostgresSearch:
                   if word_budget(len(t)) and not t.isdigit()]
         if wanted:
             floors = [_similarity_floor(len(t), budget) for t, budget in wanted]
-            connection.execute(select(func.set_config("pg_trgm.similarity_threshold",
-                                                      str(min(floors)), True)))
+            # psycopg prepares statements run often; a generic plan of this one would not use
+            # the trigram index (the threshold is a setting, not a parameter): plan it each time.
+            connection.execute(select(
+                func.set_config("pg_trgm.similarity_threshold", str(min(floors)), True),
+                func.set_config("plan_cache_mode", "force_custom_plan", True)))
             parts = [select(literal(i).label("token"), search_word.c.word)
                      .where(search_word.c.word.op("%")(token),
                             func.similarity(search_word.c.word, token) >= floor,
