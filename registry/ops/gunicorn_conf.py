@@ -25,3 +25,11 @@ preload_app = False            # each worker opens its own database pool and ind
 def on_starting(server):
     from registry.ops.logs import configure
     configure()
+
+
+def post_worker_init(worker):
+    """Warm the search index before the worker takes requests (with Whoosh, the name vocabulary
+    takes seconds to read at a million agencies: no user should wait for it)."""
+    index = getattr(worker.wsgi, "extensions", {}).get("registry.index")
+    if index is not None:
+        index.warm()

@@ -40,6 +40,9 @@ class SearchBackend(Protocol):
 
     def doc_count(self) -> int: ...
 
+    def warm(self) -> None:
+        """Load what lookups read into memory (a new worker calls it before serving)."""
+
     def close(self) -> None: ...
 
 
@@ -76,6 +79,9 @@ class WhooshSearch:
 
     def doc_count(self) -> int:
         return self.index.doc_count()
+
+    def warm(self) -> None:
+        self.index.warm()
 
     def close(self) -> None:
         self.index.close()

@@ -165,6 +165,9 @@ class PostgresSearch:
         with self.engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(search_document)).scalar()
 
+    def warm(self) -> None:
+        pass  # nothing held in memory but typo neighbourhoods, filled as queries come
+
     def close(self) -> None:
         pass
 

@@ -96,7 +96,12 @@ class SearchIndex:
 
     @staticmethod
     def commit_optimized(writer) -> None:
-        """Commit, merging every segment into one."""
+        """Commit, merging every segment into one (nothing to do for one segment without
+        deletions: Whoosh would still rewrite it, a minute per million agencies)."""
+        segments = writer.segments
+        if len(segments) <= 1 and not any(s.has_deletions() for s in segments):
+            writer.cancel()
+            return
         writer.commit(optimize=True)
 
     # -- reading -------------------------------------------------------------------------------
@@ -113,6 +118,11 @@ class SearchIndex:
 
     def doc_count(self) -> int:
         return self._searcher().doc_count()
+
+    def warm(self) -> None:
+        """Read what the first lookup would (the name vocabulary: seconds at a million
+        agencies), so that no user waits for it."""
+        self._vocabulary_of(self._searcher())
 
     def _vocabulary_of(self, searcher) -> list[dict[int, list[str]]]:
         """Name words per segment, by length. Segments never change, so each is read once per
