@@ -38,6 +38,12 @@ def postgres_admin():
     engine.dispose()
 
 
+def schema_url(name: str) -> str:
+    """POSTGRES_URL with `name` first on the search path (pg_trgm lives in public)."""
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{name}%2Cpublic"
+
+
 @pytest.fixture
 def database_url(request, tmp_path):
     """A new empty database: a SQLite file, or a PostgreSQL schema dropped afterwards."""
@@ -49,8 +55,7 @@ def database_url(request, tmp_path):
     name = "t_" + uuid.uuid4().hex[:12]
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{name}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{name}%2Cpublic"
+    yield schema_url(name)
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
 

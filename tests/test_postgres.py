@@ -76,10 +76,11 @@ def test_audit_chain_does_not_fork_under_concurrent_writers(pg_engine):
 def two_servers(tmp_path, postgres_admin):
     """Two app instances (two app servers) on one PostgreSQL schema, no index folder shared."""
     from registry import create_app
+    from tests.conftest import schema_url
     name = "t_" + uuid.uuid4().hex[:12]
     with postgres_admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{name}"'))
-    url = f"{URL}{'&' if '?' in URL else '?'}options=-csearch_path%3D{name}%2Cpublic"
+    url = schema_url(name)
     apps = [create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / f"node{i}",
                         "DATABASE_URL": url, "INDEX_DIR": str(tmp_path / f"node{i}" / "index"),
                         "INDEXER_THREAD": False}) for i in (1, 2)]
