@@ -133,3 +133,12 @@ def test_gunicorn_workers_and_the_indexer_process_serve_one_registry(app, tmp_pa
                for line in lines)
     assert indexer.returncode == 0, indexer_log.decode()[-2000:]
     assert b'"indexer stopped"' in indexer_log
+
+
+def test_development_server_request_lines_lose_their_query_string():
+    from registry.ops.logs import NoQueryStrings
+    record = logging.makeLogRecord({
+        "name": "werkzeug", "msg": '%s - - [%s] "%s" %s %s',
+        "args": ("127.0.0.1", "24/Nov/2026", "GET /search?q=Agencia+Secreta HTTP/1.1", "200", "-")})
+    NoQueryStrings().filter(record)
+    assert record.getMessage() == '127.0.0.1 - - [24/Nov/2026] "GET /search HTTP/1.1" 200 -'

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 import uuid
 
@@ -32,6 +33,18 @@ class JsonFormatter(logging.Formatter):
 JsonFormatter.converter = time.gmtime
 
 
+_QUERY_STRING = re.compile(r'("[A-Z]+ [^ ?"]*)\?[^ "]*')
+
+
+class NoQueryStrings(logging.Filter):
+    """The development server logs each request line: keep the path, drop the query string."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "werkzeug":
+            record.msg, record.args = _QUERY_STRING.sub(r"\1", record.getMessage()), ()
+        return True
+
+
 def configure(level: str | None = None) -> None:
     """Send the registry's and the server's logs to stderr in the chosen format (once)."""
     root = logging.getLogger()
@@ -39,6 +52,7 @@ def configure(level: str | None = None) -> None:
         return
     handler = logging.StreamHandler()
     handler._registry = True  # type: ignore[attr-defined]
+    handler.addFilter(NoQueryStrings())
     if os.environ.get("REGISTRY_LOG_FORMAT", "json") == "json":
         handler.setFormatter(JsonFormatter())
     else:
