@@ -20,7 +20,8 @@ RESERVED = set(vars(logging.makeLogRecord({})))
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+        stamp = self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z"
+        entry = {"time": stamp,
                  "level": record.levelname.lower(), "logger": record.name,
                  "message": record.getMessage(), "pid": record.process}
         entry.update({k: v for k, v in vars(record).items() if k not in RESERVED

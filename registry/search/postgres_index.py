@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 
 from rapidfuzz.distance import OSA
 from sqlalchemy import (JSON, Column, Integer, MetaData, String, Table, Text, cast,
-                        delete, func, insert, literal, literal_column, select, text, tuple_,
+                        delete, func, literal, literal_column, select, text, tuple_,
                         union_all)
 from sqlalchemy.dialects.postgresql import REGCLASS, TSVECTOR, insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
@@ -291,8 +291,8 @@ class PostgresSearch:
             groups = self._word_groups(connection, query)
             frequency = self._frequencies(connection, [
                 ("i", k) for k in query.identifier_keys if k.startswith("dom:")])
-            identifiers = {k for k in query.identifier_keys
-                           if not k.startswith("dom:") or frequency.get(("i", k), 0) <= SHARED_DOMAIN}
+            identifiers = {k for k in query.identifier_keys if not k.startswith("dom:")
+                           or frequency.get(("i", k), 0) <= SHARED_DOMAIN}
             if identifiers:
                 rows = connection.execute(
                     select(search_document.c.agency_id, search_document.c.names,
