@@ -35,6 +35,8 @@ def from_environment(instance_path: Path) -> dict:
         # A background thread in each process drains the index outbox; tests switch it off.
         "INDEXER_THREAD": os.environ.get("REGISTRY_INDEXER_THREAD", "1") != "0",
         "INDEXER_INTERVAL": float(os.environ.get("REGISTRY_INDEXER_INTERVAL", "0.5")),
+        # Agencies each process keeps for lists of results (registry.agencies.listing); 0: none.
+        "LISTING_CACHE_SIZE": int(os.environ.get("REGISTRY_LISTING_CACHE_SIZE", "10000")),
         "BABEL_DEFAULT_LOCALE": "es",
         "LANGUAGES": ("es", "en"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -362,3 +362,55 @@ def test_a_new_word_is_found_by_its_typos_once_indexed(app, session, make_agency
     make_agency("Empleos Tlaxcala")
     index_now()
     assert top(run(app, session, "Tlaxcalx")) == "Empleos Tlaxcala"
+
+
+def test_a_list_of_results_shows_what_is_committed_not_what_a_process_kept(
+        app, client, session, make_agency, make_authority, index_now):
+    """Each process keeps the records it listed (registry.agencies.listing); a sanction or a
+    withdrawal committed elsewhere (another session, another app server) shows in the next
+    list at once, without reindexing."""
+    from registry.models import Sanction
+    agency = make_agency("Reclutadora Sol Naciente", licence=("MX-SN-1", "active", FUTURE))
+    index_now()
+
+    def first():
+        results = client.get("/api/v1/search?q=Sol+Naciente").get_json()["results"]
+        return results[0]["verdict"]["code"] if results else None
+
+    assert first() == "licensed"
+    assert first() == "licensed"  # served from what the process kept
+    session.add(Sanction(agency_id=agency.id, authority=make_authority(), type="ban",
+                         starts_on=date(2020, 1, 1), decision_ref="B-1"))
+    session.commit()
+    assert first() == "banned"
+    page = client.get("/search?q=Sol+Naciente").get_data(as_text=True)
+    assert "Reclutadora Sol Naciente" in page and 'class="verdict verdict-banned"' in page
+    stored = session.get(Agency, agency.id)
+    stored.listing = "reported"  # withdrawn from public view
+    session.add(stored)
+    session.commit()
+    assert first() is None
+
+
+def test_a_kept_verdict_follows_the_date(app, session, make_agency, index_now):
+    from registry.search import get_listing
+    make_agency("Enlace Laboral Pacífico", licence=("MX-EP-1", "active", date(2030, 6, 30)))
+    index_now()
+    with app.test_request_context():
+        def code_on(day):
+            result = search(session=session, index=get_index(), text="Enlace Laboral Pacifico",
+                            on=day, listing=get_listing())
+            return result.hits[0].verdict.code
+
+        assert code_on(date(2030, 6, 30)) == "licensed"
+        assert code_on(date(2030, 7, 1)) == "expired"
+        assert code_on(date(2030, 6, 30)) == "licensed"
+
+
+def test_the_records_a_process_keeps_are_bounded(app, session, make_agency):
+    from registry.agencies.listing import ListingCache
+    ids = [make_agency(f"Agencia Número {n}").id for n in range(5)]
+    listing = ListingCache(size=3)
+    loaded = listing.load(session.connection(), ids, today())
+    assert sorted(loaded) == ids
+    assert len(listing) == 3

@@ -31,12 +31,6 @@ def load_full(session: Session, agency_ids: list[int]) -> dict[int, Agency]:
     return {a.id: a for a in rows}
 
 
-def load_for_results(session: Session, agency_ids: list[int]) -> dict[int, Agency]:
-    """Agencies as a list of results shows them: names and what the verdict needs."""
-    query = select(Agency).options(selectinload(Agency.names), *_verdict_records())
-    return {a.id: a for a in session.exec(query.where(Agency.id.in_(agency_ids))).all()}
-
-
 def verdict_for(agency: Agency, on: date) -> Verdict:
     return evaluate(licences=agency.licences, sanctions=agency.sanctions,
                     findings=agency.findings, red_flags=agency.red_flags, on=on)

@@ -6,7 +6,7 @@ from registry.agencies.records import is_public, load_full, verdict_for
 from registry.api.serialize import agency_json, hit_json
 from registry.db import get_session
 from registry.clock import today
-from registry.search import get_index
+from registry.search import get_index, get_listing
 from registry.search.service import search
 from registry.vocab import AGENCY_KINDS, VERDICTS
 
@@ -41,7 +41,7 @@ def api_search():
     result = search(session=get_session(), index=get_index(), text=text, on=today(),
                     country=country.upper() if country else None,
                     kind=_choice("kind", AGENCY_KINDS), verdict=_choice("verdict", VERDICTS),
-                    limit=_limit())
+                    limit=_limit(), listing=get_listing())
     return jsonify(query=result.query, outcome=result.outcome, total=result.total,
                    warnings=result.warnings, results=[hit_json(h) for h in result.hits])
 

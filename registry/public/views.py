@@ -8,7 +8,7 @@ from registry.clock import today
 from registry.db import get_session
 from registry.models import Authority, Inspection
 from registry.public.forms import SearchForm
-from registry.search import get_index
+from registry.search import get_index, get_listing
 from registry.search.service import search
 from sqlmodel import select
 
@@ -27,7 +27,8 @@ def results():
         return render_template("public/home.html", form=form), 200 if not form.errors else 400
     result = search(session=get_session(), index=get_index(), text=form.q.data, on=today(),
                     country=form.country.data or None, kind=form.kind.data or None,
-                    verdict=form.verdict.data or None, limit=30)
+                    verdict=form.verdict.data or None, limit=30,
+                    listing=get_listing())
     return render_template("public/results.html", form=form, result=result,
                            primary_licence=primary_licence)
 

@@ -5,6 +5,7 @@ import threading
 
 from flask import Flask, current_app
 
+from registry.agencies.listing import ListingCache
 from registry.search import outbox
 from registry.search.backend import SearchBackend, default_backend, open_backend
 from registry.search.indexer import BackgroundIndexer
@@ -12,6 +13,11 @@ from registry.search.indexer import BackgroundIndexer
 
 def get_index() -> SearchBackend:
     return current_app.extensions["registry.index"]
+
+
+def get_listing() -> ListingCache:
+    """The records this process keeps for lists of results (registry.agencies.listing)."""
+    return current_app.extensions["registry.listing"]
 
 
 def drain_now() -> None:
@@ -26,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.extensions["registry.index"] = open_backend(
         app.config["SEARCH_BACKEND"], engine=app.extensions["registry.engine"],
         index_dir=app.config["INDEX_DIR"])
+    app.extensions["registry.listing"] = ListingCache(app.config["LISTING_CACHE_SIZE"])
     if app.config["INDEXER_THREAD"]:
         lock = threading.Lock()
 

@@ -5,6 +5,7 @@ candidates are scored, ranked and turned into an outcome (match, similar, none).
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -219,6 +220,12 @@ SHARED_DOMAIN = 2
 # a name word in more agencies than this is common: it narrows a search but does not find.
 COMMON = 500
 
+
+def word_weight(frequency: int) -> float:
+    """How much sharing a query word held by `frequency` agencies counts when a backend picks
+    its candidates (an IDF: the rarer, the more; only the order of the weights matters)."""
+    return math.log(10_000_000 / (frequency + 1))
+
 # -- comparing names ---------------------------------------------------------------------------
 # Calibrated on bench/search_quality.py (see README, "Search quality"): the edits a word may take
 # and still be the same word, and the total a name may take and still be "the" name.
@@ -243,6 +250,7 @@ class Likeness:
 NONE = Likeness("none", 0.0)
 
 
+@lru_cache(maxsize=200_000)  # a lookup compares the same few words with hundreds of names
 def _word_cost(a: str, b: str) -> float | None:
     """The cost of reading typed word `a` as registered word `b` (edits, a swap of two letters
     counting one), or None when they are different words."""

@@ -19,7 +19,6 @@ counts change together: a drain that fails rolls back and leaves its rows for th
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
 from collections import Counter
@@ -38,7 +37,7 @@ from sqlmodel import Session
 from registry.models import IndexOutbox
 from registry.search.documents import Document, document_batches, documents_for
 from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
-                                      word_budget)
+                                      word_budget, word_weight)
 
 FORMAT = "1"  # bump when what goes into a document changes
 LOCK_KEY = 0x52454749  # the advisory lock all writers of the index take ("REGI")
@@ -117,12 +116,6 @@ def _any_of(terms: Iterable[str]):
 
 def _matches(query):
     return search_document.c.terms.op("@@")(query)
-
-
-# Documents are searched by an IDF-like weight: a word held by fewer agencies weighs more.
-# (log of a fixed corpus size: only the order of the weights matters.)
-def _weight(frequency: int) -> float:
-    return math.log(10_000_000 / (frequency + 1))
 
 
 def _similarity_floor(length: int, budget: int) -> float:
@@ -307,7 +300,7 @@ class PostgresSearch:
                 rare = [(f, terms) for f, terms in groups if f <= COMMON]
                 if rare:
                     where = [_matches(_any_of(t for _, terms in rare for t in terms))]
-                    score = sum((_matches(_any_of(terms)).cast(Integer) * _weight(f)
+                    score = sum((_matches(_any_of(terms)).cast(Integer) * word_weight(f)
                                  for f, terms in rare), literal_column("0.0"))
                     order = [score.desc(), search_document.c.agency_id]
                 else:  # every word is common: candidates must have them all

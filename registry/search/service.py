@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from registry.agencies.records import is_public, load_for_results, verdict_for
-from registry.models import Agency
+from registry.agencies.listing import ListedAgency, ListingCache
+from registry.agencies.records import is_public
 from registry.search import matching
 from registry.search.backend import SearchBackend
 from registry.verdict import Verdict
@@ -15,7 +15,7 @@ from registry.verdict import Verdict
 
 @dataclass
 class Hit:
-    agency: Agency
+    agency: ListedAgency
     verdict: Verdict
     match: str
     score: float
@@ -57,12 +57,15 @@ def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
 
 def search(*, session: Session, index: SearchBackend, text: str, on: date,
            country: str | None = None, kind: str | None = None, verdict: str | None = None,
-           limit: int = 20) -> SearchResult:
+           limit: int = 20, listing: ListingCache | None = None) -> SearchResult:
     """Answer one query; `outcome` speaks of the hits that pass the filters.
 
     Records are loaded only for the hits shown (a window at a time when a verdict filter drops
-    some); `total` counts every candidate that ranked, or every one passing the verdict filter.
+    some), through `listing` (the app's, which keeps what it read; none: read everything);
+    `total` counts every candidate that ranked, or every one passing the verdict filter.
     """
+    listing = listing if listing is not None else ListingCache(size=0)
+    connection = session.connection()
     query = matching.parse_query(text, country)
     ranked = matching.rank(query, index.candidates(query, country=country, kind=kind))
     hits: list[Hit] = []
@@ -70,12 +73,11 @@ def search(*, session: Session, index: SearchBackend, text: str, on: date,
     window = limit if not verdict else max(limit, 50)
     for start in range(0, len(ranked), window):
         chunk = ranked[start:start + window]
-        agencies = load_for_results(session, [r.agency_id for r in chunk])
+        agencies = listing.load(connection, [r.agency_id for r in chunk], on)
         for r in chunk:
-            agency = agencies.get(r.agency_id)
+            agency, agency_verdict = agencies.get(r.agency_id, (None, None))
             if agency is None or not is_public(agency):  # changed since it was indexed
                 continue
-            agency_verdict = verdict_for(agency, on)
             if verdict and agency_verdict.code != verdict:
                 continue
             seen += 1
