@@ -40,6 +40,7 @@ SCHEMA = Schema(
 # Bump when the schema or what goes into a document changes: an index of another format is
 # recreated empty (stale = True) and rebuilt from the database by `init-db`.
 FORMAT = "3"
+STORED_KEPT = 50_000  # documents' stored fields a thread keeps (a few hundred bytes each)
 
 
 class SearchIndex:
@@ -110,14 +111,26 @@ class SearchIndex:
     # -- reading -------------------------------------------------------------------------------
     def _searcher(self):
         searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
+        if searcher is None or not searcher.up_to_date():
+            if searcher is not None:
+                # A new searcher rather than refresh(): refresh() fails when the old reader
+                # was empty.
+                searcher.close()
             searcher = self._ix.searcher()
-        elif not searcher.up_to_date():
-            # A new searcher rather than refresh(): refresh() fails when the old reader was empty.
-            searcher.close()
-            searcher = self._ix.searcher()
+            self._local.stored = {}  # stored fields by document number, for this searcher
         self._local.searcher = searcher
         return searcher
+
+    def _stored(self, reader, docnum: int) -> dict:
+        """A document's stored fields (names, keys, identifiers), kept while the searcher
+        is: popular agencies come up in lookup after lookup."""
+        stored = self._local.stored
+        fields = stored.get(docnum)
+        if fields is None:
+            if len(stored) >= STORED_KEPT:
+                stored.clear()
+            fields = stored[docnum] = reader.stored_fields(docnum)
+        return fields
 
     def doc_count(self) -> int:
         return self._searcher().doc_count()
@@ -175,12 +188,12 @@ class SearchIndex:
         if identifiers:
             found = _union(reader, [("identifiers", k) for k in identifiers])
             for docnum in _holding(reader, sorted(found), filters, limit):
-                stored = reader.stored_fields(docnum)
+                stored = self._stored(reader, docnum)
                 matched = set(stored["identifiers"].split()) & identifiers
                 results[int(stored["id"])] = Candidate(int(stored["id"]), stored["names"],
                                                        matched, stored["keys"])
         for docnum in self._name_matches(searcher, reader, query, filters, limit):
-            stored = reader.stored_fields(docnum)
+            stored = self._stored(reader, docnum)
             agency_id = int(stored["id"])
             if agency_id not in results:
                 results[agency_id] = Candidate(agency_id, stored["names"], set(), stored["keys"])
