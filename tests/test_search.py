@@ -414,3 +414,25 @@ def test_the_records_a_process_keeps_are_bounded(app, session, make_agency):
     loaded = listing.load(session.connection(), ids, today())
     assert sorted(loaded) == ids
     assert len(listing) == 3
+
+
+def test_a_word_that_becomes_common_stops_finding_after_the_next_drain(
+        app, session, make_agency, index_now, monkeypatch):
+    """What a process keeps of the index (word counts, on PostgreSQL) follows every change: a
+    word held by more agencies than COMMON since the last drain only narrows."""
+    from registry.search import matching, postgres_index, whoosh_index
+    for module in (postgres_index, whoosh_index):
+        monkeypatch.setattr(module, "COMMON", 2)
+    first = make_agency("Horizonte Azul")
+    index_now()
+
+    def candidates(text):
+        with app.app_context():
+            return {c.agency_id for c in get_index().candidates(matching.parse_query(text))}
+
+    assert candidates("Horizonte Azul") == {first.id}
+    others = {make_agency("Horizonte Rojo").id, make_agency("Horizonte Verde").id}
+    assert candidates("Horizonte Rojo") == {first.id}  # not drained yet
+    index_now()
+    assert candidates("Horizonte Azul") == {first.id}  # horizonte is common now: azul finds
+    assert candidates("Horizonte Verde Rojo") == others
