@@ -27,11 +27,14 @@ from registry.search.documents import Document
 from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
                                       word_budget, word_weight)
 
+# The keyword fields are scorable (Whoosh keeps their lengths) although nothing is scored: when
+# it writes a segment, Whoosh asks for the length of every posting, and for a field without
+# lengths it looks on disk for the missing file each time (a sixth of a rebuild's time).
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
-    tokens=KEYWORD(lowercase=False, commas=False),
-    sounds=KEYWORD(lowercase=False, commas=False),
-    identifiers=KEYWORD(lowercase=False, commas=False, stored=True),
+    tokens=KEYWORD(lowercase=False, commas=False, scorable=True),
+    sounds=KEYWORD(lowercase=False, commas=False, scorable=True),
+    identifiers=KEYWORD(lowercase=False, commas=False, stored=True, scorable=True),
     country=ID,
     kind=ID,
     names=STORED,
@@ -39,7 +42,7 @@ SCHEMA = Schema(
 )
 # Bump when the schema or what goes into a document changes: an index of another format is
 # recreated empty (stale = True) and rebuilt from the database by `init-db`.
-FORMAT = "3"
+FORMAT = "4"
 STORED_KEPT = 50_000  # documents' stored fields a thread keeps (a few hundred bytes each)
 
 
@@ -63,10 +66,11 @@ class SearchIndex:
         self._vocabulary_lock = threading.Lock()
 
     # -- writing -------------------------------------------------------------------------------
-    def try_writer(self, timeout: float = 0.0):
-        """A writer, or None if another process holds the lock for longer than `timeout` seconds."""
+    def try_writer(self, timeout: float = 0.0, limitmb: int = 128):
+        """A writer, or None if another process holds the lock for longer than `timeout` seconds.
+        `limitmb`: the memory its postings may take before it sorts them on disk."""
         try:
-            return self._ix.writer(timeout=timeout, delay=0.05, limitmb=128)
+            return self._ix.writer(timeout=timeout, delay=0.05, limitmb=limitmb)
         except LockError:
             return None
 
