@@ -18,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Date, DateTime, Text, bindparam, cast, literal, select, union_all
 from sqlalchemy.engine import Connection
 
 from registry.models import Agency, AgencyName, Authority, Finding, Licence, RedFlag, Sanction
@@ -93,51 +93,65 @@ def _authority(name: str | None) -> AuthorityName | None:
     return AuthorityName(name) if name is not None else None
 
 
+def _part(number: int, table, *, t=(), d=(), ts=None, authority=None):
+    """One table's rows in the shape of the union below: (part, agency_id, row id, t1..t5,
+    d1, d2, ts, authority); the columns a table lacks are typed NULLs."""
+    agency_id = table.id if table is Agency else table.agency_id
+    texts = list(t) + [cast(None, Text)] * (5 - len(t))
+    dates = list(d) + [cast(None, Date)] * (2 - len(d))
+    statement = select(literal(number).label("part"), agency_id.label("agency_id"),
+                       table.id.label("row_id"),
+                       *(c.label(f"t{i}") for i, c in enumerate(texts, 1)),
+                       *(c.label(f"d{i}") for i, c in enumerate(dates, 1)),
+                       (ts if ts is not None else cast(None, DateTime)).label("ts"),
+                       (Authority.name if authority is not None
+                        else cast(None, Text)).label("authority"))
+    if authority is not None:
+        statement = statement.outerjoin(Authority, authority == Authority.id)
+    return statement.where(agency_id.in_(_IDS))
+
+
 # Built once: building a statement costs more than running it (SQLAlchemy caches the compiled
 # form by the statement's structure, which it must still work out for a new statement object).
 _IDS = bindparam("ids", expanding=True)
 _STAMPS = select(Agency.id, Agency.updated_at).where(Agency.id.in_(_IDS))
-_AGENCIES = select(Agency.id, Agency.name, Agency.kind, Agency.country, Agency.listing,
-                   Agency.updated_at).where(Agency.id.in_(_IDS))
-_CHILDREN = {
-    "names": (select(AgencyName.agency_id, AgencyName.name, AgencyName.type)
-              .where(AgencyName.agency_id.in_(_IDS)).order_by(AgencyName.id),
-              lambda row: ListedName(row[1], row[2])),
-    "licences": (select(Licence.agency_id, Licence.number, Licence.status, Licence.valid_from,
-                        Licence.valid_until, Licence.conditions, Authority.name)
-                 .outerjoin(Authority, Licence.authority_id == Authority.id)
-                 .where(Licence.agency_id.in_(_IDS)).order_by(Licence.id),
-                 lambda row: ListedLicence(*row[1:6], _authority(row[6]))),
-    "sanctions": (select(Sanction.agency_id, Sanction.type, Sanction.status,
-                         Sanction.appeal_state, Sanction.starts_on, Sanction.ends_on,
-                         Sanction.decision_ref, Authority.name)
-                  .outerjoin(Authority, Sanction.authority_id == Authority.id)
-                  .where(Sanction.agency_id.in_(_IDS)).order_by(Sanction.id),
-                  lambda row: ListedSanction(*row[1:7], _authority(row[7]))),
-    "findings": (select(Finding.agency_id, Finding.decided_on, Finding.reference,
-                        Finding.summary, Authority.name)
-                 .outerjoin(Authority, Finding.authority_id == Authority.id)
-                 .where(Finding.agency_id.in_(_IDS)).order_by(Finding.id),
-                 lambda row: ListedFinding(*row[1:4], _authority(row[4]))),
-    "red_flags": (select(RedFlag.agency_id, RedFlag.category, RedFlag.state)
-                  .where(RedFlag.agency_id.in_(_IDS)).order_by(RedFlag.id),
-                  lambda row: ListedRedFlag(row[1], row[2])),
+# Everything a list shows of some agencies, in one round trip (the agency row first: its
+# columns' types decide how the union's values are read).
+_RECORDS = union_all(
+    _part(0, Agency, t=(Agency.name, Agency.kind, Agency.country, Agency.listing),
+          ts=Agency.updated_at),
+    _part(1, AgencyName, t=(AgencyName.name, AgencyName.type)),
+    _part(2, Licence, t=(Licence.number, Licence.status, Licence.conditions),
+          d=(Licence.valid_from, Licence.valid_until), authority=Licence.authority_id),
+    _part(3, Sanction, t=(Sanction.type, Sanction.status, Sanction.appeal_state,
+                          Sanction.decision_ref), d=(Sanction.starts_on, Sanction.ends_on),
+          authority=Sanction.authority_id),
+    _part(4, Finding, t=(Finding.reference, Finding.summary), d=(Finding.decided_on,),
+          authority=Finding.authority_id),
+    _part(5, RedFlag, t=(RedFlag.category, RedFlag.state)),
+).order_by("part", "row_id")
+_MAKE = {
+    1: lambda r: ListedName(r.t1, r.t2),
+    2: lambda r: ListedLicence(r.t1, r.t2, r.d1, r.d2, r.t3, _authority(r.authority)),
+    3: lambda r: ListedSanction(r.t1, r.t2, r.t3, r.d1, r.d2, r.t4, _authority(r.authority)),
+    4: lambda r: ListedFinding(r.d1, r.t1, r.t2, _authority(r.authority)),
+    5: lambda r: ListedRedFlag(r.t1, r.t2),
 }
+_FIELDS = {1: "names", 2: "licences", 3: "sanctions", 4: "findings", 5: "red_flags"}
 
 
 def read(connection: Connection, agency_ids: list[int]) -> dict[int, ListedAgency]:
-    """The agencies with these ids as they are in the database (six queries, whatever the count)."""
+    """The agencies with these ids as they are in the database (one query)."""
     if not agency_ids:
         return {}
-    ids = {"ids": list(agency_ids)}
-    children = {}
-    for field, (statement, make) in _CHILDREN.items():
-        rows: dict[int, list] = {i: [] for i in agency_ids}
-        for row in connection.execute(statement, ids):
-            rows[row[0]].append(make(row))
-        children[field] = rows
-    return {row[0]: ListedAgency(*row, **{k: tuple(v[row[0]]) for k, v in children.items()})
-            for row in connection.execute(_AGENCIES, ids)}
+    agencies, children = {}, {i: {f: [] for f in _FIELDS.values()} for i in agency_ids}
+    for row in connection.execute(_RECORDS, {"ids": list(agency_ids)}):
+        if row.part == 0:
+            agencies[row.agency_id] = (row.agency_id, row.t1, row.t2, row.t3, row.t4, row.ts)
+        else:
+            children[row.agency_id][_FIELDS[row.part]].append(_MAKE[row.part](row))
+    return {i: ListedAgency(*values, **{k: tuple(v) for k, v in children[i].items()})
+            for i, values in agencies.items()}
 
 
 class _Kept:
