@@ -436,3 +436,21 @@ def test_a_word_that_becomes_common_stops_finding_after_the_next_drain(
     index_now()
     assert candidates("Horizonte Azul") == {first.id}  # horizonte is common now: azul finds
     assert candidates("Horizonte Verde Rojo") == others
+
+
+def test_among_many_found_by_a_rare_word_the_common_words_typed_count(
+        app, session, make_agency, index_now, monkeypatch):
+    """More agencies share the rare word than a lookup takes: those also holding the common
+    words typed come first (both backends pick their candidates the same way)."""
+    from registry.search import matching, postgres_index, whoosh_index
+    for module in (postgres_index, whoosh_index):
+        # a word and its sound key count twice: tlaloc is held 6 times, servicios 8
+        monkeypatch.setattr(module, "COMMON", 6)
+    for name in ("Tlaloc Uno", "Tlaloc Dos", "Servicios Maya", "Servicios Quetzal",
+                 "Servicios Olmeca"):
+        make_agency(name)
+    wanted = make_agency("Servicios Tlaloc")  # the newest: last on a tie
+    index_now()
+    with app.app_context():
+        found = get_index().candidates(matching.parse_query("Servicios Tlaloc"), limit=2)
+    assert wanted.id in {c.agency_id for c in found}

@@ -313,8 +313,9 @@ class PostgresSearch:
             rare = [(f, terms) for f, terms in groups if f <= COMMON]
             if rare:
                 where = [_matches(_any_of(t for _, terms in rare for t in terms))]
+                # common words do not find, but count among what rare words found
                 score = sum((_matches(_any_of(terms)).cast(Integer) * word_weight(f)
-                             for f, terms in rare), literal_column("0.0"))
+                             for f, terms in groups), literal_column("0.0"))
                 order = [score.desc(), search_document.c.agency_id]
             else:  # every word is common: candidates must have them all
                 where = [_matches(_any_of(terms)) for _, terms in groups]

@@ -207,8 +207,8 @@ class SearchIndex:
                       limit: int) -> list[int]:
         """Each query word stands for itself, the indexed words within its typo budget and its
         sound key. Words found in at most COMMON agencies find candidates; the others (agencia,
-        servicios, manpower...) only narrow: when every word is common, candidates must have
-        them all. Walking the postings of a word in thousands of agencies is what makes a
+        servicios, manpower...) only narrow: they count among candidates found by a rare word,
+        and when every word is common, candidates must have them all. Walking the postings of a word in thousands of agencies is what makes a
         lookup slow, and such a word alone never makes a match."""
         groups = []
         for token in query.tokens:
@@ -230,7 +230,12 @@ class SearchIndex:
             weight = word_weight(frequency)
             for docnum in _union(reader, terms):
                 scores[docnum] += weight
-        passing = _holding(reader, sorted(scores), filters) if filters else scores
+        passing = _holding(reader, sorted(scores), filters) if filters else sorted(scores)
+        if len(passing) > limit:  # the common words typed tell the many apart
+            for frequency, terms in groups:
+                if frequency > COMMON:
+                    for docnum in _holding(reader, passing, [terms]):
+                        scores[docnum] += word_weight(frequency)
         return heapq.nsmallest(limit, passing, key=lambda d: (-scores[d], d))
 
     def close(self) -> None:
