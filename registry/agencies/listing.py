@@ -1,9 +1,9 @@
-"""What a list of results shows of each agency, read in plain queries and kept per process.
+"""What a list of results shows of each agency, read in one query and kept per process.
 
 A lookup shows up to 30 agencies, each with its names and what its verdict reads (licences,
-sanctions, findings, red flags). As ORM objects that cost 5 ms a lookup, more than the search
-itself; here they are read with Core queries into frozen records, and each process keeps the
-records it read, keyed by agency id and `updated_at`.
+sanctions, findings, red flags). As ORM objects (six queries) that cost 5 ms a lookup, more than
+the search itself; here they are read with one Core query into frozen records, and each process
+keeps the records it read, keyed by agency id and `updated_at`.
 
 The kept records are never trusted blindly: every lookup reads the ids' current `updated_at` in
 one indexed query and rereads the agencies whose stamp changed. Every change to an agency or to a
