@@ -296,9 +296,9 @@ class PostgresSearch:
             with self.engine.connect() as own:
                 return self.candidates(query, country=country, kind=kind, limit=limit,
                                        connection=own)
-        self._check_state(connection)
-        groups = self._word_groups(connection, query)
-        identifiers = self._identifiers(connection, query)
+        seen = self._check_state(connection)
+        groups = self._word_groups(connection, query, seen)
+        identifiers = self._identifiers(connection, query, seen)
         filters = [c == v for c, v in ((search_document.c.country, country),
                                        (search_document.c.kind, kind)) if v]
         parts = []
@@ -340,8 +340,9 @@ class PostgresSearch:
                 results[agency_id] = Candidate(agency_id, names, set(), keys)
         return list(results.values())
 
-    def _check_state(self, connection: Connection) -> None:
-        """Forget what this process kept of an index that changed since (see __init__)."""
+    def _check_state(self, connection: Connection) -> tuple[str | None, str | None]:
+        """Forget what this process kept of an index that changed since (see __init__); the
+        counters read, under which what this lookup learns may be kept."""
         state = {name: value for name, value, _ in connection.execute(_STATE)}
         seen = (state.get("vocabulary"), state.get("generation"))
         with self._cache_lock:
@@ -350,18 +351,22 @@ class PostgresSearch:
             if seen[1] != self._seen[1] or len(self._groups) > 100_000:
                 self._groups, self._identifier_frequency = {}, {}
             self._seen = seen
+        return seen
 
-    def _identifiers(self, connection: Connection, query: Query) -> set[str]:
+    def _identifiers(self, connection: Connection, query: Query,
+                     seen: tuple[str | None, str | None]) -> set[str]:
         """The query's identifier keys, but mail domains shared by more than SHARED_DOMAIN."""
-        domains = [k for k in query.identifier_keys if k.startswith("dom:")]
-        missing = [k for k in domains if k not in self._identifier_frequency]
+        kept = self._identifier_frequency
+        frequency = {k: kept.get(k) for k in query.identifier_keys if k.startswith("dom:")}
+        missing = [k for k, n in frequency.items() if n is None]
         if missing:
             found = self._frequencies(connection, [("i", k) for k in missing])
+            frequency.update((k, found.get(("i", k), 0)) for k in missing)
             with self._cache_lock:
-                self._identifier_frequency.update(
-                    (k, found.get(("i", k), 0)) for k in missing)
+                if self._seen[1] == seen[1]:  # not if another thread saw a newer generation
+                    self._identifier_frequency.update((k, frequency[k]) for k in missing)
         return {k for k in query.identifier_keys if not k.startswith("dom:")
-                or self._identifier_frequency.get(k, 0) <= SHARED_DOMAIN}
+                or frequency.get(k, 0) <= SHARED_DOMAIN}
 
     @staticmethod
     def _frequencies(connection: Connection, terms: list[tuple[str, str]]) -> dict:
@@ -379,13 +384,15 @@ class PostgresSearch:
                 .where(tuple_(search_term.c.field, search_term.c.term).in_(others))))
         return found
 
-    def _word_groups(self, connection: Connection, query: Query) -> list[tuple[int, list[str]]]:
+    def _word_groups(self, connection: Connection, query: Query,
+                     seen: tuple[str | None, str | None]) -> list[tuple[int, list[str]]]:
         """Per query word: the terms that stand for it (itself, the indexed words within its
         typo budget, its sound key) and how many agencies hold them."""
-        known = {t: self._groups[t] for t in query.tokens if t in self._groups}
+        kept = self._groups  # a reset replaces the dict: read one and the same
+        known = {t: kept[t] for t in query.tokens if t in kept}
         missing = [t for t in dict.fromkeys(query.tokens) if t not in known]
         if missing:
-            neighbours = self._neighbourhoods(connection, missing)
+            neighbours = self._neighbourhoods(connection, missing, seen)
             exact = self._frequencies(
                 connection, [("w", w) for t in missing for w in {t, *neighbours[t]}]
                 + [("s", sound_key(t)) for t in missing])
@@ -399,17 +406,20 @@ class PostgresSearch:
                 frequency = sum(n for n in words.values() if n > 0) + sound_frequency
                 known[token] = (frequency, sorted(terms))
             with self._cache_lock:
-                self._groups.update((t, known[t]) for t in missing)
+                if self._seen[1] == seen[1]:  # not if another thread saw a newer generation
+                    self._groups.update((t, known[t]) for t in missing)
         return [known[t] for t in query.tokens if known[t][0]]
 
-    def _neighbourhoods(self, connection: Connection,
-                        tokens: list[str]) -> dict[str, frozenset[str]]:
-        known = {t: self._neighbours[t] for t in tokens if t in self._neighbours}
+    def _neighbourhoods(self, connection: Connection, tokens: list[str],
+                        seen: tuple[str | None, str | None]) -> dict[str, frozenset[str]]:
+        kept = self._neighbours  # a reset replaces the dict: read one and the same
+        known = {t: kept[t] for t in tokens if t in kept}
         missing = [t for t in tokens if t not in known]
         if missing:
             found = self._similar_words(connection, missing)
             with self._cache_lock:
-                self._neighbours.update(found)
+                if self._seen[0] == seen[0]:  # not if another thread saw a newer vocabulary
+                    self._neighbours.update(found)
             known.update(found)
         return known
 
