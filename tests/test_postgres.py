@@ -120,6 +120,24 @@ def test_a_change_drained_on_one_server_is_found_on_the_other(two_servers):
     assert first.extensions["registry.index"].drain() == 1
     assert _found(second, "Reclutadora Horisonte Asul") == ["Reclutadora Horizonte Azul"]
     assert _found(second, "MX-RH-1") == ["Reclutadora Horizonte Azul"]
+    # a typo that is not a sound-alike: found from the words the second server read again
+    # (it held the vocabulary of before the drain)
+    assert _found(second, "Horizpnte") == ["Reclutadora Horizonte Azul"]
+
+
+def test_typos_are_found_through_the_trigram_index_when_the_vocabulary_is_too_large(
+        two_servers):
+    from registry.search.postgres_index import _TOO_MANY
+    first, second = two_servers
+    _add(first, "Reclutadora Horizonte Azul", "MX-RH-1")
+    _add(first, "Agencia Horizontal Verde", "MX-AH-2")
+    first.extensions["registry.index"].drain()
+    second.extensions["registry.index"].MEMORY_WORDS = 3  # fewer than the index holds
+    for app in two_servers:
+        assert _found(app, "Horizpnte") == ["Reclutadora Horizonte Azul"]
+        assert _found(app, "Horizpntal") == ["Agencia Horizontal Verde"]
+    assert second.extensions["registry.index"]._words is _TOO_MANY
+    assert first.extensions["registry.index"]._words is not _TOO_MANY
 
 
 def test_concurrent_drains_lose_nothing_and_keep_the_term_counts_exact(two_servers):

@@ -87,6 +87,19 @@ def test_spanish_by_browser_and_english_by_switcher(client, agencies):
     assert "Is this agency or consultant legitimate?" in text(client.get("/", headers=ES))
 
 
+def test_filters_keep_the_choice_in_the_language_of_each_request(client, agencies):
+    """The filter menus are rendered once per language and choice, then reused."""
+    for _ in range(2):
+        page = text(client.get("/search?q=Acme&country=MX", headers=ES))
+        assert "Cualquier país" in page and "Any country" not in page
+        assert '<option selected value="MX">' in page
+        assert page.count("<option selected") == 1
+        assert "<option selected" not in text(client.get("/search?q=Acme", headers=ES))
+        page = text(client.get("/search?q=Acme&country=MX&verdict=revoked", headers=EN))
+        assert "Any country" in page and "Cualquier país" not in page
+        assert '<option selected value="revoked">' in page and page.count("<option selected") == 2
+
+
 def test_spanish_verdict_reasons(client, agencies):
     page = text(client.get(f"/agencies/{agencies['ok'].id}", headers=ES))
     assert "La licencia MX-100, emitida por Ministry of MX, está vigente hasta el 2099-01-01." \

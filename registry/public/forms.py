@@ -6,7 +6,7 @@ from wtforms.validators import Length, Optional
 
 from registry.vocab import AGENCY_KINDS, VERDICTS
 from registry.countries import country_choices
-from registry.formtools import choices
+from registry.formtools import FixedSelect, choices
 
 
 class SearchForm(Form):
@@ -14,9 +14,9 @@ class SearchForm(Form):
 
     q = StringField(_l("Name, licence number, phone or website"),
                     validators=[Optional(), Length(max=200)])
-    country = SelectField(_l("Country"), validators=[Optional()])
-    kind = SelectField(_l("Kind"), validators=[Optional()])
-    verdict = SelectField(_l("Status"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()], widget=FixedSelect())
+    kind = SelectField(_l("Kind"), validators=[Optional()], widget=FixedSelect())
+    verdict = SelectField(_l("Status"), validators=[Optional()], widget=FixedSelect())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -269,11 +269,15 @@ def _word_cost(a: str, b: str) -> float | None:
     return best if best <= budget else None
 
 
-def _align(query: list[str], name: list[str]) -> tuple[int, float]:
-    """Pair each query word with its cheapest unused name word; (pairs made, total cost)."""
+def _align(query: tuple[str, ...], name: tuple[str, ...],
+           needed: int = 0) -> tuple[int, float]:
+    """Pair each query word with its cheapest unused name word; (pairs made, total cost).
+    Stops early, with fewer pairs than `needed`, once `needed` pairs can no longer be made."""
     used: set[int] = set()
     pairs, cost = 0, 0.0
-    for word in query:
+    for left, word in enumerate(query):
+        if pairs + len(query) - left < needed:
+            break
         best, best_at = None, -1
         for i, other in enumerate(name):
             if i in used:
@@ -290,10 +294,23 @@ def _align(query: list[str], name: list[str]) -> tuple[int, float]:
     return pairs, cost
 
 
+def _pairs_needed(q: int, n: int) -> int:
+    """The fewest pairs with which a query of q telling words and a name of n can be alike (see
+    compare): all the shorter one's words, or half the longer one's and two at least."""
+    return min(q, n, max(2, math.ceil(max(q, n) / 2)))
+
+
 def _telling_words(words: list[str]) -> list[str]:
     """The words that tell names apart: no stopwords, no legal forms after the first word."""
     telling = [w for i, w in enumerate(words) if w not in NOISE or i == 0 and w not in STOPWORDS]
     return telling or words
+
+
+@lru_cache(maxsize=100_000)  # the same names come up lookup after lookup
+def _shape(key: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """What compare reads of a name key: its telling words, the same sorted, and joined."""
+    telling = tuple(_telling_words(key.split()))
+    return telling, tuple(sorted(telling)), "".join(telling)
 
 
 def compare(query_key: str, name_key_: str) -> Likeness:
@@ -311,28 +328,34 @@ def compare(query_key: str, name_key_: str) -> Likeness:
         return NONE
     if query_key == name_key_:
         return Likeness("exact", 100.0)
-    q_all, n_all = query_key.split(), name_key_.split()
-    query, name = _telling_words(q_all), _telling_words(n_all)
-    if sorted(query) == sorted(name):
+    query, query_sorted, joined_q = _shape(query_key)
+    name, name_sorted, joined_n = _shape(name_key_)
+    if query_sorted == name_sorted:
         return Likeness("exact", 99.0)
-    ratio = fuzz.ratio(query_key, name_key_) / 100  # tie-breaker within a kind
-    pairs, cost = _align(query, name)
+    pairs, cost = _align(query, name, _pairs_needed(len(query), len(name)))
     if pairs == len(query) == len(name) and cost <= MAX_COST:
-        return Likeness("strong", 95.0 - 2 * cost + ratio)
-    joined_q, joined_n = "".join(query), "".join(name)
+        return Likeness("strong", 95.0 - 2 * cost + _ratio(query_key, name_key_))
     if len(joined_q) >= 6 and len(query) != len(name):  # "Delal" / "Del Al", give or take one
         edits = OSA.distance(joined_q, joined_n, score_cutoff=1)
         if edits == 0 or edits == 1 and len(joined_n) >= 10:
-            return Likeness("strong", 94.0 - 2 * edits + ratio)
+            return Likeness("strong", 94.0 - 2 * edits + _ratio(query_key, name_key_))
     if pairs == len(query) < len(name):
         if len(query) >= 2 or len(query[0]) >= 6:
-            return Likeness("similar", 86.0 + 4 * len(query) / len(name) - cost + ratio)
+            return Likeness("similar", 86.0 + 4 * len(query) / len(name) - cost
+                            + _ratio(query_key, name_key_))
         return NONE
     if pairs == len(name) < len(query):
-        return Likeness("similar", 84.0 + 4 * len(name) / len(query) - cost + ratio)
+        return Likeness("similar", 84.0 + 4 * len(name) / len(query) - cost
+                        + _ratio(query_key, name_key_))
     if pairs >= 2 and pairs / max(len(query), len(name)) >= 0.5:
-        return Likeness("similar", 80.0 + 4 * pairs / max(len(query), len(name)) + ratio)
+        return Likeness("similar", 80.0 + 4 * pairs / max(len(query), len(name))
+                        + _ratio(query_key, name_key_))
     return NONE
+
+
+def _ratio(query_key: str, name_key_: str) -> float:
+    """A tie-breaker within a kind: how alike the whole keys read (0-1)."""
+    return fuzz.ratio(query_key, name_key_) / 100
 
 
 @dataclass

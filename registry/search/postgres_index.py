@@ -38,6 +38,7 @@ from registry.models import IndexOutbox
 from registry.search.documents import Document, document_batches, documents_for
 from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
                                       word_budget, word_weight)
+from registry.search.vocabulary import Words
 
 FORMAT = "1"  # bump when what goes into a document changes
 LOCK_KEY = 0x52454749  # the advisory lock all writers of the index take ("REGI")
@@ -76,6 +77,9 @@ search_state = Table(
 _STATE = select(search_state.c.name, search_state.c.value,
                 func.set_config("enable_seqscan", "off", True)).where(
     search_state.c.name.in_(["vocabulary", "generation"]))
+
+
+_TOO_MANY = Words(())  # a vocabulary too large to hold (PostgresSearch.MEMORY_WORDS)
 
 
 class _TsQuery(UserDefinedType):
@@ -136,15 +140,19 @@ def _similarity_floor(length: int, budget: int) -> float:
 
 class PostgresSearch:
     name = "postgres"
+    # Up to this many name words, each process holds them to find typo neighbours (a few MB;
+    # 15,000 words at 100,000 agencies); beyond, the trigram index on search_word finds them.
+    MEMORY_WORDS = 300_000
 
     def __init__(self, engine: Engine):
         self.engine = engine
         # What this process learnt of the index, each kept while a counter in search_state is
-        # unchanged (one query a lookup reads both): typo neighbourhoods of query words while
-        # the "vocabulary" is (writers bump it whenever a word may have entered the index);
-        # the words' groups with their frequencies, and identifier frequencies, while the
-        # "generation" is (writers bump it with every change of the documents).
-        self._neighbours: dict[str, frozenset[str]] = {}
+        # unchanged (one query a lookup reads both): the name words (registry.search.vocabulary,
+        # to find typo neighbours without asking the server) while the "vocabulary" is
+        # (writers bump it whenever a word may have entered the index); the words' groups with
+        # their frequencies, and identifier frequencies, while the "generation" is (writers
+        # bump it with every change of the documents).
+        self._words: Words | None = None
         self._groups: dict[str, tuple[int, list[str]]] = {}
         self._identifier_frequency: dict[str, int] = {}
         self._seen: tuple[str | None, str | None] = (None, None)  # (vocabulary, generation)
@@ -170,7 +178,9 @@ class PostgresSearch:
             return connection.execute(select(func.count()).select_from(search_document)).scalar()
 
     def warm(self) -> None:
-        pass  # nothing held in memory but typo neighbourhoods, filled as queries come
+        """Read the vocabulary, so that no user waits for it."""
+        with self.engine.connect() as connection:
+            self._vocabulary(connection, self._check_state(connection))
 
     def close(self) -> None:
         pass
@@ -346,8 +356,8 @@ class PostgresSearch:
         state = {name: value for name, value, _ in connection.execute(_STATE)}
         seen = (state.get("vocabulary"), state.get("generation"))
         with self._cache_lock:
-            if seen[0] != self._seen[0] or len(self._neighbours) > 100_000:
-                self._neighbours = {}
+            if seen[0] != self._seen[0]:
+                self._words = None
             if seen[1] != self._seen[1] or len(self._groups) > 100_000:
                 self._groups, self._identifier_frequency = {}, {}
             self._seen = seen
@@ -412,24 +422,38 @@ class PostgresSearch:
 
     def _neighbourhoods(self, connection: Connection, tokens: list[str],
                         seen: tuple[str | None, str | None]) -> dict[str, frozenset[str]]:
-        kept = self._neighbours  # a reset replaces the dict: read one and the same
-        known = {t: kept[t] for t in tokens if t in kept}
-        missing = [t for t in tokens if t not in known]
-        if missing:
-            found = self._similar_words(connection, missing)
+        """Per token, the indexed words within its typo budget: from the vocabulary this process
+        holds, or through the trigram index when the vocabulary is too large to hold."""
+        found = {t: frozenset() for t in tokens}
+        wanted = [t for t in tokens if word_budget(len(t)) and not t.isdigit()]
+        if wanted:
+            words = self._vocabulary(connection, seen)
+            if words is _TOO_MANY:
+                found.update(self._similar_words(connection, wanted))
+            else:
+                found.update((t, frozenset(w for w in words.near(t) if w != t)) for t in wanted)
+        return found
+
+    def _vocabulary(self, connection: Connection, seen: tuple[str | None, str | None]) -> Words:
+        """The name words of the index, read again after the vocabulary changed (_TOO_MANY
+        when there are more than MEMORY_WORDS)."""
+        words = self._words
+        if words is None:
+            found = connection.execute(select(search_word.c.word)
+                                       .where(search_word.c.frequency > 0)
+                                       .limit(self.MEMORY_WORDS + 1)).scalars().all()
+            words = _TOO_MANY if len(found) > self.MEMORY_WORDS else Words(found)
             with self._cache_lock:
                 if self._seen[0] == seen[0]:  # not if another thread saw a newer vocabulary
-                    self._neighbours.update(found)
-            known.update(found)
-        return known
+                    self._words = words
+        return words
 
     @staticmethod
     def _similar_words(connection: Connection, tokens: list[str]) -> dict[str, frozenset[str]]:
         """Per token, the indexed words within its typo budget (OSA, as matching.word_budget
         counts them): found through the trigram index in one query, checked exactly here."""
         found: dict[str, set[str]] = {t: set() for t in tokens}
-        wanted = [(t, word_budget(len(t))) for t in tokens
-                  if word_budget(len(t)) and not t.isdigit()]
+        wanted = [(t, word_budget(len(t))) for t in tokens]
         if wanted:
             floors = [_similarity_floor(len(t), budget) for t, budget in wanted]
             # psycopg prepares statements run often; a generic plan of this one would not use

@@ -15,8 +15,6 @@ from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.fields import ID, KEYWORD, STORED, Schema
@@ -26,6 +24,7 @@ from whoosh.reading import TermNotFound
 from registry.search.documents import Document
 from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
                                       word_budget, word_weight)
+from registry.search.vocabulary import Words
 
 # The keyword fields are scorable (Whoosh keeps their lengths) although nothing is scored: when
 # it writes a segment, Whoosh asks for the length of every posting, and for a field without
@@ -62,7 +61,7 @@ class SearchIndex:
             self._ix = whoosh_index.create_in(self.directory, SCHEMA)
             format_file.write_text(FORMAT + "\n")
         self._local = threading.local()
-        self._vocabulary: dict[str, _SegmentWords] = {}
+        self._vocabulary: dict[str, Words] = {}
         self._vocabulary_lock = threading.Lock()
 
     # -- writing -------------------------------------------------------------------------------
@@ -144,13 +143,13 @@ class SearchIndex:
         agencies), so that no user waits for it."""
         self._vocabulary_of(self._searcher())
 
-    def _vocabulary_of(self, searcher) -> list["_SegmentWords"]:
+    def _vocabulary_of(self, searcher) -> list[Words]:
         """Name words per segment. Segments never change, so each is read once per process;
         segments merged away are forgotten."""
         with self._vocabulary_lock:
             return self._segment_words(searcher)
 
-    def _segment_words(self, searcher) -> list["_SegmentWords"]:
+    def _segment_words(self, searcher) -> list[Words]:
         words_by_segment = []
         current = set()
         for leaf, _offset in searcher.reader().leaf_readers():
@@ -160,7 +159,7 @@ class SearchIndex:
             key = segment.segment_id()
             current.add(key)
             if key not in self._vocabulary:
-                self._vocabulary[key] = _SegmentWords(leaf.lexicon("tokens"))
+                self._vocabulary[key] = Words(leaf.lexicon("tokens"))
             words_by_segment.append(self._vocabulary[key])
         for stale in set(self._vocabulary) - current:
             self._vocabulary.pop(stale, None)
@@ -243,34 +242,6 @@ class SearchIndex:
         if searcher is not None:
             searcher.close()
         self._ix.close()
-
-
-class _SegmentWords:
-    """One segment's name words by length, and the typo neighbourhoods asked of them so far
-    (exact: a segment never changes)."""
-
-    NEIGHBOURHOODS = 50_000
-
-    def __init__(self, lexicon: Iterable):
-        self.by_length: dict[int, list[str]] = {}
-        for w in lexicon:
-            word = w.decode("utf-8") if isinstance(w, bytes) else w
-            self.by_length.setdefault(len(word), []).append(word)
-        self._near: dict[str, tuple[str, ...]] = {}
-
-    def near(self, word: str) -> tuple[str, ...]:
-        found = self._near.get(word)
-        if found is None:
-            budget = word_budget(len(word))
-            found = tuple(
-                match for length in range(len(word) - budget, len(word) + budget + 1)
-                for match, _distance, _index in process.extract_iter(
-                    word, self.by_length.get(length, ()), scorer=OSA.distance,
-                    score_cutoff=budget))
-            if len(self._near) >= self.NEIGHBOURHOODS:
-                self._near.clear()
-            self._near[word] = found
-        return found
 
 
 # -- reading postings --------------------------------------------------------------------------
