@@ -380,19 +380,21 @@ class PostgresSearch:
 
     @staticmethod
     def _frequencies(connection: Connection, terms: list[tuple[str, str]]) -> dict:
-        """{(field, term): agencies holding it} for ("w", word), ("s", sound), ("i", key)."""
-        found = {}
+        """{(field, term): agencies holding it} for ("w", word), ("s", sound), ("i", key), read
+        in one query."""
+        parts = []
         words = [t for f, t in terms if f == "w"]
         if words:
-            found.update((("w", w), n) for w, n in connection.execute(
-                select(search_word.c.word, search_word.c.frequency)
-                .where(search_word.c.word.in_(words))))
+            parts.append(select(literal("w").label("field"), search_word.c.word,
+                                search_word.c.frequency).where(search_word.c.word.in_(words)))
         others = [(f, t) for f, t in terms if f != "w"]
         if others:
-            found.update(((f, t), n) for f, t, n in connection.execute(
-                select(search_term.c.field, search_term.c.term, search_term.c.frequency)
-                .where(tuple_(search_term.c.field, search_term.c.term).in_(others))))
-        return found
+            parts.append(select(search_term.c.field, search_term.c.term, search_term.c.frequency)
+                         .where(tuple_(search_term.c.field, search_term.c.term).in_(others)))
+        if not parts:
+            return {}
+        return {(f, t): n for f, t, n in connection.execute(
+            parts[0] if len(parts) == 1 else union_all(*parts))}
 
     def _word_groups(self, connection: Connection, query: Query,
                      seen: tuple[str | None, str | None]) -> list[tuple[int, list[str]]]:
