@@ -144,6 +144,7 @@ def test_filters_country_kind_and_verdict(app, session, registry):
 
 def test_a_change_is_searchable_once_the_outbox_is_drained(app, session, registry, index_now):
     agency = registry["global"]
+    assert top(run(app, session, "Global Manpower Services")) == "Global Manpower Services"
     agency.name = "Pacific Bridge Recruitment"
     session.add(agency)
     session.commit()
@@ -152,6 +153,8 @@ def test_a_change_is_searchable_once_the_outbox_is_drained(app, session, registr
     assert index_now() == 1
     assert top(run(app, session, "Pacific Bridge Recruitment")) == "Pacific Bridge Recruitment"
     assert session.exec(select(IndexOutbox)).all() == []
+    # the former name's words are no longer its document's, wherever the index kept them
+    assert run(app, session, "Global Manpower Services").hits == []
 
 
 @pytest.mark.whoosh_only

@@ -9,14 +9,17 @@ when another process is writing, and the caller leaves its work in the outbox fo
 from __future__ import annotations
 
 import heapq
+from array import array
+from bisect import bisect_left, bisect_right
 import threading
-from collections import defaultdict
-from itertools import chain
+from collections import OrderedDict, defaultdict
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh import writing
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.index import LockError
 from whoosh.reading import TermNotFound
@@ -61,8 +64,8 @@ class SearchIndex:
             self._ix = whoosh_index.create_in(self.directory, SCHEMA)
             format_file.write_text(FORMAT + "\n")
         self._local = threading.local()
-        self._vocabulary: dict[str, Words] = {}
-        self._vocabulary_lock = threading.Lock()
+        self._segments: dict[str, _Segment] = {}
+        self._segments_lock = threading.Lock()
 
     # -- writing -------------------------------------------------------------------------------
     def try_writer(self, timeout: float = 0.0, limitmb: int = 128):
@@ -141,37 +144,33 @@ class SearchIndex:
     def warm(self) -> None:
         """Read what the first lookup would (the name vocabulary: seconds at a million
         agencies), so that no user waits for it."""
-        self._vocabulary_of(self._searcher())
+        self._segments_of(self._searcher())
 
-    def _vocabulary_of(self, searcher) -> list[Words]:
-        """Name words per segment. Segments never change, so each is read once per process;
+    def _segments_of(self, searcher) -> list[tuple[object, int, "_Segment"]]:
+        """(leaf reader, first document number, what this process keeps of the segment) of each
+        segment. Segments never change but for deletions, so each is read once per process;
         segments merged away are forgotten."""
-        with self._vocabulary_lock:
-            return self._segment_words(searcher)
-
-    def _segment_words(self, searcher) -> list[Words]:
-        words_by_segment = []
-        current = set()
-        for leaf, _offset in searcher.reader().leaf_readers():
-            segment = leaf.segment()
-            if segment is None:  # an empty index
-                continue
-            key = segment.segment_id()
-            current.add(key)
-            if key not in self._vocabulary:
-                self._vocabulary[key] = Words(leaf.lexicon("tokens"))
-            words_by_segment.append(self._vocabulary[key])
-        for stale in set(self._vocabulary) - current:
-            self._vocabulary.pop(stale, None)
-        return words_by_segment
+        with self._segments_lock:
+            found = []
+            for leaf, offset in searcher.reader().leaf_readers():
+                segment = leaf.segment()
+                if segment is None:  # an empty index
+                    continue
+                key = segment.segment_id()
+                if key not in self._segments:
+                    self._segments[key] = _Segment(leaf)
+                found.append((leaf, offset, self._segments[key]))
+            for stale in set(self._segments) - {s.key for _, _, s in found}:
+                self._segments.pop(stale, None)
+            return found
 
     def expand(self, searcher, word: str) -> set[str]:
         """The word plus the indexed words within its typo budget (matching.word_budget)."""
         if word_budget(len(word)) == 0 or word.isdigit():
             return {word}
         found = {word}
-        for segment in self._vocabulary_of(searcher):
-            found.update(segment.near(word))
+        for _leaf, _offset, segment in self._segments_of(searcher):
+            found.update(segment.words.near(word))
         return found
 
     def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
@@ -184,26 +183,28 @@ class SearchIndex:
         the older document."""
         searcher = self._searcher()
         reader = searcher.reader()
-        filters = [[(f, v)] for f, v in (("country", country), ("kind", kind)) if v]
+        segments = self._segments_of(searcher)
+        filters = [_Holders(segments, [(f, v)])
+                   for f, v in (("country", country), ("kind", kind)) if v]
         results: dict[int, Candidate] = {}
         identifiers = {k for k in query.identifier_keys if not k.startswith("dom:")
                        or reader.doc_frequency("identifiers", k) <= SHARED_DOMAIN}
         if identifiers:
-            found = _union(reader, [("identifiers", k) for k in identifiers])
-            for docnum in _holding(reader, sorted(found), filters, limit):
+            found = _Holders(segments, [("identifiers", k) for k in sorted(identifiers)]).each()
+            for docnum in islice((d for d in found if all(f.hold(d) for f in filters)), limit):
                 stored = self._stored(reader, docnum)
                 matched = set(stored["identifiers"].split()) & identifiers
                 results[int(stored["id"])] = Candidate(int(stored["id"]), stored["names"],
                                                        matched, stored["keys"])
-        for docnum in self._name_matches(searcher, reader, query, filters, limit):
+        for docnum in self._name_matches(searcher, reader, query, segments, filters, limit):
             stored = self._stored(reader, docnum)
             agency_id = int(stored["id"])
             if agency_id not in results:
                 results[agency_id] = Candidate(agency_id, stored["names"], set(), stored["keys"])
         return list(results.values())
 
-    def _name_matches(self, searcher, reader, query: Query, filters: list,
-                      limit: int) -> list[int]:
+    def _name_matches(self, searcher, reader, query: Query, segments: list,
+                      filters: list["_Holders"], limit: int) -> list[int]:
         """Each query word stands for itself, the indexed words within its typo budget and its
         sound key. Words found in at most COMMON agencies find candidates; the others (agencia,
         servicios, manpower...) only narrow: they count among candidates found by a rare word,
@@ -221,20 +222,28 @@ class SearchIndex:
         rare = [(frequency, terms) for frequency, terms in groups if frequency <= COMMON]
         if not rare:  # the first `limit` agencies holding them all, the rarest word leading
             groups.sort(key=lambda group: group[0])
-            leading = heapq.merge(*(_ids(reader, f, t) for f, t in groups[0][1]))
-            return _holding(reader, leading, [terms for _, terms in groups[1:]] + filters,
-                            limit)
+            others = [_Holders(segments, terms) for _, terms in groups[1:]] + filters
+            found: list[int] = []
+            for docnum in _Holders(segments, groups[0][1]).each():
+                if all(other.hold(docnum) for other in others):
+                    found.append(docnum)
+                    if len(found) == limit:
+                        break
+            return found
         scores: dict[int, float] = defaultdict(float)
         for frequency, terms in rare:
             weight = word_weight(frequency)
-            for docnum in _union(reader, terms):
+            for docnum in _Holders(segments, terms).each():
                 scores[docnum] += weight
-        passing = _holding(reader, sorted(scores), filters) if filters else sorted(scores)
+        passing = [d for d in sorted(scores) if all(f.hold(d) for f in filters)]
         if len(passing) > limit:  # the common words typed tell the many apart
             for frequency, terms in groups:
                 if frequency > COMMON:
-                    for docnum in _holding(reader, passing, [terms]):
-                        scores[docnum] += word_weight(frequency)
+                    holders = _Holders(segments, terms)
+                    weight = word_weight(frequency)
+                    for docnum in passing:
+                        if holders.hold(docnum):
+                            scores[docnum] += weight
         return heapq.nsmallest(limit, passing, key=lambda d: (-scores[d], d))
 
     def close(self) -> None:
@@ -245,50 +254,103 @@ class SearchIndex:
 
 
 # -- reading postings --------------------------------------------------------------------------
-def _ids(reader, field: str, text: str) -> Iterator[int]:
-    """The documents holding a term, in order (deleted ones left out by the reader)."""
+class _Segment:
+    """What a process keeps of one segment: its name words, and the document numbers of the
+    terms lookups read, sorted, up to POSTINGS_KEPT in all (the least recently read go first).
+    Exact because a segment never changes but for deletions, which are left out on reading."""
+
+    POSTINGS_KEPT = 4_000_000  # document numbers (4 bytes each)
+
+    def __init__(self, leaf):
+        self.key = leaf.segment().segment_id()
+        self.words = Words(leaf.lexicon("tokens"))
+        self._postings: OrderedDict[tuple[str, str], array] = OrderedDict()
+        self._kept = 0
+        self._lock = threading.Lock()
+
+    def postings(self, leaf, field: str, text: str) -> array:
+        """The segment's document numbers holding the term, deleted ones included."""
+        key = (field, text)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        found = _read_postings(leaf, field, text)
+        with self._lock:
+            if key not in self._postings:
+                self._postings[key] = found
+                self._kept += len(found)
+                while self._kept > self.POSTINGS_KEPT and len(self._postings) > 1:
+                    self._kept -= len(self._postings.popitem(last=False)[1])
+        return found
+
+
+def _read_postings(leaf, field: str, text: str) -> array:
+    """A term's document numbers in a segment, read a block at a time (Whoosh's own iterator
+    decodes them one by one in Python)."""
     try:
-        return reader.postings(field, text).all_ids()
-    except TermNotFound:
-        return iter(())
+        matcher = leaf._terms.matcher(field, leaf._text_to_bytes(field, text),
+                                      leaf.schema[field].format)
+    except (KeyError, TermNotFound):
+        return array("i")
+    if type(matcher) is not W3LeafMatcher:
+        return array("i", matcher.all_ids())
+    found = array("i")
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        ids = matcher._data[0]
+        found.extend(ids if matcher._byteids else accumulate(ids))
+        matcher._next_block()
+    return found
 
 
-def _union(reader, terms: list[tuple[str, str]]) -> set[int]:
-    return set(chain.from_iterable(_ids(reader, f, t) for f, t in terms))
+class _Holders:
+    """The documents holding any of `terms`, segment by segment: in order (each) or asked one
+    by one (hold), deleted documents left out."""
 
+    SMALL = 64  # postings this short are looked up in one set per segment
 
-def _holding(reader, docnums: Iterable[int], groups: list[list[tuple[str, str]]],
-             limit: int | None = None) -> list[int]:
-    """The documents among `docnums` (in increasing order) holding a term of every group, the
-    first `limit` of them: the groups' postings are skipped through, never read whole."""
-    matchers = []
-    for terms in groups:
-        found = []
-        for field, text in terms:
-            try:
-                found.append(reader.postings(field, text))
-            except TermNotFound:
-                pass
-        if not found:
-            return []
-        matchers.append(found)
-    kept: list[int] = []
-    last = -1
-    for docnum in docnums:
-        if docnum == last:
-            continue
-        last = docnum
-        if all(_holds(group, docnum) for group in matchers):
-            kept.append(docnum)
-            if len(kept) == limit:
-                break
-    return kept
+    def __init__(self, segments: list, terms: list[tuple[str, str]]):
+        self.segments = segments
+        self.starts = [offset for _, offset, _ in segments]
+        self.terms = terms
+        self._parts: dict[int, tuple[set[int], list[array], frozenset]] = {}
 
+    def _part(self, i: int) -> tuple[set[int], list[array], frozenset]:
+        part = self._parts.get(i)
+        if part is None:
+            leaf, _offset, segment = self.segments[i]
+            small: set[int] = set()
+            large = []
+            for field, text in self.terms:
+                ids = segment.postings(leaf, field, text)
+                if len(ids) <= self.SMALL:
+                    small.update(ids)
+                elif ids:
+                    large.append(ids)
+            part = self._parts[i] = (small, large, leaf.deleted_docs_set)
+        return part
 
-def _holds(matchers: list, docnum: int) -> bool:
-    for matcher in matchers:
-        if matcher.is_active() and matcher.id() < docnum:
-            matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
+    def each(self) -> Iterator[int]:
+        for i, (_leaf, offset, _segment) in enumerate(self.segments):
+            small, large, deleted = self._part(i)
+            found = small.union(*large) if large else small
+            for docnum in sorted(found):
+                if docnum not in deleted:
+                    yield docnum + offset
+
+    def hold(self, docnum: int) -> bool:
+        i = bisect_right(self.starts, docnum) - 1
+        small, large, deleted = self._part(i)
+        docnum -= self.starts[i]
+        if docnum in deleted:
+            return False
+        if docnum in small:
             return True
-    return False
+        for ids in large:
+            at = bisect_left(ids, docnum)
+            if at < len(ids) and ids[at] == docnum:
+                return True
+        return False
