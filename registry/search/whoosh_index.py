@@ -142,9 +142,10 @@ class SearchIndex:
         return self._searcher().doc_count()
 
     def warm(self) -> None:
-        """Read what the first lookup would (the name vocabulary: seconds at a million
-        agencies), so that no user waits for it."""
-        self._segments_of(self._searcher())
+        """Read what lookups would first (the name vocabulary, and the postings of the common
+        words: a second at a million agencies), so that no user waits for it."""
+        for leaf, _offset, segment in self._segments_of(self._searcher()):
+            segment.warm(leaf)
 
     def _segments_of(self, searcher) -> list[tuple[object, int, "_Segment"]]:
         """(leaf reader, first document number, what this process keeps of the segment) of each
@@ -164,12 +165,13 @@ class SearchIndex:
                 self._segments.pop(stale, None)
             return found
 
-    def expand(self, searcher, word: str) -> set[str]:
+    @staticmethod
+    def _expand(segments: list, word: str) -> set[str]:
         """The word plus the indexed words within its typo budget (matching.word_budget)."""
         if word_budget(len(word)) == 0 or word.isdigit():
             return {word}
         found = {word}
-        for _leaf, _offset, segment in self._segments_of(searcher):
+        for _leaf, _offset, segment in segments:
             found.update(segment.words.near(word))
         return found
 
@@ -178,9 +180,9 @@ class SearchIndex:
         """Agencies sharing an identifier, or a name word (give or take a typo, or said the same
         way), with the query; the `limit` sharing the most and rarest words.
 
-        Read straight from the postings (Whoosh's scoring collector cost 3 ms a lookup), with
-        the same choice as the PostgreSQL backend's: weights from matching.word_weight, ties to
-        the older document."""
+        Read straight from the postings each process keeps (_Segment; Whoosh's scoring
+        collector cost 3 ms a lookup), with the same choice as the PostgreSQL backend's:
+        weights from matching.word_weight, ties to the older document."""
         searcher = self._searcher()
         reader = searcher.reader()
         segments = self._segments_of(searcher)
@@ -196,23 +198,23 @@ class SearchIndex:
                 matched = set(stored["identifiers"].split()) & identifiers
                 results[int(stored["id"])] = Candidate(int(stored["id"]), stored["names"],
                                                        matched, stored["keys"])
-        for docnum in self._name_matches(searcher, reader, query, segments, filters, limit):
+        for docnum in self._name_matches(reader, query, segments, filters, limit):
             stored = self._stored(reader, docnum)
             agency_id = int(stored["id"])
             if agency_id not in results:
                 results[agency_id] = Candidate(agency_id, stored["names"], set(), stored["keys"])
         return list(results.values())
 
-    def _name_matches(self, searcher, reader, query: Query, segments: list,
-                      filters: list["_Holders"], limit: int) -> list[int]:
+    def _name_matches(self, reader, query: Query, segments: list, filters: list["_Holders"],
+                      limit: int) -> list[int]:
         """Each query word stands for itself, the indexed words within its typo budget and its
         sound key. Words found in at most COMMON agencies find candidates; the others (agencia,
         servicios, manpower...) only narrow: they count among candidates found by a rare word,
-        and when every word is common, candidates must have them all. Walking the postings of a word in thousands of agencies is what makes a
-        lookup slow, and such a word alone never makes a match."""
+        and when every word is common, candidates must have them all, the first `limit` of
+        them. Such a word alone never makes a match."""
         groups = []
         for token in query.tokens:
-            terms = [("tokens", w) for w in sorted(self.expand(searcher, token))]
+            terms = [("tokens", w) for w in sorted(self._expand(segments, token))]
             terms.append(("sounds", sound_key(token)))
             frequency = sum(reader.doc_frequency(f, t) for f, t in terms)
             if frequency:
@@ -259,7 +261,7 @@ class _Segment:
     terms lookups read, sorted, up to POSTINGS_KEPT in all (the least recently read go first).
     Exact because a segment never changes but for deletions, which are left out on reading."""
 
-    POSTINGS_KEPT = 4_000_000  # document numbers (4 bytes each)
+    POSTINGS_KEPT = 8_000_000  # document numbers (4 bytes each)
 
     def __init__(self, leaf):
         self.key = leaf.segment().segment_id()
@@ -267,6 +269,15 @@ class _Segment:
         self._postings: OrderedDict[tuple[str, str], array] = OrderedDict()
         self._kept = 0
         self._lock = threading.Lock()
+
+    def warm(self, leaf) -> None:
+        """Read the postings of the common name words and sounds (3.5 million document numbers
+        at a million agencies), the longest to read and the most often asked."""
+        for field in ("tokens", "sounds"):
+            for text, info in leaf.iter_field(field):
+                if info.doc_frequency() > COMMON and self._kept < self.POSTINGS_KEPT // 2:
+                    self.postings(leaf, field, text.decode("utf-8") if isinstance(text, bytes)
+                                  else text)
 
     def postings(self, leaf, field: str, text: str) -> array:
         """The segment's document numbers holding the term, deleted ones included."""
