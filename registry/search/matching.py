@@ -10,11 +10,12 @@ import re
 import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
+from typing import Iterable
 from urllib.parse import urlsplit
 
 import phonenumbers
 from anyascii import anyascii
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 # Legal forms of the region, as token sequences after folding (dots removed, single letters
@@ -235,6 +236,7 @@ def word_budget(length: int) -> int:
     return 0 if length < 4 else 1 if length < 8 else 2
 
 
+MAX_WORD_EDITS = 2    # word_budget's largest
 MAX_COST = 2.0        # total edits (sound-alike steps count half) for a strong match
 SOUND_COST = 0.5      # b/v, s/z, ll/y... the same word said the same way
 
@@ -269,7 +271,7 @@ def _word_cost(a: str, b: str) -> float | None:
     return best if best <= budget else None
 
 
-def _align(query: tuple[str, ...], name: tuple[str, ...],
+def _align(query: tuple[str, ...], name: tuple[str, ...], costs: "Costs",
            needed: int = 0) -> tuple[int, float]:
     """Pair each query word with its cheapest unused name word; (pairs made, total cost).
     Stops early, with fewer pairs than `needed`, once `needed` pairs can no longer be made."""
@@ -278,11 +280,12 @@ def _align(query: tuple[str, ...], name: tuple[str, ...],
     for left, word in enumerate(query):
         if pairs + len(query) - left < needed:
             break
+        row = costs[word]
         best, best_at = None, -1
         for i, other in enumerate(name):
             if i in used:
                 continue
-            c = _word_cost(word, other)
+            c = row.get(other)
             if c is not None and (best is None or c < best):
                 best, best_at = c, i
                 if c == 0:
@@ -292,6 +295,29 @@ def _align(query: tuple[str, ...], name: tuple[str, ...],
             pairs += 1
             cost += best
     return pairs, cost
+
+
+Costs = dict[str, dict[str, float]]  # query word -> name word -> _word_cost, when not None
+
+
+def word_costs(query_words: Iterable[str], name_words: Iterable[str]) -> Costs:
+    """_word_cost of every query word with every name word that it may be read as. A ranking
+    compares the query with a hundred names: the words within two edits, or sounding within
+    two, are found among all their words at once (rapidfuzz, in C), then costed exactly."""
+    words = list(set(name_words))
+    sounds = [sound_key(w) for w in words]
+    costs: Costs = {}
+    for a in set(query_words):
+        near = {words[i] for _, _, i in process.extract_iter(
+            a, words, scorer=OSA.distance, score_cutoff=MAX_WORD_EDITS)}
+        near.update(words[i] for _, _, i in process.extract_iter(
+            sound_key(a), sounds, scorer=OSA.distance, score_cutoff=MAX_WORD_EDITS))
+        row = costs[a] = {}
+        for b in near:
+            c = _word_cost(a, b)
+            if c is not None:
+                row[b] = c
+    return costs
 
 
 def _pairs_needed(q: int, n: int) -> int:
@@ -313,7 +339,7 @@ def _shape(key: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     return telling, tuple(sorted(telling)), "".join(telling)
 
 
-def compare(query_key: str, name_key_: str) -> Likeness:
+def compare(query_key: str, name_key_: str, costs: Costs | None = None) -> Likeness:
     """The likeness of a typed name (its key) to a registered name (its key).
 
     - exact: the same words, or the same words in another order (person names either way round);
@@ -323,6 +349,9 @@ def compare(query_key: str, name_key_: str) -> Likeness:
     - similar: the typed words are a distinctive part of the name, or the name is part of what
       was typed (a look-alike adding a word), or half the words and two at least are shared;
     - none: anything less. Sharing one common word ("visas") is not likeness.
+
+    `costs`: word_costs of the query's words with (at least) the name's, when the caller
+    compares the query with many names.
     """
     if not query_key or not name_key_:
         return NONE
@@ -332,7 +361,9 @@ def compare(query_key: str, name_key_: str) -> Likeness:
     name, name_sorted, joined_n = _shape(name_key_)
     if query_sorted == name_sorted:
         return Likeness("exact", 99.0)
-    pairs, cost = _align(query, name, _pairs_needed(len(query), len(name)))
+    if costs is None:
+        costs = word_costs(query, name)
+    pairs, cost = _align(query, name, costs, _pairs_needed(len(query), len(name)))
     if pairs == len(query) == len(name) and cost <= MAX_COST:
         return Likeness("strong", 95.0 - 2 * cost + _ratio(query_key, name_key_))
     if len(joined_q) >= 6 and len(query) != len(name):  # "Delal" / "Del Al", give or take one
@@ -385,11 +416,14 @@ TIERS = {"exact": 3, "strong": 2, "similar": 1}
 def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
     """Order candidates best first and label each exact, strong or similar; drop the rest."""
     ranked: list[Ranked] = []
-    for candidate in candidates:
-        keys = candidate.keys or [name_key(n) for n in candidate.names]
+    keys_of = [candidate.keys or [name_key(n) for n in candidate.names]
+               for candidate in candidates]
+    costs = word_costs(_shape(query.key)[0] if query.key else (),
+                       (w for keys in keys_of for key in keys if key for w in _shape(key)[0]))
+    for candidate, keys in zip(candidates, keys_of):
         best_name, best = "", NONE
         for name, key in zip(candidate.names, keys):
-            likeness = compare(query.key, key)
+            likeness = compare(query.key, key, costs)
             if likeness.score > best.score:
                 best_name, best = name, likeness
         if candidate.matched_identifiers:
