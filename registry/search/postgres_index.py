@@ -22,16 +22,15 @@ import json
 import threading
 import time
 from collections import Counter
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from rapidfuzz.distance import OSA
-from sqlalchemy import (JSON, Column, Integer, MetaData, String, Table, Text, cast,
-                        delete, func, literal, literal_column, select, text, tuple_,
-                        union_all)
-from sqlalchemy.dialects.postgresql import ARRAY, REGCLASS, TSVECTOR, insert as pg_insert
+from sqlalchemy import (JSON, Column, Integer, MetaData, String, Table, Text, cast, delete,
+                        func, literal, select, text, union_all)
+from sqlalchemy.dialects.postgresql import REGCLASS, TSVECTOR, insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ProgrammingError
-from sqlalchemy.types import UserDefinedType
 from sqlmodel import Session
 
 from registry.models import IndexOutbox
@@ -74,19 +73,11 @@ search_state = Table(
 # turns sequential scans off for the rest of the lookup's transaction: the planner prices a
 # tsvector match far too low, and from a dozen alternative words up it scans every document
 # (20 ms at 10,000 agencies) where the GIN index takes 1 ms.
-_STATE = select(search_state.c.name, search_state.c.value,
-                func.set_config("enable_seqscan", "off", True)).where(
-    search_state.c.name.in_(["vocabulary", "generation"]))
+_STATE = ("SELECT name, value, set_config('enable_seqscan', 'off', true) FROM search_state"
+          " WHERE name IN ('vocabulary', 'generation')")
 
 
 _TOO_MANY = Words(())  # a vocabulary too large to hold (PostgresSearch.MEMORY_WORDS)
-
-
-class _TsQuery(UserDefinedType):
-    cache_ok = True
-
-    def get_col_spec(self, **kw):
-        return "tsquery"
 
 
 def _terms(document: Document) -> list[str]:
@@ -120,13 +111,33 @@ def _lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _any_of(terms: Iterable[str]):
-    """A tsquery matching documents holding any of `terms` (taken literally, not parsed)."""
-    return cast(" | ".join(_lexeme(t) for t in terms), _TsQuery)
+def _any_of(terms: Iterable[str]) -> str:
+    """A tsquery (text) matching documents holding any of `terms` (taken literally)."""
+    return " | ".join(_lexeme(t) for t in terms)
 
 
-def _matches(query):
-    return search_document.c.terms.op("@@")(query)
+@lru_cache(maxsize=None)
+def _candidates_sql(identifiers: bool, names: bool, country: bool, kind: bool) -> str:
+    """The candidates of a lookup as one JSON document (one parse instead of two per row): the
+    agencies holding an identifier typed (with their terms, to tell which), then those found by
+    name words, the highest sum of the weights of the words they hold first, then the oldest.
+    Raw SQL of a few fixed shapes: building the statement in SQLAlchemy cost more than running
+    it, and psycopg prepares each shape once per connection."""
+    where = (" AND country = %(country)s" if country else "") + (
+        " AND kind = %(kind)s" if kind else "")
+    parts = []
+    if identifiers:
+        parts.append("(SELECT agency_id, names, name_keys, tsvector_to_array(terms) AS terms"
+                     " FROM search_document WHERE terms @@ %(identifiers)s::tsquery" + where
+                     + " LIMIT %(limit)s)")
+    if names:
+        parts.append("(SELECT d.agency_id, d.names, d.name_keys, NULL::text[] AS terms"
+                     " FROM search_document AS d WHERE d.terms @@ %(find)s::tsquery" + where
+                     + " ORDER BY (SELECT sum(g.weight) FROM unnest(%(groups)s::tsquery[],"
+                     " %(weights)s::float8[]) AS g(query, weight) WHERE d.terms @@ g.query)"
+                     " DESC, d.agency_id LIMIT %(limit)s)")
+    return ("SELECT json_agg(json_build_array(agency_id, names, name_keys, terms)) FROM ("
+            + " UNION ALL ".join(parts) + ") AS found")
 
 
 def _similarity_floor(length: int, budget: int) -> float:
@@ -309,38 +320,21 @@ class PostgresSearch:
         seen = self._check_state(connection)
         groups = self._word_groups(connection, query, seen)
         identifiers = self._identifiers(connection, query, seen)
-        filters = [c == v for c, v in ((search_document.c.country, country),
-                                       (search_document.c.kind, kind)) if v]
-        parts = []
-        if identifiers:
-            parts.append(
-                select(search_document.c.agency_id, search_document.c.names,
-                       search_document.c.name_keys,
-                       func.tsvector_to_array(search_document.c.terms).label("terms"))
-                .where(_matches(_any_of(f"i:{k}" for k in identifiers)), *filters)
-                .limit(limit))
+        if not groups and not identifiers:
+            return []
+        parameters = {"country": country, "kind": kind, "limit": limit,
+                      "identifiers": _any_of(f"i:{k}" for k in identifiers)}
         if groups:
             rare = [(f, terms) for f, terms in groups if f <= COMMON]
-            if rare:
-                where = [_matches(_any_of(t for _, terms in rare for t in terms))]
-                # common words do not find, but count among what rare words found
-                score = sum((_matches(_any_of(terms)).cast(Integer) * word_weight(f)
-                             for f, terms in groups), literal_column("0.0"))
-                order = [score.desc(), search_document.c.agency_id]
-            else:  # every word is common: candidates must have them all
-                where = [_matches(_any_of(terms)) for _, terms in groups]
-                order = [search_document.c.agency_id]
-            parts.append(
-                select(search_document.c.agency_id, search_document.c.names,
-                       search_document.c.name_keys, cast(None, ARRAY(Text)).label("terms"))
-                .where(*where, *filters).order_by(*order).limit(limit))
-        if not parts:
-            return []
-        found = (parts[0] if len(parts) == 1 else union_all(
-            *(part.subquery().select() for part in parts))).subquery()
-        # One JSON document for all rows: one parse instead of two per row.
-        rows = connection.execute(select(func.json_agg(func.json_build_array(
-            found.c.agency_id, found.c.names, found.c.name_keys, found.c.terms)))).scalar()
+            # rare words find, and common words count among what they found; when every word
+            # is common, candidates must have them all (and score alike: the oldest first)
+            parameters["find"] = (_any_of(t for _, terms in rare for t in terms) if rare else
+                                  " & ".join(f"({_any_of(terms)})" for _, terms in groups))
+            parameters["groups"] = [_any_of(terms) for _, terms in groups]
+            parameters["weights"] = [word_weight(f) for f, _ in groups]
+        rows = connection.exec_driver_sql(
+            _candidates_sql(bool(identifiers), bool(groups), bool(country), bool(kind)),
+            parameters).scalar()
         results: dict[int, Candidate] = {}
         for agency_id, names, keys, terms in rows or ():
             if terms is not None:  # found by an identifier
@@ -353,7 +347,7 @@ class PostgresSearch:
     def _check_state(self, connection: Connection) -> tuple[str | None, str | None]:
         """Forget what this process kept of an index that changed since (see __init__); the
         counters read, under which what this lookup learns may be kept."""
-        state = {name: value for name, value, _ in connection.execute(_STATE)}
+        state = {name: value for name, value, _ in connection.exec_driver_sql(_STATE)}
         seen = (state.get("vocabulary"), state.get("generation"))
         with self._cache_lock:
             if seen[0] != self._seen[0]:
@@ -382,19 +376,17 @@ class PostgresSearch:
     def _frequencies(connection: Connection, terms: list[tuple[str, str]]) -> dict:
         """{(field, term): agencies holding it} for ("w", word), ("s", sound), ("i", key), read
         in one query."""
-        parts = []
         words = [t for f, t in terms if f == "w"]
-        if words:
-            parts.append(select(literal("w").label("field"), search_word.c.word,
-                                search_word.c.frequency).where(search_word.c.word.in_(words)))
         others = [(f, t) for f, t in terms if f != "w"]
-        if others:
-            parts.append(select(search_term.c.field, search_term.c.term, search_term.c.frequency)
-                         .where(tuple_(search_term.c.field, search_term.c.term).in_(others)))
-        if not parts:
+        if not terms:
             return {}
-        return {(f, t): n for f, t, n in connection.execute(
-            parts[0] if len(parts) == 1 else union_all(*parts))}
+        return {(f, t): n for f, t, n in connection.exec_driver_sql(
+            "SELECT 'w', word, frequency FROM search_word WHERE word = ANY(%(words)s)"
+            " UNION ALL SELECT field, term, frequency FROM search_term"
+            " WHERE (field, term) IN (SELECT * FROM unnest(%(fields)s::varchar[],"
+            " %(terms)s::text[]))",
+            {"words": words, "fields": [f for f, _ in others],
+             "terms": [t for _, t in others]})}
 
     def _word_groups(self, connection: Connection, query: Query,
                      seen: tuple[str | None, str | None]) -> list[tuple[int, list[str]]]:
