@@ -17,8 +17,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import Date, DateTime, Text, bindparam, cast, literal, select, union_all
+from sqlalchemy import (ARRAY, Date, DateTime, Integer, Text, any_, bindparam, cast, literal,
+                        select, union_all)
 from sqlalchemy.engine import Connection
 
 from registry.models import Agency, AgencyName, Authority, Finding, Licence, RedFlag, Sanction
@@ -93,7 +95,7 @@ def _authority(name: str | None) -> AuthorityName | None:
     return AuthorityName(name) if name is not None else None
 
 
-def _part(number: int, table, *, t=(), d=(), ts=None, authority=None):
+def _part(ids, number: int, table, *, t=(), d=(), ts=None, authority=None):
     """One table's rows in the shape of the union below: (part, agency_id, row id, t1..t5,
     d1, d2, ts, authority); the columns a table lacks are typed NULLs."""
     agency_id = table.id if table is Agency else table.agency_id
@@ -108,28 +110,41 @@ def _part(number: int, table, *, t=(), d=(), ts=None, authority=None):
                         else cast(None, Text)).label("authority"))
     if authority is not None:
         statement = statement.outerjoin(Authority, authority == Authority.id)
-    return statement.where(agency_id.in_(_IDS))
+    return statement.where(ids(agency_id))
 
 
-# Built once: building a statement costs more than running it (SQLAlchemy caches the compiled
-# form by the statement's structure, which it must still work out for a new statement object).
-_IDS = bindparam("ids", expanding=True)
-_STAMPS = select(Agency.id, Agency.updated_at).where(Agency.id.in_(_IDS))
-# Everything a list shows of some agencies, in one round trip (the agency row first: its
-# columns' types decide how the union's values are read).
-_RECORDS = union_all(
-    _part(0, Agency, t=(Agency.name, Agency.kind, Agency.country, Agency.listing),
-          ts=Agency.updated_at),
-    _part(1, AgencyName, t=(AgencyName.name, AgencyName.type)),
-    _part(2, Licence, t=(Licence.number, Licence.status, Licence.conditions),
-          d=(Licence.valid_from, Licence.valid_until), authority=Licence.authority_id),
-    _part(3, Sanction, t=(Sanction.type, Sanction.status, Sanction.appeal_state,
-                          Sanction.decision_ref), d=(Sanction.starts_on, Sanction.ends_on),
-          authority=Sanction.authority_id),
-    _part(4, Finding, t=(Finding.reference, Finding.summary), d=(Finding.decided_on,),
-          authority=Finding.authority_id),
-    _part(5, RedFlag, t=(RedFlag.category, RedFlag.state)),
-).order_by("part", "row_id")
+@lru_cache(maxsize=None)
+def _statements(dialect: str):
+    """(stamps, records) of the ids given as `ids`, built once per dialect: building a statement
+    costs more than running it (SQLAlchemy caches the compiled form by the statement's
+    structure, which it must still work out for a new statement object). PostgreSQL takes the
+    ids as one array, so that each statement has one text whatever their number (psycopg
+    prepares it once per connection); elsewhere they are a list (IN)."""
+    if dialect == "postgresql":
+        array = bindparam("ids", type_=ARRAY(Integer))
+        ids = lambda column: column == any_(array)  # noqa: E731
+    else:
+        listed = bindparam("ids", expanding=True)
+        ids = lambda column: column.in_(listed)  # noqa: E731
+    stamps = select(Agency.id, Agency.updated_at).where(ids(Agency.id))
+    # Everything a list shows of some agencies, in one round trip (the agency row first: its
+    # columns' types decide how the union's values are read).
+    records = union_all(
+        _part(ids, 0, Agency, t=(Agency.name, Agency.kind, Agency.country, Agency.listing),
+              ts=Agency.updated_at),
+        _part(ids, 1, AgencyName, t=(AgencyName.name, AgencyName.type)),
+        _part(ids, 2, Licence, t=(Licence.number, Licence.status, Licence.conditions),
+              d=(Licence.valid_from, Licence.valid_until), authority=Licence.authority_id),
+        _part(ids, 3, Sanction, t=(Sanction.type, Sanction.status, Sanction.appeal_state,
+                                   Sanction.decision_ref),
+              d=(Sanction.starts_on, Sanction.ends_on), authority=Sanction.authority_id),
+        _part(ids, 4, Finding, t=(Finding.reference, Finding.summary), d=(Finding.decided_on,),
+              authority=Finding.authority_id),
+        _part(ids, 5, RedFlag, t=(RedFlag.category, RedFlag.state)),
+    ).order_by("part", "row_id")
+    return stamps, records
+
+
 _MAKE = {
     1: lambda r: ListedName(r.t1, r.t2),
     2: lambda r: ListedLicence(r.t1, r.t2, r.d1, r.d2, r.t3, _authority(r.authority)),
@@ -145,7 +160,8 @@ def read(connection: Connection, agency_ids: list[int]) -> dict[int, ListedAgenc
     if not agency_ids:
         return {}
     agencies, children = {}, {i: {f: [] for f in _FIELDS.values()} for i in agency_ids}
-    for row in connection.execute(_RECORDS, {"ids": list(agency_ids)}):
+    _stamps, records = _statements(connection.dialect.name)
+    for row in connection.execute(records, {"ids": list(agency_ids)}):
         if row.part == 0:
             agencies[row.agency_id] = (row.agency_id, row.t1, row.t2, row.t3, row.t4, row.ts)
         else:
@@ -178,7 +194,8 @@ class ListingCache:
         """The agencies with these ids that still exist, each with its verdict on `on`."""
         if not agency_ids:
             return {}
-        stamps = dict(connection.execute(_STAMPS, {"ids": list(agency_ids)}).all())
+        stamps = dict(connection.execute(_statements(connection.dialect.name)[0],
+                                         {"ids": list(agency_ids)}).all())
         kept: dict[int, _Kept] = {}
         with self._lock:
             for agency_id, stamp in stamps.items():
