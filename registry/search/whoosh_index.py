@@ -9,14 +9,14 @@ when another process is writing, and the caller leaves its work in the outbox fo
 from __future__ import annotations
 
 import heapq
-from array import array
-from bisect import bisect_left, bisect_right
 import threading
+from array import array
 from collections import OrderedDict, defaultdict
-from itertools import accumulate, islice
+from itertools import accumulate
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -186,14 +186,16 @@ class SearchIndex:
         searcher = self._searcher()
         reader = searcher.reader()
         segments = self._segments_of(searcher)
-        filters = [_Holders(segments, [(f, v)])
+        filters = [_Docs(segments, [(f, v)])
                    for f, v in (("country", country), ("kind", kind)) if v]
         results: dict[int, Candidate] = {}
         identifiers = {k for k in query.identifier_keys if not k.startswith("dom:")
                        or reader.doc_frequency("identifiers", k) <= SHARED_DOMAIN}
         if identifiers:
-            found = _Holders(segments, [("identifiers", k) for k in sorted(identifiers)]).each()
-            for docnum in islice((d for d in found if all(f.hold(d) for f in filters)), limit):
+            found = _Docs(segments, [("identifiers", k) for k in sorted(identifiers)]).all()
+            for docs in filters:
+                found = found[docs.hold(found)]
+            for docnum in found[:limit].tolist():
                 stored = self._stored(reader, docnum)
                 matched = set(stored["identifiers"].split()) & identifiers
                 results[int(stored["id"])] = Candidate(int(stored["id"]), stored["names"],
@@ -205,7 +207,7 @@ class SearchIndex:
                 results[agency_id] = Candidate(agency_id, stored["names"], set(), stored["keys"])
         return list(results.values())
 
-    def _name_matches(self, reader, query: Query, segments: list, filters: list["_Holders"],
+    def _name_matches(self, reader, query: Query, segments: list, filters: list["_Docs"],
                       limit: int) -> list[int]:
         """Each query word stands for itself, the indexed words within its typo budget and its
         sound key. Words found in at most COMMON agencies find candidates; the others (agencia,
@@ -224,29 +226,32 @@ class SearchIndex:
         rare = [(frequency, terms) for frequency, terms in groups if frequency <= COMMON]
         if not rare:  # the first `limit` agencies holding them all, the rarest word leading
             groups.sort(key=lambda group: group[0])
-            others = [_Holders(segments, terms) for _, terms in groups[1:]] + filters
+            leading = _Docs(segments, groups[0][1])
+            others = [_Docs(segments, terms) for _, terms in groups[1:]] + filters
             found: list[int] = []
-            for docnum in _Holders(segments, groups[0][1]).each():
-                if all(other.hold(docnum) for other in others):
-                    found.append(docnum)
-                    if len(found) == limit:
-                        break
+            for i, (_leaf, offset, _segment) in enumerate(segments):
+                docs = leading.local(i)
+                for other in others:
+                    docs = docs[other.hold_local(i, docs)]
+                found += (docs[:limit - len(found)] + offset).tolist()
+                if len(found) == limit:
+                    break
             return found
         scores: dict[int, float] = defaultdict(float)
         for frequency, terms in rare:
             weight = word_weight(frequency)
-            for docnum in _Holders(segments, terms).each():
+            for docnum in _Docs(segments, terms).all().tolist():
                 scores[docnum] += weight
-        passing = [d for d in sorted(scores) if all(f.hold(d) for f in filters)]
+        passing = np.array(sorted(scores), dtype=np.int64)
+        for docs in filters:
+            passing = passing[docs.hold(passing)]
         if len(passing) > limit:  # the common words typed tell the many apart
             for frequency, terms in groups:
                 if frequency > COMMON:
-                    holders = _Holders(segments, terms)
                     weight = word_weight(frequency)
-                    for docnum in passing:
-                        if holders.hold(docnum):
-                            scores[docnum] += weight
-        return heapq.nsmallest(limit, passing, key=lambda d: (-scores[d], d))
+                    for docnum in passing[_Docs(segments, terms).hold(passing)].tolist():
+                        scores[docnum] += weight
+        return heapq.nsmallest(limit, passing.tolist(), key=lambda d: (-scores[d], d))
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)
@@ -266,7 +271,7 @@ class _Segment:
     def __init__(self, leaf):
         self.key = leaf.segment().segment_id()
         self.words = Words(leaf.lexicon("tokens"))
-        self._postings: OrderedDict[tuple[str, str], array] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._kept = 0
         self._lock = threading.Lock()
 
@@ -279,15 +284,15 @@ class _Segment:
                     self.postings(leaf, field, text.decode("utf-8") if isinstance(text, bytes)
                                   else text)
 
-    def postings(self, leaf, field: str, text: str) -> array:
-        """The segment's document numbers holding the term, deleted ones included."""
+    def postings(self, leaf, field: str, text: str) -> np.ndarray:
+        """The segment's document numbers holding the term, in order, deleted ones included."""
         key = (field, text)
         with self._lock:
             found = self._postings.get(key)
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-        found = _read_postings(leaf, field, text)
+        found = np.frombuffer(_read_postings(leaf, field, text), dtype=np.int32)
         with self._lock:
             if key not in self._postings:
                 self._postings[key] = found
@@ -317,51 +322,59 @@ def _read_postings(leaf, field: str, text: str) -> array:
     return found
 
 
-class _Holders:
-    """The documents holding any of `terms`, segment by segment: in order (each) or asked one
-    by one (hold), deleted documents left out."""
-
-    SMALL = 64  # postings this short are looked up in one set per segment
+class _Docs:
+    """The documents holding any of `terms`: segment by segment, as sorted arrays (numpy: a
+    lookup at a million agencies intersects sets of a hundred thousand documents)."""
 
     def __init__(self, segments: list, terms: list[tuple[str, str]]):
         self.segments = segments
-        self.starts = [offset for _, offset, _ in segments]
+        self.starts = np.array([offset for _, offset, _ in segments], dtype=np.int64)
         self.terms = terms
-        self._parts: dict[int, tuple[set[int], list[array], frozenset]] = {}
+        self._postings: dict[int, list[np.ndarray]] = {}
 
-    def _part(self, i: int) -> tuple[set[int], list[array], frozenset]:
-        part = self._parts.get(i)
-        if part is None:
+    def _of(self, i: int) -> list[np.ndarray]:
+        found = self._postings.get(i)
+        if found is None:
             leaf, _offset, segment = self.segments[i]
-            small: set[int] = set()
-            large = []
-            for field, text in self.terms:
-                ids = segment.postings(leaf, field, text)
-                if len(ids) <= self.SMALL:
-                    small.update(ids)
-                elif ids:
-                    large.append(ids)
-            part = self._parts[i] = (small, large, leaf.deleted_docs_set)
-        return part
+            found = self._postings[i] = [ids for ids in (segment.postings(leaf, field, text)
+                                                         for field, text in self.terms)
+                                         if len(ids)]
+        return found
 
-    def each(self) -> Iterator[int]:
-        for i, (_leaf, offset, _segment) in enumerate(self.segments):
-            small, large, deleted = self._part(i)
-            found = small.union(*large) if large else small
-            for docnum in sorted(found):
-                if docnum not in deleted:
-                    yield docnum + offset
+    def local(self, i: int) -> np.ndarray:
+        """The documents of segment i (its own numbers, in order), deleted ones left out."""
+        found = self._of(i)
+        docs = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int32)
+        leaf = self.segments[i][0]
+        if leaf.has_deletions() and len(docs):
+            docs = docs[~np.isin(docs, np.fromiter(leaf.deleted_docs_set, dtype=np.int32))]
+        return docs
 
-    def hold(self, docnum: int) -> bool:
-        i = bisect_right(self.starts, docnum) - 1
-        small, large, deleted = self._part(i)
-        docnum -= self.starts[i]
-        if docnum in deleted:
-            return False
-        if docnum in small:
-            return True
-        for ids in large:
-            at = bisect_left(ids, docnum)
-            if at < len(ids) and ids[at] == docnum:
-                return True
-        return False
+    def all(self) -> np.ndarray:
+        """Every document, by index-wide number, in order."""
+        parts = [self.local(i).astype(np.int64) + offset
+                 for i, (_leaf, offset, _segment) in enumerate(self.segments)]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+    def hold_local(self, i: int, docs: np.ndarray) -> np.ndarray:
+        """Which of segment i's documents `docs` (its own numbers, in order) hold a term."""
+        found = self._of(i)
+        if not found or not len(docs):
+            return np.zeros(len(docs), dtype=bool)
+        if len(docs) <= 64:  # a few documents: look each up in each term's postings
+            held = np.zeros(len(docs), dtype=bool)
+            for ids in found:
+                at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+                held |= ids[at] == docs
+            return held
+        return np.isin(docs, np.concatenate(found), kind="table")
+
+    def hold(self, docs: np.ndarray) -> np.ndarray:
+        """Which of the documents `docs` (index-wide numbers, in order) hold a term."""
+        held = np.zeros(len(docs), dtype=bool)
+        bounds = np.searchsorted(docs, self.starts).tolist() + [len(docs)]
+        for i, offset in enumerate(self.starts.tolist()):
+            if bounds[i] < bounds[i + 1]:
+                held[bounds[i]:bounds[i + 1]] = self.hold_local(
+                    i, (docs[bounds[i]:bounds[i + 1]] - offset).astype(np.int32))
+        return held
