@@ -5,11 +5,16 @@ cache of the database: `rebuild` recreates it from the records at any time.
 
 Only one Whoosh writer may hold the lock. Writers here never wait for it: `try_writer` returns None
 when another process is writing, and the caller leaves its work in the outbox for the next drain.
+
+Lookups read the postings straight from the segments, and each process keeps what it read of a
+segment (its name words, the document numbers of the terms asked) for as long as the segment
+lives: segments never change but for deletions, which are applied on every read.
 """
 from __future__ import annotations
 
 import heapq
 import threading
+import weakref
 from array import array
 from collections import OrderedDict, defaultdict
 from itertools import accumulate
@@ -263,8 +268,9 @@ class SearchIndex:
 # -- reading postings --------------------------------------------------------------------------
 class _Segment:
     """What a process keeps of one segment: its name words, and the document numbers of the
-    terms lookups read, sorted, up to POSTINGS_KEPT in all (the least recently read go first).
-    Exact because a segment never changes but for deletions, which are left out on reading."""
+    terms lookups read, sorted, up to POSTINGS_KEPT (the least recently read go first; 14 MB
+    for the common words at a million agencies). Exact because a segment never changes but for
+    deletions, which readers leave out (_Docs.local)."""
 
     POSTINGS_KEPT = 8_000_000  # document numbers (4 bytes each)
 
@@ -322,6 +328,17 @@ def _read_postings(leaf, field: str, text: str) -> array:
     return found
 
 
+_DELETED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _deleted(leaf) -> np.ndarray:
+    """A segment reader's deleted documents (fixed for the reader's life), as an array."""
+    found = _DELETED.get(leaf)
+    if found is None:
+        found = _DELETED[leaf] = np.fromiter(leaf.deleted_docs_set, dtype=np.int32)
+    return found
+
+
 class _Docs:
     """The documents holding any of `terms`: segment by segment, as sorted arrays (numpy: a
     lookup at a million agencies intersects sets of a hundred thousand documents)."""
@@ -347,7 +364,7 @@ class _Docs:
         docs = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int32)
         leaf = self.segments[i][0]
         if leaf.has_deletions() and len(docs):
-            docs = docs[~np.isin(docs, np.fromiter(leaf.deleted_docs_set, dtype=np.int32))]
+            docs = docs[~np.isin(docs, _deleted(leaf))]
         return docs
 
     def all(self) -> np.ndarray:
