@@ -5,8 +5,10 @@ that every app server shares one search and a change is searchable as soon as it
   lexemes are `w:<name word>`, `s:<sound key>` and `i:<identifier key>`, plus what the ranking
   step reads (names and their keys) and the country/kind filters;
 - search_word and search_term: every name word, sound key and identifier key with the number of
-  agencies holding it (IDF weights, the COMMON and SHARED_DOMAIN rules); a pg_trgm GIN index on
-  search_word finds the words within a typo's reach;
+  agencies holding it (IDF weights, the COMMON and SHARED_DOMAIN rules). Each process holds the
+  name words (registry.search.vocabulary) to find those within a typo's reach, read again when
+  the vocabulary changes; a pg_trgm GIN index on search_word finds them when they are too many
+  to hold (PostgresSearch.MEMORY_WORDS);
 - search_state: the document format, so that `init-db` rebuilds an index of another format.
 
 Words are folded by registry.search.matching in Python (anyascii: a superset of unaccent that also
