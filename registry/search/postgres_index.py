@@ -119,12 +119,14 @@ def _any_of(terms: Iterable[str]) -> str:
 
 
 @lru_cache(maxsize=None)
-def _candidates_sql(identifiers: bool, names: bool, country: bool, kind: bool) -> str:
+def _candidates_sql(identifiers: bool, names: bool, scored: bool, country: bool,
+                    kind: bool) -> str:
     """The candidates of a lookup as one JSON document (one parse instead of two per row): the
     agencies holding an identifier typed (with their terms, to tell which), then those found by
-    name words, the highest sum of the weights of the words they hold first, then the oldest.
-    Raw SQL of a few fixed shapes: building the statement in SQLAlchemy cost more than running
-    it, and psycopg prepares each shape once per connection."""
+    name words, the highest sum of the weights of the words they hold first (`scored`; else all
+    hold them all), then the oldest. Raw SQL of a few fixed shapes: building the statement in
+    SQLAlchemy cost more than running it, and psycopg prepares each shape once per
+    connection."""
     where = (" AND country = %(country)s" if country else "") + (
         " AND kind = %(kind)s" if kind else "")
     parts = []
@@ -133,11 +135,11 @@ def _candidates_sql(identifiers: bool, names: bool, country: bool, kind: bool) -
                      " FROM search_document WHERE terms @@ %(identifiers)s::tsquery" + where
                      + " LIMIT %(limit)s)")
     if names:
+        score = (" (SELECT sum(g.weight) FROM unnest(%(groups)s::tsquery[], %(weights)s::float8[])"
+                 " AS g(query, weight) WHERE d.terms @@ g.query) DESC," if scored else "")
         parts.append("(SELECT d.agency_id, d.names, d.name_keys, NULL::text[] AS terms"
                      " FROM search_document AS d WHERE d.terms @@ %(find)s::tsquery" + where
-                     + " ORDER BY (SELECT sum(g.weight) FROM unnest(%(groups)s::tsquery[],"
-                     " %(weights)s::float8[]) AS g(query, weight) WHERE d.terms @@ g.query)"
-                     " DESC, d.agency_id LIMIT %(limit)s)")
+                     + " ORDER BY" + score + " d.agency_id LIMIT %(limit)s)")
     return ("SELECT json_agg(json_build_array(agency_id, names, name_keys, terms)) FROM ("
             + " UNION ALL ".join(parts) + ") AS found")
 
@@ -326,17 +328,16 @@ class PostgresSearch:
             return []
         parameters = {"country": country, "kind": kind, "limit": limit,
                       "identifiers": _any_of(f"i:{k}" for k in identifiers)}
-        if groups:
-            rare = [(f, terms) for f, terms in groups if f <= COMMON]
-            # rare words find, and common words count among what they found; when every word
-            # is common, candidates must have them all (and score alike: the oldest first)
-            parameters["find"] = (_any_of(t for _, terms in rare for t in terms) if rare else
-                                  " & ".join(f"({_any_of(terms)})" for _, terms in groups))
+        rare = [(f, terms) for f, terms in groups if f <= COMMON]
+        if rare:  # rare words find, and common words count among what they found
+            parameters["find"] = _any_of(t for _, terms in rare for t in terms)
             parameters["groups"] = [_any_of(terms) for _, terms in groups]
             parameters["weights"] = [word_weight(f) for f, _ in groups]
+        elif groups:  # every word is common: candidates must have them all, the oldest first
+            parameters["find"] = " & ".join(f"({_any_of(terms)})" for _, terms in groups)
         rows = connection.exec_driver_sql(
-            _candidates_sql(bool(identifiers), bool(groups), bool(country), bool(kind)),
-            parameters).scalar()
+            _candidates_sql(bool(identifiers), bool(groups), bool(rare), bool(country),
+                            bool(kind)), parameters).scalar()
         results: dict[int, Candidate] = {}
         for agency_id, names, keys, terms in rows or ():
             if terms is not None:  # found by an identifier
