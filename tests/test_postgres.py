@@ -205,3 +205,27 @@ def test_search_backend_follows_the_database_unless_told(tmp_path, monkeypatch, 
                       "INDEX_DIR": str(tmp_path / "index"), "INDEXER_THREAD": False})
     assert app.extensions["registry.index"].name == "postgres"
     app.extensions["registry.engine"].dispose()
+
+
+def test_agencies_holding_every_common_word_are_the_same_however_found(two_servers,
+                                                                       monkeypatch):
+    """When every word typed is common, the oldest agencies holding them all are found by
+    walking agencies oldest first or through the GIN index, as the numbers suggest: either way
+    the same agencies."""
+    from registry.search import postgres_index
+    from registry.search.matching import parse_query
+    first, _second = two_servers
+    monkeypatch.setattr(postgres_index, "COMMON", 1)
+    for i in range(6):
+        _add(first, f"Servicios Globales {'Quetzal' if i % 2 else 'Tlaloc'} {i}", f"MX-S-{i}")
+    _add(first, "Servicios Integrales Maya", "MX-M-1")
+    index = first.extensions["registry.index"]
+    index.drain()
+    found = {}
+    for walked in (True, False):
+        monkeypatch.setattr(index, "_by_age", lambda groups, limit, walked=walked: walked)
+        with first.extensions["registry.engine"].connect() as connection:
+            found[walked] = [c.agency_id for c in index.candidates(
+                parse_query("Servicios Globales", None), limit=2, connection=connection)]
+    assert found[True] == found[False] and len(found[True]) == 2
+    assert _found(first, "Servicios Globales Quetzal")[0].startswith("Servicios Globales")
