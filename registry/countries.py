@@ -1,6 +1,8 @@
 """Country codes (ISO 3166-1 alpha-2) and their names in the visitor's language, from Babel."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from flask_babel import get_locale
 
@@ -19,4 +21,11 @@ def country_name(code: str) -> str:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c, country_name(c)) for c in REGION), key=lambda pair: pair[1])
+    """The region's countries as (code, name), by name in the visitor's language."""
+    return list(_choices(str(get_locale() or Locale("es"))))
+
+
+@lru_cache(maxsize=None)  # one per language (the search form is built on every results page)
+def _choices(locale: str) -> tuple[tuple[str, str], ...]:
+    territories = Locale.parse(locale).territories
+    return tuple(sorted(((c, territories.get(c, c)) for c in REGION), key=lambda pair: pair[1]))
