@@ -22,11 +22,9 @@ class Words:
 
     def __init__(self, words: Iterable[str | bytes]):
         self.by_length: dict[int, list[str]] = {}
-        self.count = 0
         for w in words:
             word = w.decode("utf-8") if isinstance(w, bytes) else w
             self.by_length.setdefault(len(word), []).append(word)
-            self.count += 1
         self._near: dict[str, tuple[str, ...]] = {}
 
     def near(self, word: str) -> tuple[str, ...]:

@@ -298,7 +298,7 @@ class _Segment:
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-        found = np.frombuffer(_read_postings(leaf, field, text), dtype=np.int32)
+        found = _read_postings(leaf, field, text)
         with self._lock:
             if key not in self._postings:
                 self._postings[key] = found
@@ -308,16 +308,16 @@ class _Segment:
         return found
 
 
-def _read_postings(leaf, field: str, text: str) -> array:
+def _read_postings(leaf, field: str, text: str) -> np.ndarray:
     """A term's document numbers in a segment, read a block at a time (Whoosh's own iterator
     decodes them one by one in Python)."""
     try:
         matcher = leaf._terms.matcher(field, leaf._text_to_bytes(field, text),
                                       leaf.schema[field].format)
     except (KeyError, TermNotFound):
-        return array("i")
+        return np.empty(0, dtype=np.int32)
     if type(matcher) is not W3LeafMatcher:
-        return array("i", matcher.all_ids())
+        return np.fromiter(matcher.all_ids(), dtype=np.int32)
     found = array("i")
     while matcher.is_active():
         if matcher._data is None:
@@ -325,7 +325,7 @@ def _read_postings(leaf, field: str, text: str) -> array:
         ids = matcher._data[0]
         found.extend(ids if matcher._byteids else accumulate(ids))
         matcher._next_block()
-    return found
+    return np.frombuffer(found, dtype=np.int32)
 
 
 _DELETED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
