@@ -1,19 +1,37 @@
-"""The database engine and the request-scoped session.
+"""The database engine and the request-scoped sessions.
 
 One session per request lives on `g`; views commit once at the end and the teardown rolls back
-whatever was not committed.
+whatever was not committed. Pages and API calls that only read (lookups, an agency's page) use
+the request's reader instead: a session whose statements each run on their own, outside any
+transaction (autocommit), and that refuses to write.
+
+Why a reader: on PostgreSQL a transaction costs two round trips of its own (BEGIN, ROLLBACK)
+beside a lookup's four or five statements, and psycopg forgets the statements it prepared
+whenever a transaction rolls back. At the default isolation (READ COMMITTED) each statement sees
+the database as committed when it starts, inside a transaction or not, so a reader sees exactly
+what a transaction would have shown.
 """
 from __future__ import annotations
 
+import time
+
 from flask import Flask, current_app, g
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
+# A pooled connection that rested this long is checked (one round trip) before it is handed
+# out; one in continuous use is not: a dropped connection is found after an idle spell (a
+# database restart, a firewall's idle timeout), and busy workers save a round trip a request.
+PING_AFTER_IDLE = 1.0
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for several processes."""
-    if url.startswith("sqlite"):
+
+def make_engine(url: str | URL, *, ping_after_idle: float | None = None, **options) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for several processes;
+    a server database gets its idle connections checked before use. `options`: more of
+    create_engine's."""
+    if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -25,7 +43,28 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, **options)
+    _ping_when_idle(engine, PING_AFTER_IDLE if ping_after_idle is None else ping_after_idle)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, seconds: float) -> None:
+    """SQLAlchemy's pool_pre_ping, for connections that rested at least `seconds` in the pool.
+    A failed ping makes the pool discard the connection and hand out a new one."""
+
+    @event.listens_for(engine, "checkin")
+    def _rested(_dbapi_connection, record):
+        record.info["rested_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, record, _proxy):
+        rested_since = record.info.pop("rested_since", None)
+        if rested_since is None or time.monotonic() - rested_since < seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError(f"connection lost while idle: {error}") from error
 
 
 def get_engine() -> Engine:
@@ -39,13 +78,32 @@ def get_session() -> Session:
     return g.db_session
 
 
+def get_reader() -> Session:
+    """The read-only session of the current request, created on first use: each statement on
+    its own, outside a transaction; a write (flush) raises."""
+    if "db_reader" not in g:
+        g.db_reader = Session(current_app.extensions["registry.reader"])
+        event.listen(g.db_reader, "before_flush", _refuse_write)
+    return g.db_reader
+
+
+def _refuse_write(_session, _context, _instances) -> None:
+    raise RuntimeError("the request's reader does not write: use get_session()")
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.rollback()
         session.close()
+    reader = g.pop("db_reader", None)
+    if reader is not None:
+        reader.close()
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["registry.engine"] = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["registry.engine"] = engine
+    # The same pool; connections handed out through it are set to autocommit until returned.
+    app.extensions["registry.reader"] = engine.execution_options(isolation_level="AUTOCOMMIT")
     app.teardown_appcontext(_close_session)

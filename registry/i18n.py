@@ -1,8 +1,12 @@
 """Languages: Spanish and English, chosen from a cookie, then the browser, then Spanish."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Flask, current_app, redirect, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from registry import ROOT
 
@@ -34,4 +38,39 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale,
           default_translation_directories=str(ROOT / "registry" / "translations"))
     app.add_url_rule("/language/<code>", "set_language", set_language)
-    app.jinja_env.globals.update(get_locale=get_locale, tr=gettext)
+    app.jinja_env.globals.update(get_locale=get_locale)
+    app.context_processor(_bound_gettext)
+
+
+def _bound_gettext() -> dict:
+    """The templates' gettext, ngettext (what _() and {% trans %} call) and tr (a plain
+    function, for Python code a template calls), bound to the catalogue of the request's language
+    once per page. Flask-Babel's own look the language and the catalogue up again at every
+    string: 200 strings made a fifth of a results page's time."""
+    translations = get_translations()
+    return {"gettext": _newstyle(translations.ugettext),
+            "ngettext": _newstyle_plural(translations.ungettext), "tr": translations.ugettext}
+
+
+def _newstyle(translate: Callable[[str], str]):
+    """As Jinja's newstyle gettext: escaped when autoescaping, variables put in by name."""
+    @pass_context
+    def gettext(context, message: str, **variables):
+        text = translate(message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
+
+
+def _newstyle_plural(translate: Callable[[str, str, int], str]):
+    @pass_context
+    def ngettext(context, singular: str, plural: str, count: int, **variables):
+        variables.setdefault("num", count)
+        text = translate(singular, plural, count)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return ngettext

@@ -71,6 +71,22 @@ def test_audit_chain_does_not_fork_under_concurrent_writers(pg_engine):
         assert verify(session) == (40, [])
 
 
+def test_a_connection_dropped_while_idle_is_replaced_before_use(postgres_admin):
+    """A database restart or a firewall's idle timeout drops pooled connections: one that
+    rested in the pool is checked before it is handed out, and replaced."""
+    from registry.db import make_engine
+    engine = make_engine(URL, ping_after_idle=0)
+    try:
+        with engine.connect() as connection:
+            first = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with postgres_admin.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != first
+    finally:
+        engine.dispose()
+
+
 # -- the PostgreSQL search backend, shared by app servers ---------------------------------------
 @pytest.fixture
 def two_servers(tmp_path, postgres_admin):
@@ -87,6 +103,7 @@ def two_servers(tmp_path, postgres_admin):
     schema.upgrade(apps[0].extensions["registry.engine"])
     yield apps
     for app in apps:
+        app.extensions["registry.index"].close()
         app.extensions["registry.engine"].dispose()
     with postgres_admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
@@ -204,6 +221,7 @@ def test_search_backend_follows_the_database_unless_told(tmp_path, monkeypatch, 
     app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path, "DATABASE_URL": URL,
                       "INDEX_DIR": str(tmp_path / "index"), "INDEXER_THREAD": False})
     assert app.extensions["registry.index"].name == "postgres"
+    app.extensions["registry.index"].close()
     app.extensions["registry.engine"].dispose()
 
 
@@ -224,8 +242,7 @@ def test_agencies_holding_every_common_word_are_the_same_however_found(two_serve
     found = {}
     for walked in (True, False):
         monkeypatch.setattr(index, "_by_age", lambda groups, limit, walked=walked: walked)
-        with first.extensions["registry.engine"].connect() as connection:
-            found[walked] = [c.agency_id for c in index.candidates(
-                parse_query("Servicios Globales", None), limit=2, connection=connection)]
+        found[walked] = [c.agency_id for c in index.candidates(
+            parse_query("Servicios Globales", None), limit=2)]
     assert found[True] == found[False] and len(found[True]) == 2
     assert _found(first, "Servicios Globales Quetzal")[0].startswith("Servicios Globales")

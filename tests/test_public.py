@@ -162,3 +162,21 @@ def test_unexpected_error_is_json_under_api_and_a_page_elsewhere(app, client, ca
     page = client.get("/boom", headers=EN)
     assert page.status_code == 500 and "Something went wrong" in text(page)
     assert "database exploded" in caplog.text  # logged for the operators, not shown
+
+
+def test_public_pages_read_through_a_reader_that_cannot_write(app):
+    """Lookups and agency pages read outside any transaction (registry.db.get_reader): what
+    they see is what is committed, and a view that tried to write through it would fail
+    rather than commit a half-done change statement by statement."""
+    from registry.db import get_reader
+    from registry.models import Authority
+    with app.test_request_context():
+        reader = get_reader()
+        reader.add(Authority(name="Written through the reader", country="MX"))
+        with pytest.raises(RuntimeError, match="does not write"):
+            reader.flush()
+    with app.app_context():
+        from registry.db import get_session
+        from sqlmodel import select
+        assert not get_session().exec(select(Authority).where(
+            Authority.name == "Written through the reader")).all()

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from registry.agencies.records import is_public, load_full, verdict_for
 from registry.api.serialize import agency_json, hit_json
-from registry.db import get_session
+from registry.db import get_reader
 from registry.clock import today
 from registry.search import get_index, get_listing
 from registry.search.service import search
@@ -38,7 +38,7 @@ def api_search():
     country = request.args.get("country") or None
     if country is not None and (len(country) != 2 or not country.isalpha()):
         abort(400, description="country must be an ISO 3166-1 alpha-2 code")
-    result = search(session=get_session(), index=get_index(), text=text, on=today(),
+    result = search(session=get_reader(), index=get_index(), text=text, on=today(),
                     country=country.upper() if country else None,
                     kind=_choice("kind", AGENCY_KINDS), verdict=_choice("verdict", VERDICTS),
                     limit=_limit(), listing=get_listing())
@@ -48,7 +48,7 @@ def api_search():
 
 @bp.get("/agencies/<int:agency_id>")
 def api_agency(agency_id: int):
-    agency = load_full(get_session(), [agency_id]).get(agency_id)
+    agency = load_full(get_reader(), [agency_id]).get(agency_id)
     if agency is None or not is_public(agency):
         abort(404, description="no agency with this id")
     return jsonify(agency_json(agency, verdict_for(agency, today())))

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, render_template, request
 from registry.agencies.history import status_history
 from registry.agencies.records import is_public, load_full, primary_licence, verdict_for
 from registry.clock import today
-from registry.db import get_session
+from registry.db import get_reader
 from registry.models import Authority, Inspection
 from registry.public.forms import SearchForm
 from registry.search import get_index, get_listing
@@ -25,7 +25,7 @@ def results():
     form = SearchForm(request.args)
     if not form.validate() or not (form.q.data or "").strip():
         return render_template("public/home.html", form=form), 200 if not form.errors else 400
-    result = search(session=get_session(), index=get_index(), text=form.q.data, on=today(),
+    result = search(session=get_reader(), index=get_index(), text=form.q.data, on=today(),
                     country=form.country.data or None, kind=form.kind.data or None,
                     verdict=form.verdict.data or None, limit=30,
                     listing=get_listing())
@@ -35,18 +35,18 @@ def results():
 
 @bp.get("/agencies/<int:agency_id>")
 def agency(agency_id: int):
-    record = load_full(get_session(), [agency_id]).get(agency_id)
+    record = load_full(get_reader(), [agency_id]).get(agency_id)
     if record is None or not is_public(record):
         abort(404)
     return render_template("public/agency.html", agency=record, verdict=verdict_for(record, today()),
                            today=today(), primary_licence=primary_licence(record),
-                           history=status_history(get_session(), agency_id),
-                           inspections=get_session().exec(
+                           history=status_history(get_reader(), agency_id),
+                           inspections=get_reader().exec(
                                select(Inspection).where(Inspection.agency_id == agency_id)
                                .order_by(Inspection.visited_on.desc())).all())
 
 
 @bp.get("/help")
 def help_page():
-    authorities = get_session().exec(select(Authority).order_by(Authority.country)).all()
+    authorities = get_reader().exec(select(Authority).order_by(Authority.country)).all()
     return render_template("public/help.html", authorities=authorities)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Protocol
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from registry.search import indexer
 from registry.search.matching import Candidate, Query
@@ -27,9 +27,7 @@ class SearchBackend(Protocol):
     stale: bool  # written by an older version: `init-db` rebuilds it
 
     def candidates(self, query: Query, *, country: str | None = None,
-                   kind: str | None = None, limit: int = 100,
-                   connection: Connection | None = None) -> list[Candidate]:
-        """`connection`: the request's database connection, for a backend in the database."""
+                   kind: str | None = None, limit: int = 100) -> list[Candidate]: ...
 
     def drain(self, *, batch: int = 500, timeout: float = 0.0) -> int:
         """Index the agencies waiting in the outbox; 0 when another process is at it."""
@@ -66,8 +64,7 @@ class WhooshSearch:
         self.index.stale = value
 
     def candidates(self, query: Query, *, country: str | None = None,
-                   kind: str | None = None, limit: int = 100,
-                   connection: Connection | None = None) -> list[Candidate]:
+                   kind: str | None = None, limit: int = 100) -> list[Candidate]:
         return self.index.candidates(query, country=country, kind=kind, limit=limit)
 
     def drain(self, *, batch: int = 500, timeout: float = 0.0) -> int:

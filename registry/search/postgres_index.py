@@ -35,6 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session
 
+from registry.db import make_engine
 from registry.models import IndexOutbox
 from registry.search.documents import Document, document_batches, documents_for
 from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
@@ -71,14 +72,17 @@ search_state = Table(
     Column("name", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )
-# The counters of search_state (see PostgresSearch.__init__), read first in every lookup. It also
-# turns sequential scans off for the rest of the lookup's transaction: the planner prices a
-# tsvector match far too low, and from a dozen alternative words up it scans every document
-# (20 ms at 10,000 agencies) where the GIN index takes 1 ms.
-# With them, the planner's estimate of the documents (pg_class.reltuples: it only chooses a plan).
-_STATE = ("SELECT name, value, set_config('enable_seqscan', 'off', true) FROM search_state"
-          " WHERE name IN ('vocabulary', 'generation') UNION ALL SELECT 'documents',"
-          " reltuples::bigint::text, '' FROM pg_class WHERE oid = 'search_document'::regclass")
+# The counters of search_state (see PostgresSearch.__init__), read first in every lookup, with
+# the planner's estimate of the documents (pg_class.reltuples: it only chooses a plan).
+_STATE = ("SELECT name, value FROM search_state WHERE name IN ('vocabulary', 'generation')"
+          " UNION ALL SELECT 'documents', reltuples::bigint::text FROM pg_class"
+          " WHERE oid = 'search_document'::regclass")
+# Lookups' connections are set up once (libpq options): sequential scans off, because the
+# planner prices a tsvector match far too low, and from a dozen alternative words up it scans
+# every document (20 ms at 10,000 agencies) where the GIN index takes 1 ms; and every statement
+# planned for its parameters, because psycopg prepares statements run often, and a generic plan
+# for arrays of terms (or of the trigram threshold, a setting) would not fit most lookups.
+LOOKUP_SETTINGS = "-c enable_seqscan=off -c plan_cache_mode=force_custom_plan"
 
 
 _TOO_MANY = Words(())  # a vocabulary too large to hold (PostgresSearch.MEMORY_WORDS)
@@ -177,6 +181,7 @@ class PostgresSearch:
         self._seen: tuple[str | None, str | None] = (None, None)  # (vocabulary, generation)
         self._documents = 0  # about how many (the planner's estimate; 0: not known)
         self._cache_lock = threading.Lock()
+        self._lookups = _lookup_engine(engine)
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -199,11 +204,11 @@ class PostgresSearch:
 
     def warm(self) -> None:
         """Read the vocabulary, so that no user waits for it."""
-        with self.engine.connect() as connection:
+        with self._lookups.connect() as connection:
             self._vocabulary(connection, self._check_state(connection))
 
     def close(self) -> None:
-        pass
+        self._lookups.dispose()
 
     # -- writing -------------------------------------------------------------------------------
     @staticmethod
@@ -317,15 +322,16 @@ class PostgresSearch:
 
     # -- reading -------------------------------------------------------------------------------
     def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
-                   limit: int = 100, connection: Connection | None = None) -> list[Candidate]:
+                   limit: int = 100) -> list[Candidate]:
         """The same candidates as the Whoosh backend's: agencies sharing an identifier, or a
         name word give or take a typo, or said the same way; the `limit` sharing the most and
-        rarest words. Reads through `connection` (the request's) when given: a lookup whose
-        words were seen since the last change of the index makes two round trips."""
-        if connection is None:
-            with self.engine.connect() as own:
-                return self.candidates(query, country=country, kind=kind, limit=limit,
-                                       connection=own)
+        rarest words. A lookup whose words were seen since the last change of the index makes
+        two round trips (see _lookup_engine)."""
+        with self._lookups.connect() as connection:
+            return self._candidates(connection, query, country, kind, limit)
+
+    def _candidates(self, connection: Connection, query: Query, country: str | None,
+                    kind: str | None, limit: int) -> list[Candidate]:
         seen = self._check_state(connection)
         groups = self._word_groups(connection, query, seen)
         identifiers = self._identifiers(connection, query, seen)
@@ -373,7 +379,7 @@ class PostgresSearch:
     def _check_state(self, connection: Connection) -> tuple[str | None, str | None]:
         """Forget what this process kept of an index that changed since (see __init__); the
         counters read, under which what this lookup learns may be kept."""
-        state = {name: value for name, value, _ in connection.exec_driver_sql(_STATE)}
+        state = dict(connection.exec_driver_sql(_STATE).all())
         seen = (state.get("vocabulary"), state.get("generation"))
         self._documents = int(state.get("documents") or 0)
         with self._cache_lock:
@@ -477,11 +483,10 @@ class PostgresSearch:
         wanted = [(t, word_budget(len(t))) for t in tokens]
         if wanted:
             floors = [_similarity_floor(len(t), budget) for t, budget in wanted]
-            # psycopg prepares statements run often; a generic plan of this one would not use
-            # the trigram index (the threshold is a setting, not a parameter): plan it each time.
+            # for the rest of the session: the lookups' connections run each statement on
+            # its own (a setting local to the transaction would be gone by the next one)
             connection.execute(select(
-                func.set_config("pg_trgm.similarity_threshold", str(min(floors)), True),
-                func.set_config("plan_cache_mode", "force_custom_plan", True)))
+                func.set_config("pg_trgm.similarity_threshold", str(min(floors)), False)))
             parts = [select(literal(i).label("token"), search_word.c.word)
                      .where(search_word.c.word.op("%")(token),
                             func.similarity(search_word.c.word, token) >= floor,
@@ -494,3 +499,17 @@ class PostgresSearch:
                 if word != token and OSA.distance(token, word, score_cutoff=budget) <= budget:
                     found[token].add(word)
         return {t: frozenset(words) for t, words in found.items()}
+
+
+def _lookup_engine(engine: Engine) -> Engine:
+    """The pool lookups read through, beside the registry's: connections in autocommit, each
+    statement on its own (at READ COMMITTED a statement sees what is committed when it starts,
+    in a transaction or not), set up once with LOOKUP_SETTINGS. A transaction would cost two
+    more round trips a lookup (BEGIN, ROLLBACK), and psycopg forgets the statements it prepared
+    whenever one rolls back."""
+    options = engine.url.query.get("options", "")
+    options = " ".join(options) if isinstance(options, tuple) else options
+    return make_engine(engine.url.set(query={k: v for k, v in engine.url.query.items()
+                                             if k != "options"}),
+                       isolation_level="AUTOCOMMIT",
+                       connect_args={"options": f"{options} {LOOKUP_SETTINGS}".strip()})

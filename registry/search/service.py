@@ -67,8 +67,7 @@ def search(*, session: Session, index: SearchBackend, text: str, on: date,
     listing = listing if listing is not None else ListingCache(size=0)
     connection = session.connection()
     query = matching.parse_query(text, country)
-    ranked = matching.rank(query, index.candidates(query, country=country, kind=kind,
-                                                   connection=connection))
+    ranked = matching.rank(query, index.candidates(query, country=country, kind=kind))
     hits: list[Hit] = []
     seen = 0
     window = limit if not verdict else max(limit, 50)
