@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from functools import lru_cache
+
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 from wtforms import Form, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -20,8 +22,15 @@ class SearchForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = choices([("", _l("Any country"))] + country_choices())
-        self.kind.choices = choices([("", _l("Any kind"))] +
-                                    [(k, _l(v)) for k, v in AGENCY_KINDS.items()])
-        self.verdict.choices = choices([("", _l("Any status"))] +
-                                       [(k, _l(v)) for k, v in VERDICTS.items()])
+        self.country.choices, self.kind.choices, self.verdict.choices = _filter_choices(
+            str(get_locale()))
+
+
+@lru_cache(maxsize=None)  # one set per language: the form is built for every lookup
+def _filter_choices(_locale: str) -> tuple[tuple, tuple, tuple]:
+    """The filters' choices, translated into the request's language (the cache key)."""
+    return (tuple(choices([("", gettext("Any country"))] + country_choices())),
+            tuple(choices([("", gettext("Any kind"))] +
+                          [(k, gettext(v)) for k, v in AGENCY_KINDS.items()])),
+            tuple(choices([("", gettext("Any status"))] +
+                          [(k, gettext(v)) for k, v in VERDICTS.items()])))
