@@ -115,36 +115,45 @@ def _part(ids, number: int, table, *, t=(), d=(), ts=None, authority=None):
 
 @lru_cache(maxsize=None)
 def _statements(dialect: str):
-    """(stamps, records) of the ids given as `ids`, built once per dialect: building a statement
+    """(records, stamps and records) statements, built once per dialect: building a statement
     costs more than running it (SQLAlchemy caches the compiled form by the statement's
-    structure, which it must still work out for a new statement object). PostgreSQL takes the
-    ids as one array, so that each statement has one text whatever their number (psycopg
-    prepares it once per connection); elsewhere they are a list (IN)."""
-    if dialect == "postgresql":
-        array = bindparam("ids", type_=ARRAY(Integer))
-        ids = lambda column: column == any_(array)  # noqa: E731
-    else:
-        listed = bindparam("ids", expanding=True)
-        ids = lambda column: column.in_(listed)  # noqa: E731
-    stamps = select(Agency.id, Agency.updated_at).where(ids(Agency.id))
-    # Everything a list shows of some agencies, in one round trip (the agency row first: its
-    # columns' types decide how the union's values are read).
-    records = union_all(
-        _part(ids, 0, Agency, t=(Agency.name, Agency.kind, Agency.country, Agency.listing),
-              ts=Agency.updated_at),
-        _part(ids, 1, AgencyName, t=(AgencyName.name, AgencyName.type)),
-        _part(ids, 2, Licence, t=(Licence.number, Licence.status, Licence.conditions),
-              d=(Licence.valid_from, Licence.valid_until), authority=Licence.authority_id),
-        _part(ids, 3, Sanction, t=(Sanction.type, Sanction.status, Sanction.appeal_state,
-                                   Sanction.decision_ref),
-              d=(Sanction.starts_on, Sanction.ends_on), authority=Sanction.authority_id),
-        _part(ids, 4, Finding, t=(Finding.reference, Finding.summary), d=(Finding.decided_on,),
-              authority=Finding.authority_id),
-        _part(ids, 5, RedFlag, t=(RedFlag.category, RedFlag.state)),
-    ).order_by("part", "row_id")
-    return stamps, records
+    structure, which it must still work out for a new statement object).
+
+    - records: everything a list shows of the agencies `ids`, in one round trip (the agency row
+      first: its columns' types decide how the union's values are read);
+    - stamps and records: the `updated_at` of the agencies `held` (to check what a process
+      keeps) and the records of the agencies `missing`, in one round trip.
+
+    PostgreSQL takes the ids as one array, so that each statement has one text whatever their
+    number (psycopg prepares it once per connection); elsewhere they are a list (IN)."""
+    def ids_in(name: str):
+        if dialect == "postgresql":
+            array = bindparam(name, type_=ARRAY(Integer))
+            return lambda column: column == any_(array)
+        listed = bindparam(name, expanding=True)
+        return lambda column: column.in_(listed)
+
+    def records(ids):
+        return [
+            _part(ids, 0, Agency, t=(Agency.name, Agency.kind, Agency.country, Agency.listing),
+                  ts=Agency.updated_at),
+            _part(ids, 1, AgencyName, t=(AgencyName.name, AgencyName.type)),
+            _part(ids, 2, Licence, t=(Licence.number, Licence.status, Licence.conditions),
+                  d=(Licence.valid_from, Licence.valid_until), authority=Licence.authority_id),
+            _part(ids, 3, Sanction, t=(Sanction.type, Sanction.status, Sanction.appeal_state,
+                                       Sanction.decision_ref),
+                  d=(Sanction.starts_on, Sanction.ends_on), authority=Sanction.authority_id),
+            _part(ids, 4, Finding, t=(Finding.reference, Finding.summary),
+                  d=(Finding.decided_on,), authority=Finding.authority_id),
+            _part(ids, 5, RedFlag, t=(RedFlag.category, RedFlag.state)),
+        ]
+
+    stamps = _part(ids_in("held"), STAMP, Agency, ts=Agency.updated_at)
+    return (union_all(*records(ids_in("ids"))).order_by("part", "row_id"),
+            union_all(*records(ids_in("missing")), stamps).order_by("part", "row_id"))
 
 
+STAMP = -1  # the part of a row that only gives an agency's updated_at
 _MAKE = {
     1: lambda r: ListedName(r.t1, r.t2),
     2: lambda r: ListedLicence(r.t1, r.t2, r.d1, r.d2, r.t3, _authority(r.authority)),
@@ -159,11 +168,19 @@ def read(connection: Connection, agency_ids: list[int]) -> dict[int, ListedAgenc
     """The agencies with these ids as they are in the database (one query)."""
     if not agency_ids:
         return {}
+    return _records(connection.execute(_statements(connection.dialect.name)[0],
+                                       {"ids": list(agency_ids)}), agency_ids, {})
+
+
+def _records(rows, agency_ids: list[int], stamps: dict[int, datetime]) -> dict[int, ListedAgency]:
+    """Records from rows of the union (_statements), for the agencies `agency_ids`; the rows
+    that only give a stamp are put in `stamps`."""
     agencies, children = {}, {i: {f: [] for f in _FIELDS.values()} for i in agency_ids}
-    _stamps, records = _statements(connection.dialect.name)
-    for row in connection.execute(records, {"ids": list(agency_ids)}):
+    for row in rows:
         if row.part == 0:
             agencies[row.agency_id] = (row.agency_id, row.t1, row.t2, row.t3, row.t4, row.ts)
+        elif row.part == STAMP:
+            stamps[row.agency_id] = row.ts
         else:
             children[row.agency_id][_FIELDS[row.part]].append(_MAKE[row.part](row))
     return {i: ListedAgency(*values, **{k: tuple(v) for k, v in children[i].items()})
@@ -191,27 +208,33 @@ class ListingCache:
 
     def load(self, connection: Connection, agency_ids: list[int],
              on: date) -> dict[int, tuple[ListedAgency, Verdict]]:
-        """The agencies with these ids that still exist, each with its verdict on `on`."""
+        """The agencies with these ids that still exist, each with its verdict on `on`.
+
+        One round trip reads the records this process does not hold and the stamps of those it
+        does; a held record whose stamp changed is read again (a second round trip)."""
         if not agency_ids:
             return {}
-        stamps = dict(connection.execute(_statements(connection.dialect.name)[0],
-                                         {"ids": list(agency_ids)}).all())
-        kept: dict[int, _Kept] = {}
         with self._lock:
-            for agency_id, stamp in stamps.items():
-                entry = self._kept.get(agency_id)
-                if entry is not None and entry.record.updated_at == stamp:
+            held = {i: self._kept[i] for i in agency_ids if i in self._kept}
+        missing = [i for i in agency_ids if i not in held]
+        stamps: dict[int, datetime] = {}
+        fresh = _records(connection.execute(_statements(connection.dialect.name)[1],
+                                            {"held": list(held), "missing": missing}),
+                         missing, stamps)
+        kept = {i: entry for i, entry in held.items()
+                if i in stamps and entry.record.updated_at == stamps[i]}
+        changed = [i for i in held if i in stamps and i not in kept]
+        if changed:
+            fresh.update(read(connection, changed))
+        kept.update((i, _Kept(r)) for i, r in fresh.items())
+        with self._lock:
+            for agency_id in kept:
+                if agency_id in self._kept:
                     self._kept.move_to_end(agency_id)
-                    kept[agency_id] = entry
-        missing = [i for i in stamps if i not in kept]
-        if missing:
-            fresh = {i: _Kept(r) for i, r in read(connection, missing).items()}
-            kept.update(fresh)
             if self.size:
-                with self._lock:
-                    self._kept.update(fresh)
-                    while len(self._kept) > self.size:
-                        self._kept.popitem(last=False)
+                self._kept.update((i, kept[i]) for i in fresh)
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
         result = {}
         for agency_id, entry in kept.items():
             dated = entry.dated

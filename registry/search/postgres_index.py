@@ -127,11 +127,14 @@ def _any_of(terms: Iterable[str]) -> str:
 @lru_cache(maxsize=None)
 def _candidates_sql(identifiers: bool, names: bool, scored: bool, by_age: bool, country: bool,
                     kind: bool) -> str:
-    """The candidates of a lookup as one JSON document (one parse instead of two per row): the
-    agencies holding an identifier typed (with their terms, to tell which), then those found by
-    name words, the highest sum of the weights of the words they hold first (`scored`; else all
-    hold them all), then the oldest: walked in that order through the primary key (`by_age`),
-    or found through the GIN index and sorted (`agency_id + 0` keeps the planner off the key).
+    """The candidates of a lookup as one JSON document (one parse instead of two per row), with
+    the index's counters as they are now (_STATE: the lookup checks that it knew them).
+
+    Candidates: the agencies holding an identifier typed (with their terms, to tell which),
+    then those found by name words, the highest sum of the weights of the words they hold first
+    (`scored`; else all hold them all), then the oldest: walked in that order through the
+    primary key (`by_age`), or found through the GIN index and sorted (`agency_id + 0` keeps
+    the planner off the key).
     Raw SQL of a few fixed shapes: building the statement in SQLAlchemy cost more than running
     it, and psycopg prepares each shape once per connection."""
     where = (" AND country = %(country)s" if country else "") + (
@@ -148,8 +151,9 @@ def _candidates_sql(identifiers: bool, names: bool, scored: bool, by_age: bool, 
                      " FROM search_document AS d WHERE d.terms @@ %(find)s::tsquery" + where
                      + " ORDER BY" + score + (" d.agency_id" if by_age else " d.agency_id + 0")
                      + " LIMIT %(limit)s)")
-    return ("SELECT json_agg(json_build_array(agency_id, names, name_keys, terms)) FROM ("
-            + " UNION ALL ".join(parts) + ") AS found")
+    return ("SELECT (SELECT json_agg(json_build_array(agency_id, names, name_keys, terms)) FROM ("
+            + " UNION ALL ".join(parts) + ") AS found), (SELECT json_object_agg(name, value)"
+            " FROM (" + _STATE + ") AS state)")
 
 
 def _similarity_floor(length: int, budget: int) -> float:
@@ -326,17 +330,44 @@ class PostgresSearch:
         """The same candidates as the Whoosh backend's: agencies sharing an identifier, or a
         name word give or take a typo, or said the same way; the `limit` sharing the most and
         rarest words. A lookup whose words were seen since the last change of the index makes
-        two round trips (see _lookup_engine)."""
+        one round trip (see _candidates and _lookup_engine)."""
         with self._lookups.connect() as connection:
             return self._candidates(connection, query, country, kind, limit)
 
     def _candidates(self, connection: Connection, query: Query, country: str | None,
                     kind: str | None, limit: int) -> list[Candidate]:
-        seen = self._check_state(connection)
-        groups = self._word_groups(connection, query, seen)
-        identifiers = self._identifiers(connection, query, seen)
-        if not groups and not identifiers:
-            return []
+        """The words' groups are worked out under the index's counters as last seen, and the
+        candidates query reads the counters again: when they moved meanwhile (another process
+        changed the index), what was kept is forgotten and the lookup asked again."""
+        seen = self._seen
+        if seen == (None, None):  # nothing seen yet in this process
+            seen = self._check_state(connection)
+        while True:
+            groups = self._word_groups(connection, query, seen)
+            identifiers = self._identifiers(connection, query, seen)
+            if not groups and not identifiers:  # nothing to ask for, as far as was known
+                now = self._check_state(connection)
+                if now == seen:
+                    return []
+                seen = now
+                continue
+            rows, state = connection.exec_driver_sql(
+                *self._candidates_query(groups, identifiers, country, kind, limit)).one()
+            now = self._apply_state(state)
+            if now == seen:
+                break
+            seen = now
+        results: dict[int, Candidate] = {}
+        for agency_id, names, keys, terms in rows or ():
+            if terms is not None:  # found by an identifier
+                matched = {t[2:] for t in terms if t.startswith("i:")} & identifiers
+                results[agency_id] = Candidate(agency_id, names, matched, keys)
+            elif agency_id not in results:
+                results[agency_id] = Candidate(agency_id, names, set(), keys)
+        return list(results.values())
+
+    def _candidates_query(self, groups: list[tuple[int, list[str]]], identifiers: set[str],
+                          country: str | None, kind: str | None, limit: int) -> tuple[str, dict]:
         parameters = {"country": country, "kind": kind, "limit": limit,
                       "identifiers": _any_of(f"i:{k}" for k in identifiers)}
         rare = [(f, terms) for f, terms in groups if f <= COMMON]
@@ -346,18 +377,9 @@ class PostgresSearch:
             parameters["weights"] = [word_weight(f) for f, _ in groups]
         elif groups:  # every word is common: candidates must have them all, the oldest first
             parameters["find"] = " & ".join(f"({_any_of(terms)})" for _, terms in groups)
-        rows = connection.exec_driver_sql(
-            _candidates_sql(bool(identifiers), bool(groups), bool(rare),
-                            not rare and self._by_age(groups, limit), bool(country), bool(kind)),
-            parameters).scalar()
-        results: dict[int, Candidate] = {}
-        for agency_id, names, keys, terms in rows or ():
-            if terms is not None:  # found by an identifier
-                matched = {t[2:] for t in terms if t.startswith("i:")} & identifiers
-                results[agency_id] = Candidate(agency_id, names, matched, keys)
-            elif agency_id not in results:
-                results[agency_id] = Candidate(agency_id, names, set(), keys)
-        return list(results.values())
+        return (_candidates_sql(bool(identifiers), bool(groups), bool(rare),
+                                not rare and self._by_age(groups, limit), bool(country),
+                                bool(kind)), parameters)
 
     def _by_age(self, groups: list[tuple[int, list[str]]], limit: int) -> bool:
         """Whether agencies holding every (common) word are better found by walking them oldest
@@ -377,9 +399,12 @@ class PostgresSearch:
         return 0.5 * walked < 0.03 * sum(f for f, _ in groups) + holding
 
     def _check_state(self, connection: Connection) -> tuple[str | None, str | None]:
-        """Forget what this process kept of an index that changed since (see __init__); the
-        counters read, under which what this lookup learns may be kept."""
-        state = dict(connection.exec_driver_sql(_STATE).all())
+        """Read the index's counters (see __init__); the counters read, under which what this
+        lookup learns may be kept."""
+        return self._apply_state(dict(connection.exec_driver_sql(_STATE).all()))
+
+    def _apply_state(self, state: dict[str, str]) -> tuple[str | None, str | None]:
+        """Forget what this process kept of an index that changed since."""
         seen = (state.get("vocabulary"), state.get("generation"))
         self._documents = int(state.get("documents") or 0)
         with self._cache_lock:
