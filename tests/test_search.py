@@ -457,3 +457,42 @@ def test_among_many_found_by_a_rare_word_the_common_words_typed_count(
     with app.app_context():
         found = get_index().candidates(matching.parse_query("Servicios Tlaloc"), limit=2)
     assert wanted.id in {c.agency_id for c in found}
+
+
+def test_typo_neighbours_are_every_word_within_the_budget_and_only_those():
+    """Words.near narrows the words to check by the letter pairs they share with the word
+    typed; it must find exactly what comparing with every word finds: typos of each kind
+    (a letter changed, dropped, added, two swapped, two typos in a long word)."""
+    import random
+    import string
+
+    from rapidfuzz.distance import OSA
+
+    from registry.search.matching import word_budget
+    from registry.search.vocabulary import Words
+    rng = random.Random(7)
+    stems = ["agencia", "servicios", "horizonte", "manpower", "reclutamiento", "global",
+             "internacional", "empleos", "laboral", "consultores", "migracion", "visas",
+             "trabajo", "norte", "pacifico", "caribe", "andina", "talento", "overseas"]
+
+    def typo(word: str) -> str:
+        i = rng.randrange(len(word))
+        kind = rng.randrange(4)
+        if kind == 0:
+            return word[:i] + rng.choice(string.ascii_lowercase) + word[i + 1:]
+        if kind == 1:
+            return word[:i] + word[i + 1:]
+        if kind == 2:
+            return word[:i] + rng.choice(string.ascii_lowercase) + word[i:]
+        return word[:i] + word[i + 1:i + 2] + word[i] + word[i + 2:] if i + 1 < len(word) \
+            else word + "s"
+
+    vocabulary = sorted({typo(w) if rng.random() < 0.7 else w for w in stems * 40}
+                        | set(stems))
+    words = Words(vocabulary)
+    asked = stems + [typo(w) for w in stems * 5] + [typo(typo(w)) for w in stems * 5]
+    for word in asked:
+        budget = word_budget(len(word))
+        expected = {w for w in vocabulary if OSA.distance(word, w) <= budget}
+        assert set(words.near(word)) == expected, word
+    assert sum(len(words.near(w)) > 1 for w in asked) > len(asked) / 2  # typos were found
