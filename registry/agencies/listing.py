@@ -5,8 +5,9 @@ sanctions, findings, red flags). As ORM objects (six queries) that cost 5 ms a l
 the search itself; here they are read with one Core query into frozen records, and each process
 keeps the records it read, keyed by agency id and `updated_at`.
 
-The kept records are never trusted blindly: every lookup reads the ids' current `updated_at` in
-one indexed query and rereads the agencies whose stamp changed. Every change to an agency or to a
+The kept records are never trusted blindly: every lookup reads the current `updated_at` of those
+it would show (in the query that reads the records it lacks) and rereads the agencies whose
+stamp changed. Every change to an agency or to a
 record hanging off it bumps that stamp in the same transaction (registry.search.outbox), so a
 record changed by any process or app server is shown as committed, not as kept. The agency page
 reads everything afresh (records.load_full).
