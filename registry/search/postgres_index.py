@@ -33,7 +33,7 @@ from sqlalchemy import (JSON, Column, Integer, MetaData, String, Table, Text, ca
 from sqlalchemy.dialects.postgresql import REGCLASS, TSVECTOR, insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ProgrammingError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from registry.db import make_engine
 from registry.models import IndexOutbox
@@ -314,14 +314,17 @@ class PostgresSearch:
         return count
 
     def compact(self, *, timeout: float = 60.0) -> bool:
-        """After a bulk change: move the GIN indexes' pending entries into the indexes proper
-        (searches scan pending entries one by one) and refresh the planner's statistics."""
+        """After a bulk change (an import, a rebuild): move the GIN indexes' pending entries
+        into the indexes proper (searches scan pending entries one by one) and refresh the
+        planner's statistics of the search tables and the registry's. Autovacuum would, later
+        (and not at all where it is off): until then the planner takes the bulk-loaded tables
+        for empty, and reads every licence to list 20 agencies (25 ms at 100,000 agencies)."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             for index in GIN_INDEXES:
                 connection.execute(select(func.gin_clean_pending_list(
                     cast(index, REGCLASS))))
-            for table in metadata.tables:
-                connection.execute(text(f"ANALYZE {table}"))
+            for table in [*metadata.tables, *SQLModel.metadata.tables]:
+                connection.execute(text(f'ANALYZE "{table}"'))
         return True
 
     # -- reading -------------------------------------------------------------------------------
