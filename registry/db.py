@@ -6,7 +6,7 @@ the request's reader instead: a session whose statements each run on their own, 
 transaction (autocommit), and that refuses to write.
 
 Why a reader: on PostgreSQL a transaction costs two round trips of its own (BEGIN, ROLLBACK)
-beside a lookup's four or five statements, and psycopg forgets the statements it prepared
+beside the two or three statements of a lookup, and psycopg forgets the statements it prepared
 whenever a transaction rolls back. At the default isolation (READ COMMITTED) each statement sees
 the database as committed when it starts, inside a transaction or not, so a reader sees exactly
 what a transaction would have shown.
