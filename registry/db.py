@@ -32,7 +32,9 @@ def make_engine(url: str | URL, *, ping_after_idle: float | None = None, **optio
     a server database gets its idle connections checked before use. `options`: more of
     create_engine's."""
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        connect_args = {"timeout": 30, "check_same_thread": False,
+                        **options.pop("connect_args", {})}
+        engine = create_engine(url, connect_args=connect_args, **options)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial

@@ -72,8 +72,8 @@ search_state = Table(
     Column("name", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )
-# The counters of search_state (see PostgresSearch.__init__), read first in every lookup, with
-# the planner's estimate of the documents (pg_class.reltuples: it only chooses a plan).
+# The counters of search_state (see PostgresSearch.__init__), with the planner's estimate of the
+# documents (pg_class.reltuples: it only chooses a plan); every candidates query returns them.
 _STATE = ("SELECT name, value FROM search_state WHERE name IN ('vocabulary', 'generation')"
           " UNION ALL SELECT 'documents', reltuples::bigint::text FROM pg_class"
           " WHERE oid = 'search_document'::regclass")
