@@ -24,7 +24,8 @@ from typing import Iterable
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import writing
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import (W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter,
+                                   W3Segment)
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.index import LockError
 from whoosh.reading import TermNotFound
@@ -34,14 +35,13 @@ from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, s
                                       word_budget, word_weight)
 from registry.search.vocabulary import Words
 
-# The keyword fields are scorable (Whoosh keeps their lengths) although nothing is scored: when
-# it writes a segment, Whoosh asks for the length of every posting, and for a field without
-# lengths it looks on disk for the missing file each time (a sixth of a rebuild's time).
+# Nothing is scored, so no field keeps lengths (the segments are written by _Codec, which does
+# not ask for them).
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
-    tokens=KEYWORD(lowercase=False, commas=False, scorable=True),
-    sounds=KEYWORD(lowercase=False, commas=False, scorable=True),
-    identifiers=KEYWORD(lowercase=False, commas=False, stored=True, scorable=True),
+    tokens=KEYWORD(lowercase=False, commas=False),
+    sounds=KEYWORD(lowercase=False, commas=False),
+    identifiers=KEYWORD(lowercase=False, commas=False, stored=True),
     country=ID,
     kind=ID,
     names=STORED,
@@ -49,7 +49,8 @@ SCHEMA = Schema(
 )
 # Bump when the schema or what goes into a document changes: an index of another format is
 # recreated empty (stale = True) and rebuilt from the database by `init-db`.
-FORMAT = "4"
+FORMAT = "5"
+INLINE_BELOW = 2  # terms with fewer postings are kept in their term's entry (_Codec)
 STORED_KEPT = 50_000  # documents' stored fields a thread keeps (a few hundred bytes each)
 
 
@@ -61,11 +62,14 @@ class SearchIndex:
         self.directory.mkdir(parents=True, exist_ok=True)
         format_file = self.directory / "registry-format"
         current = format_file.read_text().strip() if format_file.exists() else None
+        # An index of another format is not opened: its table of contents may name classes
+        # that are gone.
+        written = any(self.directory.glob("_MAIN_*.toc"))
         self.stale = False
-        if whoosh_index.exists_in(self.directory) and current == FORMAT:
+        if written and current == FORMAT:
             self._ix = whoosh_index.open_dir(self.directory)
         else:
-            self.stale = whoosh_index.exists_in(self.directory)
+            self.stale = written
             self._ix = whoosh_index.create_in(self.directory, SCHEMA)
             format_file.write_text(FORMAT + "\n")
         self._local = threading.local()
@@ -77,7 +81,7 @@ class SearchIndex:
         """A writer, or None if another process holds the lock for longer than `timeout` seconds.
         `limitmb`: the memory its postings may take before it sorts them on disk."""
         try:
-            return self._ix.writer(timeout=timeout, delay=0.05, limitmb=limitmb)
+            return self._ix.writer(timeout=timeout, delay=0.05, limitmb=limitmb, codec=_Codec())
         except LockError:
             return None
 
@@ -263,6 +267,46 @@ class SearchIndex:
         if searcher is not None:
             searcher.close()
         self._ix.close()
+
+
+# -- writing segments --------------------------------------------------------------------------
+class _Codec(W3Codec):
+    """Whoosh's own segment format, written faster. Most terms (identifiers, the agency id, rare
+    words) have one posting: they are kept in the term's entry ("inlined", which 2.7.5 means to
+    do but cannot: it calls `set_inline` for `set_inlined`) rather than each as a compressed
+    block of the postings file. And the writer does not look up the length of every posting
+    (nothing is scored; for fields without lengths, each look-up is a file system call).
+    What it writes is Whoosh's own format: its segments name Whoosh's codec, which reads them,
+    so that the index's table of contents names no class of ours."""
+
+    def __init__(self):
+        super().__init__(inlinelimit=INLINE_BELOW)
+
+    def new_segment(self, storage, indexname):
+        return W3Segment(W3Codec(), indexname)
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                               compression=self._compression, inlinelimit=self._inlinelimit)
+
+
+class _FieldWriter(W3FieldWriter):
+    def add_postings(self, schema, lengths, items):
+        super().add_postings(schema, None, items)
+
+
+class _PostingsWriter(W3PostingsWriter):
+    def finish_postings(self):
+        terminfo = self._terminfo
+        if self.written() or len(self) >= self._inlinelimit:
+            return super().finish_postings()
+        terminfo.add_block(self)
+        terminfo.set_inlined(self._ids, self._weights, self._values)
+        self._terminfo = None
+        return terminfo
 
 
 # -- reading postings --------------------------------------------------------------------------
