@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import Flask, current_app, redirect, request
+from babel.support import Translations
+from flask import Flask, current_app, g, has_app_context, redirect, request
 from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -34,10 +35,28 @@ def set_language(code: str):
     return response
 
 
+def translations() -> Translations:
+    """The catalogue of the request's language, looked up once per request (Flask-Babel's own
+    gettext looks the language and the catalogue up again at every string)."""
+    if not has_app_context():
+        return get_translations()
+    found = g.get("registry_translations")
+    if found is None:
+        found = g.registry_translations = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale,
           default_translation_directories=str(ROOT / "registry" / "translations"))
     app.add_url_rule("/language/<code>", "set_language", set_language)
+    # What templates imported without context (macros) call for _() and {% trans %}.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.globals.update(get_locale=get_locale)
     app.context_processor(_bound_gettext)
 
@@ -47,9 +66,9 @@ def _bound_gettext() -> dict:
     function, for Python code a template calls), bound to the catalogue of the request's language
     once per page. Flask-Babel's own look the language and the catalogue up again at every
     string: 200 strings made a fifth of a results page's time."""
-    translations = get_translations()
-    return {"gettext": _newstyle(translations.ugettext),
-            "ngettext": _newstyle_plural(translations.ungettext), "tr": translations.ugettext}
+    catalogue = translations()
+    return {"gettext": _newstyle(catalogue.ugettext),
+            "ngettext": _newstyle_plural(catalogue.ungettext), "tr": catalogue.ugettext}
 
 
 def _newstyle(translate: Callable[[str], str]):

@@ -100,6 +100,24 @@ def test_filters_keep_the_choice_in_the_language_of_each_request(client, agencie
         assert '<option selected value="revoked">' in page and page.count("<option selected") == 2
 
 
+def test_results_page_and_api_speak_the_language_of_each_request(client, agencies):
+    """The results page's own strings, its shared parts (search box, verdict badge, advice) and
+    the API's summaries are in each request's language, one request after another."""
+    for _ in range(2):
+        page = text(client.get("/search?q=Agencia+Horizonte+Laboral", headers=ES))
+        assert all(s in page for s in ("Verificar", "Filtros", "Con licencia",
+                                       "Nunca entregue su pasaporte"))
+        assert "Check</button>" not in page and "Never hand over" not in page
+        page = text(client.get("/search?q=Agencia+Horizonte+Laboral", headers=EN))
+        assert all(s in page for s in ("Check</button>", "Filters", "Licensed",
+                                       "Never hand over your passport"))
+        assert "Verificar" not in page
+        for headers, summary in ((ES, "Con licencia: "), (EN, "Licensed: this agency")):
+            found = client.get("/api/v1/search?q=Agencia+Horizonte+Laboral",
+                               headers=headers).get_json()["results"][0]["verdict"]["summary"]
+            assert found.startswith(summary)
+
+
 def test_spanish_verdict_reasons(client, agencies):
     page = text(client.get(f"/agencies/{agencies['ok'].id}", headers=ES))
     assert "La licencia MX-100, emitida por Ministry of MX, está vigente hasta el 2099-01-01." \

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext
 
 from registry.agencies.records import primary_licence, public_sanctions
+from registry.i18n import translations
 from registry.models import Agency
 from registry.search.service import Hit
 from registry.verdict import Verdict
@@ -15,6 +15,7 @@ def _iso(value):
 
 
 def verdict_json(verdict: Verdict, *, with_reasons: bool = False) -> dict:
+    gettext = translations().ugettext
     data = {"code": verdict.code, "summary": verdict.summary(gettext)}
     if with_reasons:
         data["reasons"] = [{"text": r.text(gettext), "tone": r.tone} for r in verdict.reasons]
