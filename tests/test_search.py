@@ -223,6 +223,31 @@ def test_the_index_is_whoosh_s_own_format_readable_without_the_registry(app, ses
                                    "'Asistencia Jurídica GM, S.A. de C.V.']"), done.stderr
 
 
+def test_postings_sorted_on_disk_when_they_outgrow_the_writer_s_memory_are_all_kept(tmp_path):
+    """A rebuild of a large registry sorts its postings in runs on disk; with more runs than
+    Whoosh merges at once, some are merged into a run of their own first. Nothing is lost."""
+    from registry.search.documents import make_document
+    from registry.search.matching import parse_query
+    from registry.search.whoosh_index import SearchIndex
+
+    words = ["horizonte", "pacifico", "andina", "caribe", "frontera"]
+    index = SearchIndex(tmp_path / "index")
+    try:
+        writer = index.try_writer(limitmb=0.001)  # a run every half-dozen postings
+        index.add_all(writer, (make_document(
+            n, names=[f"Agencia {words[n % 5]} {n:04d}"], country="MX", kind="agency",
+            licences=[f"LIC-{n}"], phones=[], emails=[], websites=[]) for n in range(1, 401)))
+        assert len(writer.pool.runs) > 128
+        index.commit_replacing_all(writer)
+        assert index.doc_count() == 400
+        for n in range(1, 401):
+            assert [c.agency_id for c in index.candidates(parse_query(f"LIC-{n}"))] == [n]
+        found = index.candidates(parse_query("agencia pacifico"), limit=400)
+        assert sorted(c.agency_id for c in found) == list(range(1, 401, 5))
+    finally:
+        index.close()
+
+
 def test_deleted_agency_leaves_the_index(app, session, registry, index_now):
     agency = session.get(Agency, registry["consular"].id)
     session.delete(agency)

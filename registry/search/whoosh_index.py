@@ -13,11 +13,12 @@ lives: segments never change but for deletions, which are applied on every read.
 from __future__ import annotations
 
 import heapq
+import marshal
 import threading
 import weakref
 from array import array
 from collections import OrderedDict, defaultdict
-from itertools import accumulate
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import Iterable
 
@@ -29,6 +30,7 @@ from whoosh.codec.whoosh3 import (W3Codec, W3FieldWriter, W3LeafMatcher, W3Posti
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.index import LockError
 from whoosh.reading import TermNotFound
+from whoosh.writing import PostingPool
 
 from registry.search.documents import Document
 from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
@@ -81,9 +83,14 @@ class SearchIndex:
         """A writer, or None if another process holds the lock for longer than `timeout` seconds.
         `limitmb`: the memory its postings may take before it sorts them on disk."""
         try:
-            return self._ix.writer(timeout=timeout, delay=0.05, limitmb=limitmb, codec=_Codec())
+            writer = self._ix.writer(timeout=timeout, delay=0.05, limitmb=limitmb,
+                                     codec=_Codec())
         except LockError:
             return None
+        # Whoosh's writer takes no pool class (it ignores `poolclass`): its pool is replaced
+        # while still empty.
+        writer.pool = _Pool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
+        return writer
 
     @staticmethod
     def _fields(document: Document) -> dict:
@@ -307,6 +314,33 @@ class _PostingsWriter(W3PostingsWriter):
         terminfo.set_inlined(self._ids, self._weights, self._values)
         self._terminfo = None
         return terminfo
+
+
+class _Pool(PostingPool):
+    """Whoosh's pool of a writer's postings, which it sorts in runs on disk when they outgrow
+    `limitmb`, with the runs written and read a few thousand postings at a time: Whoosh pickles
+    them one by one, a quarter of a rebuild's time at a million agencies."""
+
+    CHUNK = 4096
+
+    def _write_run(self, f, items):
+        items = iter(items)
+        while chunk := list(islice(items, self.CHUNK)):
+            marshal.dump(chunk, f)
+        f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = marshal.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            self._remove_run(path)
 
 
 # -- reading postings --------------------------------------------------------------------------
