@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import heapq
 import marshal
+import pickle
+import struct
 import threading
 import weakref
 from array import array
@@ -27,7 +29,8 @@ from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.codec.whoosh3 import (W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter,
                                    W3Segment)
-from whoosh.fields import ID, KEYWORD, STORED, Schema
+from whoosh.fields import ID, STORED, Schema
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 from whoosh.reading import TermNotFound
 from whoosh.writing import PostingPool
@@ -37,13 +40,13 @@ from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, s
                                       word_budget, word_weight)
 from registry.search.vocabulary import Words
 
-# Nothing is scored, so no field keeps lengths (the segments are written by _Codec, which does
-# not ask for them).
+# The word fields are given lists of words, which Whoosh indexes as they are (no analysis), and
+# record only which documents hold a word: nothing is scored.
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
-    tokens=KEYWORD(lowercase=False, commas=False),
-    sounds=KEYWORD(lowercase=False, commas=False),
-    identifiers=KEYWORD(lowercase=False, commas=False, stored=True),
+    tokens=ID,
+    sounds=ID,
+    identifiers=ID(stored=True),
     country=ID,
     kind=ID,
     names=STORED,
@@ -94,9 +97,8 @@ class SearchIndex:
 
     @staticmethod
     def _fields(document: Document) -> dict:
-        return {"id": str(document.agency_id), "tokens": " ".join(document.tokens),
-                "sounds": " ".join(document.sounds),
-                "identifiers": " ".join(sorted(document.identifiers)),
+        return {"id": str(document.agency_id), "tokens": document.tokens,
+                "sounds": document.sounds, "identifiers": sorted(document.identifiers),
                 "country": document.country, "kind": document.kind, "names": document.names,
                 "keys": document.keys}
 
@@ -213,7 +215,7 @@ class SearchIndex:
                 found = found[docs.hold(found)]
             for docnum in found[:limit].tolist():
                 stored = self._stored(reader, docnum)
-                matched = set(stored["identifiers"].split()) & identifiers
+                matched = set(stored["identifiers"]) & identifiers
                 results[int(stored["id"])] = Candidate(int(stored["id"]), stored["names"],
                                                        matched, stored["keys"])
         for docnum in self._name_matches(reader, query, segments, filters, limit):
@@ -301,6 +303,9 @@ class _Codec(W3Codec):
 
 
 class _FieldWriter(W3FieldWriter):
+    def _create_file(self, ext):
+        return _TellingFile(super()._create_file(ext))
+
     def add_postings(self, schema, lengths, items):
         super().add_postings(schema, None, items)
 
@@ -319,28 +324,53 @@ class _PostingsWriter(W3PostingsWriter):
 class _Pool(PostingPool):
     """Whoosh's pool of a writer's postings, which it sorts in runs on disk when they outgrow
     `limitmb`, with the runs written and read a few thousand postings at a time: Whoosh pickles
-    them one by one, a quarter of a rebuild's time at a million agencies."""
+    them to the file one by one, and reading a file item by item costs a Python call per
+    field. Each chunk is its length, then its postings marshalled."""
 
     CHUNK = 4096
+    _LENGTH = struct.Struct("<I")
 
     def _write_run(self, f, items):
         items = iter(items)
         while chunk := list(islice(items, self.CHUNK)):
-            marshal.dump(chunk, f)
+            data = marshal.dumps(chunk)
+            f.write(self._LENGTH.pack(len(data)))
+            f.write(data)
         f.close()
 
     def _read_run(self, path):
         f = self._open_run(path)
         try:
-            while True:
-                try:
-                    chunk = marshal.load(f)
-                except EOFError:
-                    return
-                yield from chunk
+            while header := f.read(self._LENGTH.size):
+                yield from marshal.loads(f.read(self._LENGTH.unpack(header)[0]))
         finally:
             f.close()
             self._remove_run(path)
+
+
+class _TellingFile(StructFile):
+    """A segment file being written that counts its own position: Python's buffered files ask
+    the operating system at every tell(), and Whoosh asks at every term."""
+
+    def __init__(self, f: StructFile):
+        super().__init__(f.file, name=f._name, onclose=f.onclose)
+        self.is_real = False  # so that write_array writes through write()
+        self._at = f.file.tell()
+
+    def write(self, data):
+        self._at += len(data)
+        return self.file.write(data)
+
+    def write_pickle(self, obj, protocol=-1):
+        self.write(pickle.dumps(obj, protocol))
+
+    def tell(self):
+        return self._at
+
+    def seek(self, *args):
+        found = self.file.seek(*args)
+        self._at = self.file.tell()
+        return found
 
 
 # -- reading postings --------------------------------------------------------------------------
