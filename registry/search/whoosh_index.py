@@ -283,9 +283,9 @@ class _Codec(W3Codec):
     """Whoosh's own segment format, written faster. Most terms (identifiers, the agency id, rare
     words) have one posting: they are kept in the term's entry ("inlined", which 2.7.5 means to
     do but cannot: it calls `set_inline` for `set_inlined`) rather than each as a compressed
-    block of the postings file. And the writer does not look up the length of every posting
-    (nothing is scored; for fields without lengths, each look-up is a file system call).
-    What it writes is Whoosh's own format: its segments name Whoosh's codec, which reads them,
+    block of the postings file (_PostingsWriter). And the terms are written without looking up
+    the length of every posting (nothing is scored; for fields without lengths, each look-up is
+    a file system call) to files that count their own position (_FieldWriter). What it writes is Whoosh's own format: its segments name Whoosh's codec, which reads them,
     so that the index's table of contents names no class of ours."""
 
     def __init__(self):
@@ -303,6 +303,9 @@ class _Codec(W3Codec):
 
 
 class _FieldWriter(W3FieldWriter):
+    """Writes a segment's terms and postings: the terms' lengths are not asked for, and the
+    files count their own position (_TellingFile)."""
+
     def _create_file(self, ext):
         return _TellingFile(super()._create_file(ext))
 
@@ -311,6 +314,8 @@ class _FieldWriter(W3FieldWriter):
 
 
 class _PostingsWriter(W3PostingsWriter):
+    """Keeps the postings of a term with fewer than INLINE_BELOW in the term's entry."""
+
     def finish_postings(self):
         terminfo = self._terminfo
         if self.written() or len(self) >= self._inlinelimit:
