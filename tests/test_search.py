@@ -248,6 +248,23 @@ def test_postings_sorted_on_disk_when_they_outgrow_the_writer_s_memory_are_all_k
         index.close()
 
 
+def test_a_rebuild_pauses_the_garbage_collector_only_while_it_runs(app, session, registry):
+    import gc
+
+    seen = []
+
+    def fail(count):
+        seen.append(gc.isenabled())
+        raise RuntimeError("interrupted")
+
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="interrupted"):
+            get_index().rebuild(progress=fail)
+        assert seen == [False] and gc.isenabled()
+        assert get_index().rebuild(progress=seen.append) == 6 and gc.isenabled()
+    assert top(run(app, session, "rl123")) == "Asistencia Jurídica GM, S.A. de C.V."
+
+
 def test_deleted_agency_leaves_the_index(app, session, registry, index_now):
     agency = session.get(Agency, registry["consular"].id)
     session.delete(agency)

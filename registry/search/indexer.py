@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from registry.models import IndexOutbox
-from registry.search.documents import document_batches, documents_for
+from registry.search.documents import collector_paused, document_batches, documents_for
 from registry.search.whoosh_index import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def rebuild(engine: Engine, index: SearchIndex, *, progress: Callable[[int], Non
     writer = index.try_writer(timeout=timeout, limitmb=512)
     if writer is None:
         raise RuntimeError("the search index is locked by another process")
-    with Session(engine) as session:
+    with Session(engine) as session, collector_paused():
         started_at = session.exec(select(func.max(IndexOutbox.id))).one() or 0
         count = 0
         try:

@@ -37,7 +37,8 @@ from sqlmodel import Session, SQLModel
 
 from registry.db import make_engine
 from registry.models import IndexOutbox
-from registry.search.documents import Document, document_batches, documents_for
+from registry.search.documents import (Document, collector_paused, document_batches,
+                                        documents_for)
 from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
                                       word_budget, word_weight)
 from registry.search.vocabulary import Words
@@ -285,7 +286,7 @@ class PostgresSearch:
     def rebuild(self, *, progress: Callable[[int], None] = lambda n: None,
                 timeout: float = 60.0) -> int:
         """Rebuild in one transaction: searches read the old index until it commits."""
-        with Session(self.engine) as session:
+        with Session(self.engine) as session, collector_paused():
             connection = session.connection()
             if not self._lock(connection, timeout):
                 raise RuntimeError("the search index is being written by another process")
