@@ -105,10 +105,10 @@ def collector_paused() -> Iterator[None]:
     collection would scan again: a ninth of a rebuild's time at 100,000 agencies, and full
     collections grow with the heap. What a rebuild leaves behind is freed by reference
     counting; the few cycles wait for the next collection."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
