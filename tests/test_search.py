@@ -265,6 +265,25 @@ def test_a_rebuild_pauses_the_garbage_collector_only_while_it_runs(app, session,
     assert top(run(app, session, "rl123")) == "Asistencia Jurídica GM, S.A. de C.V."
 
 
+def test_agencies_indexed_one_drain_at_a_time_stay_found_as_segments_merge(app, session,
+                                                                           make_agency,
+                                                                           index_now):
+    """Each drain writes a small segment, and the next ones merge them: every agency, found by
+    its name or its licence number (a term kept in its entry), survives the merges and the
+    compaction after them."""
+    names = ["Alfa Reclutamiento", "Bravo Colocaciones", "Charlie Empleos", "Delta Talentos",
+             "Eco Personal", "Foxtrot Laboral"]
+    for n, name in enumerate(names):
+        make_agency(name, licence=(f"SEG-{n}", "active", FUTURE))
+        assert index_now() == 1
+    for n, name in enumerate(names):
+        assert top(run(app, session, name)) == name
+        assert top(run(app, session, f"SEG-{n}")) == name
+    with app.app_context():
+        get_index().compact()
+    assert [top(run(app, session, f"SEG-{n}")) for n in range(6)] == names
+
+
 def test_deleted_agency_leaves_the_index(app, session, registry, index_now):
     agency = session.get(Agency, registry["consular"].id)
     session.delete(agency)

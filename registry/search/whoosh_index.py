@@ -314,14 +314,17 @@ class _FieldWriter(W3FieldWriter):
 
 
 class _PostingsWriter(W3PostingsWriter):
-    """Keeps the postings of a term with fewer than INLINE_BELOW in the term's entry."""
+    """Keeps the postings of a term with fewer than INLINE_BELOW in the term's entry, each with
+    its value: an empty one for fields that keep none (Whoosh reads a posting without a value
+    as a str, which its writer refuses when segments merge)."""
 
     def finish_postings(self):
         terminfo = self._terminfo
         if self.written() or len(self) >= self._inlinelimit:
             return super().finish_postings()
         terminfo.add_block(self)
-        terminfo.set_inlined(self._ids, self._weights, self._values)
+        values = self._values or [b""] * len(self._ids)
+        terminfo.set_inlined(self._ids, self._weights, values)
         self._terminfo = None
         return terminfo
 
