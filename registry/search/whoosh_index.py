@@ -285,8 +285,9 @@ class _Codec(W3Codec):
     do but cannot: it calls `set_inline` for `set_inlined`) rather than each as a compressed
     block of the postings file (_PostingsWriter). And the terms are written without looking up
     the length of every posting (nothing is scored; for fields without lengths, each look-up is
-    a file system call) to files that count their own position (_FieldWriter). What it writes is Whoosh's own format: its segments name Whoosh's codec, which reads them,
-    so that the index's table of contents names no class of ours."""
+    a file system call) to files that count their own position (_FieldWriter). What it writes
+    is Whoosh's own format: its segments name Whoosh's codec, which reads them, so that the
+    index's table of contents names no class of ours."""
 
     def __init__(self):
         super().__init__(inlinelimit=INLINE_BELOW)
