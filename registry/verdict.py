@@ -37,7 +37,7 @@ SUMMARIES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """One plain-language reason. `template` is a msgid; params ending in `_label` are msgids too."""
 
@@ -50,7 +50,7 @@ class Reason:
         return gettext(self.template) % values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     code: str
     reasons: tuple[Reason, ...]

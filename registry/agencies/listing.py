@@ -28,18 +28,18 @@ from registry.models import Agency, AgencyName, Authority, Finding, Licence, Red
 from registry.verdict import Verdict, evaluate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuthorityName:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedName:
     name: str
     type: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedLicence:
     number: str
     status: str
@@ -49,7 +49,7 @@ class ListedLicence:
     authority: AuthorityName | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedSanction:
     type: str
     status: str
@@ -60,7 +60,7 @@ class ListedSanction:
     authority: AuthorityName | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedFinding:
     decided_on: date
     reference: str
@@ -68,13 +68,13 @@ class ListedFinding:
     authority: AuthorityName | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedRedFlag:
     category: str
     state: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedAgency:
     """An agency as a list of results shows it; attribute names as on the models, so that
     verdict.evaluate, records.primary_licence and the templates read either."""
@@ -92,6 +92,7 @@ class ListedAgency:
     red_flags: tuple[ListedRedFlag, ...]
 
 
+@lru_cache(maxsize=1024)  # a few authorities, named by every licence and sanction
 def _authority(name: str | None) -> AuthorityName | None:
     return AuthorityName(name) if name is not None else None
 

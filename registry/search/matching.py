@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -395,9 +395,9 @@ class Candidate:
     keys it matched."""
 
     agency_id: int
-    names: list[str]
+    names: Sequence[str]
     matched_identifiers: set[str] = field(default_factory=set)
-    keys: list[str] | None = None  # name keys, in the order of names; computed when absent
+    keys: Sequence[str] | None = None  # name keys, in the order of names; computed when absent
 
 
 @dataclass
@@ -440,7 +440,7 @@ def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
     return ranked
 
 
-def _names_someone_else(query: Query, matched: set[str], keys: list[str]) -> bool:
+def _names_someone_else(query: Query, matched: set[str], keys: Sequence[str]) -> bool:
     """A number typed with a name that is clearly not its holder's ("Sierra Madre MX-77")."""
     rest = query.key
     for identifier in matched:
