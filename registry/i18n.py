@@ -62,13 +62,15 @@ def init_app(app: Flask) -> None:
 
 
 def _bound_gettext() -> dict:
-    """The templates' gettext, ngettext (what _() and {% trans %} call) and tr (a plain
+    """The templates' gettext and _, ngettext (what _() and {% trans %} call) and tr (a plain
     function, for Python code a template calls), bound to the catalogue of the request's language
     once per page. Flask-Babel's own look the language and the catalogue up again at every
     string (200 strings made a fifth of a results page's time); the environment's, which macros
     imported without context call, find the catalogue in `g` at every string."""
     catalogue = translations()
-    return {"gettext": _newstyle(catalogue.ugettext),
+    gettext = _newstyle(catalogue.ugettext)
+    # `_` too: Jinja's own `_` looks `gettext` up in the context and calls it, at every string.
+    return {"gettext": gettext, "_": gettext,
             "ngettext": _newstyle_plural(catalogue.ungettext), "tr": catalogue.ugettext}
 
 
