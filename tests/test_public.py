@@ -43,6 +43,14 @@ def test_results_show_name_country_licence_and_verdict_in_words(client, agencies
     assert "Found:" in page
 
 
+def test_an_agency_found_by_its_trade_name_says_so_and_is_not_called_former(client, agencies):
+    page = text(client.get("/search?q=Horizonte+Empleos", headers=EN))
+    assert "Found: Agencia Horizonte Laboral" in page
+    assert "(also known as Horizonte Empleos)" in page and "formerly" not in page
+    page = text(client.get("/search?q=Agencia+Horizonte+Laboral", headers=EN))
+    assert "also known as" not in page  # found by its own name
+
+
 def test_similar_outcome_warns_about_look_alike_names(client, agencies):
     page = text(client.get("/search?q=Agencia+Horizonte+Global+Internacional", headers=EN))
     assert "scammers use names that look like a licensed agency's" in page

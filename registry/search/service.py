@@ -22,6 +22,17 @@ class Hit:
     matched_name: str
     other_holder: bool = False  # found by a number typed beside someone else's name
 
+    @property
+    def by_other_name(self) -> bool:
+        """Found under a name other than the agency's own (a trade or former name)."""
+        return bool(self.matched_name) and self.matched_name != self.agency.name
+
+    @property
+    def by_former_name(self) -> bool:
+        """Found under a name the agency used before: the same entity under its old name."""
+        return self.by_other_name and any(n.name == self.matched_name and n.type == "former"
+                                          for n in self.agency.names)
+
 
 @dataclass
 class SearchResult:
