@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 
+import numpy as np
 import phonenumbers
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
@@ -303,20 +304,24 @@ Costs = dict[str, dict[str, float]]  # query word -> name word -> _word_cost, wh
 def word_costs(query_words: Iterable[str], name_words: Iterable[str]) -> Costs:
     """_word_cost of every query word with every name word that it may be read as. A ranking
     compares the query with a hundred names: the words within two edits, or sounding within
-    two, are found among all their words at once (rapidfuzz, in C), then costed exactly."""
+    two, are found among all their words at once (rapidfuzz's cdist, in C++, one call for all
+    the query's words), then costed exactly."""
     words = list(set(name_words))
     sounds = [sound_key(w) for w in words]
-    costs: Costs = {}
-    for a in set(query_words):
-        near = {words[i] for _, _, i in process.extract_iter(
-            a, words, scorer=OSA.distance, score_cutoff=MAX_WORD_EDITS)}
-        near.update(words[i] for _, _, i in process.extract_iter(
-            sound_key(a), sounds, scorer=OSA.distance, score_cutoff=MAX_WORD_EDITS))
-        row = costs[a] = {}
-        for b in near:
-            c = _word_cost(a, b)
-            if c is not None:
-                row[b] = c
+    typed = list(set(query_words))
+    costs: Costs = {a: {} for a in typed}
+    if not typed or not words:
+        return costs
+    # Every typed word against every name word, by spelling and by sound, in one call each.
+    near = ((process.cdist(typed, words, scorer=OSA.distance, score_cutoff=MAX_WORD_EDITS,
+                           dtype=np.int8) <= MAX_WORD_EDITS)
+            | (process.cdist([sound_key(a) for a in typed], sounds, scorer=OSA.distance,
+                             score_cutoff=MAX_WORD_EDITS, dtype=np.int8) <= MAX_WORD_EDITS))
+    for row, column in zip(*(axis.tolist() for axis in np.nonzero(near))):
+        a, b = typed[row], words[column]
+        c = _word_cost(a, b)
+        if c is not None:
+            costs[a][b] = c
     return costs
 
 
