@@ -6,6 +6,7 @@ from flask import Flask
 from registry import vocab
 from registry.agencies.records import public_sanctions
 from registry.countries import country_name
+from registry.public.badges import verdict_badge
 from registry.verdict import effective_licence_status
 
 
@@ -20,4 +21,5 @@ def init_app(app: Flask) -> None:
         RED_FLAG_CATEGORIES=vocab.RED_FLAG_CATEGORIES, RED_FLAG_STATES=vocab.RED_FLAG_STATES,
         REPORTER_TYPES=vocab.REPORTER_TYPES, INSPECTION_KINDS=vocab.INSPECTION_KINDS,
         INSPECTION_OUTCOMES=vocab.INSPECTION_OUTCOMES, country_name=country_name,
-        effective_licence_status=effective_licence_status, public_sanctions=public_sanctions)
+        effective_licence_status=effective_licence_status, public_sanctions=public_sanctions,
+        verdict_badge=verdict_badge)
