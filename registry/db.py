@@ -25,6 +25,9 @@ from sqlmodel import Session, create_engine
 # out; one in continuous use is not: a dropped connection is found after an idle spell (a
 # database restart, a firewall's idle timeout), and busy workers save a round trip a request.
 PING_AFTER_IDLE = 1.0
+# SQLite databases are read through a memory map of up to this size (see make_engine); a
+# million agencies take a quarter of it.
+SQLITE_MMAP_BYTES = 2 << 30
 
 
 def make_engine(url: str | URL, *, ping_after_idle: float | None = None, **options) -> Engine:
@@ -42,6 +45,10 @@ def make_engine(url: str | URL, *, ping_after_idle: float | None = None, **optio
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Pages read straight from the operating system's cache, shared by every worker,
+            # rather than copied into each connection's own (2 MB): reading the records of
+            # agencies no worker has read cost 10 to 20% less at a million agencies.
+            cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             cursor.close()
 
         return engine
