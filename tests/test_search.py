@@ -586,3 +586,20 @@ def test_typo_neighbours_are_every_word_within_the_budget_and_only_those():
         expected = {w for w in vocabulary if OSA.distance(word, w) <= budget}
         assert set(words.near(word)) == expected, word
     assert sum(len(words.near(w)) > 1 for w in asked) > len(asked) / 2  # typos were found
+
+
+def test_postings_of_several_terms_merge_in_order_without_repeats():
+    """What a lookup reads for a word with its typo neighbours and sound: the documents holding
+    any of them, once each and in order, as NumPy's unique would give."""
+    import numpy as np
+
+    from registry.search.whoosh_index import _union
+
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        postings = [np.unique(rng.integers(0, 5000, rng.integers(0, 2000))).astype(np.int32)
+                    for _ in range(rng.integers(0, 5))]
+        merged = _union(postings)
+        expected = (np.unique(np.concatenate(postings)) if postings
+                    else np.empty(0, dtype=np.int32))
+        assert merged.dtype == np.int32 and merged.tolist() == expected.tolist()
