@@ -13,12 +13,15 @@ from registry.verdict import Verdict
 def verdict_badge(verdict: Verdict) -> Markup:
     """The badge of `verdict` in the request's language. Rendered afresh when templates are
     reloaded as they change (development)."""
-    macro = current_app.jinja_env.get_template("macros.html").module.verdict_badge
     if current_app.jinja_env.auto_reload:
-        return Markup(macro(verdict))
+        return _render(verdict)
     kept = current_app.extensions.setdefault("registry.badges", {})
     key = (verdict.code, str(get_locale()))
     badge = kept.get(key)
     if badge is None:
-        badge = kept[key] = Markup(macro(verdict))
+        badge = kept[key] = _render(verdict)
     return badge
+
+
+def _render(verdict: Verdict) -> Markup:
+    return Markup(current_app.jinja_env.get_template("macros.html").module.verdict_badge(verdict))
