@@ -14,15 +14,17 @@ reads everything afresh (records.load_full).
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Callable
 
-from sqlalchemy import (ARRAY, Date, DateTime, Integer, Text, any_, bindparam, cast, literal,
-                        select, union_all)
-from sqlalchemy.engine import Connection
+from sqlalchemy import (ARRAY, Date, DateTime, Integer, Text, any_, bindparam, cast, func,
+                        literal_column, select, union_all)
+from sqlalchemy.engine import Connection, Dialect
 
 from registry.models import Agency, AgencyName, Authority, Finding, Licence, RedFlag, Sanction
 from registry.verdict import Verdict, evaluate
@@ -103,7 +105,7 @@ def _part(ids, number: int, table, *, t=(), d=(), ts=None, authority=None):
     agency_id = table.id if table is Agency else table.agency_id
     texts = list(t) + [cast(None, Text)] * (5 - len(t))
     dates = list(d) + [cast(None, Date)] * (2 - len(d))
-    statement = select(literal(number).label("part"), agency_id.label("agency_id"),
+    statement = select(literal_column(str(number)).label("part"), agency_id.label("agency_id"),
                        table.id.label("row_id"),
                        *(c.label(f"t{i}") for i, c in enumerate(texts, 1)),
                        *(c.label(f"d{i}") for i, c in enumerate(dates, 1)),
@@ -115,25 +117,63 @@ def _part(ids, number: int, table, *, t=(), d=(), ts=None, authority=None):
     return statement.where(ids(agency_id))
 
 
-@lru_cache(maxsize=None)
-def _statements(dialect: str):
-    """(records, stamps and records) statements, built once per dialect: building a statement
-    costs more than running it (SQLAlchemy caches the compiled form by the statement's
-    structure, which it must still work out for a new statement object).
+@dataclass(frozen=True)
+class _Statement:
+    """A statement compiled once for a dialect, run on the driver's cursor: SQLAlchemy's
+    execution (its compiled-statement cache, expanding the ids, a Row per row, its date
+    processors) cost four times what SQLite spent on the query itself (0.34 against 0.08 ms
+    for the stamps of 20 agencies)."""
+
+    sql: str
+    names: tuple[str, ...]  # the parameters, in the order of a positional paramstyle
+    positional: bool
+    ids: Callable[[list[int]], object]  # a list of ids as the driver takes it
+
+    def run(self, connection: Connection, **ids: list[int]) -> list[tuple]:
+        values = {name: self.ids(ids[name]) for name in self.names}
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(self.sql, tuple(values[n] for n in self.names) if self.positional
+                           else values)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+
+_COMPILED: dict[tuple[str, str, str], tuple[_Statement, _Statement, _Statement]] = {}
+
+
+def _statements(dialect: Dialect) -> tuple[_Statement, _Statement, _Statement]:
+    """The statements below, compiled once per kind of database and driver."""
+    key = (dialect.name, dialect.driver, dialect.paramstyle)
+    if key not in _COMPILED:
+        _COMPILED[key] = _compile_statements(dialect)
+    return _COMPILED[key]
+
+
+def _compile_statements(dialect: Dialect) -> tuple[_Statement, _Statement, _Statement]:
+    """(records, stamps and records, stamps):
 
     - records: everything a list shows of the agencies `ids`, in one round trip (the agency row
       first: its columns' types decide how the union's values are read);
     - stamps and records: the `updated_at` of the agencies `held` (to check what a process
-      keeps) and the records of the agencies `missing`, in one round trip.
+      keeps) and the records of the agencies `missing`, in one round trip;
+    - stamps: the `updated_at` of the agencies `held` alone (when the process holds them all).
 
-    PostgreSQL takes the ids as one array, so that each statement has one text whatever their
-    number (psycopg prepares it once per connection); elsewhere they are a list (IN)."""
-    def ids_in(name: str):
-        if dialect == "postgresql":
+    Each list of ids is one parameter, so that each statement has one text whatever their
+    number: an array on PostgreSQL (psycopg prepares the statement once per connection), a
+    JSON array read by json_each on SQLite."""
+    if dialect.name == "postgresql":
+        def ids_in(name: str):
             array = bindparam(name, type_=ARRAY(Integer))
             return lambda column: column == any_(array)
-        listed = bindparam(name, expanding=True)
-        return lambda column: column.in_(listed)
+        as_driver_takes: Callable[[list[int]], object] = list
+    else:
+        def ids_in(name: str):
+            listed = select(func.json_each(bindparam(name, type_=Text))
+                            .table_valued("value").c.value).scalar_subquery()
+            return lambda column: column.in_(listed)
+        as_driver_takes = json.dumps
 
     def records(ids):
         return [
@@ -150,28 +190,48 @@ def _statements(dialect: str):
             _part(ids, 5, RedFlag, t=(RedFlag.category, RedFlag.state)),
         ]
 
+    def compiled(statement) -> _Statement:
+        found = statement.compile(dialect=dialect)
+        positional = bool(found.positional)
+        names = tuple(found.positiontup) if positional else tuple(found.binds)
+        return _Statement(found.string, names, positional, as_driver_takes)
+
     stamps = _part(ids_in("held"), STAMP, Agency, ts=Agency.updated_at)
-    return (union_all(*records(ids_in("ids"))).order_by("part", "row_id"),
-            union_all(*records(ids_in("missing")), stamps).order_by("part", "row_id"))
+    return (compiled(union_all(*records(ids_in("ids"))).order_by("part", "row_id")),
+            compiled(union_all(*records(ids_in("missing")), stamps).order_by("part", "row_id")),
+            compiled(stamps))
 
 
 STAMP = -1  # the part of a row that only gives an agency's updated_at
+# The columns of a row of the union
+PART, AGENCY_ID, _ROW_ID, T1, T2, T3, T4, _T5, D1, D2, TS, AUTHORITY = range(12)
 _MAKE = {
-    1: lambda r: ListedName(r.t1, r.t2),
-    2: lambda r: ListedLicence(r.t1, r.t2, r.d1, r.d2, r.t3, _authority(r.authority)),
-    3: lambda r: ListedSanction(r.t1, r.t2, r.t3, r.d1, r.d2, r.t4, _authority(r.authority)),
-    4: lambda r: ListedFinding(r.d1, r.t1, r.t2, _authority(r.authority)),
-    5: lambda r: ListedRedFlag(r.t1, r.t2),
+    1: lambda r, _d: ListedName(r[T1], r[T2]),
+    2: lambda r, d: ListedLicence(r[T1], r[T2], d(r[D1]), d(r[D2]), r[T3],
+                                  _authority(r[AUTHORITY])),
+    3: lambda r, d: ListedSanction(r[T1], r[T2], r[T3], d(r[D1]), d(r[D2]), r[T4],
+                                   _authority(r[AUTHORITY])),
+    4: lambda r, d: ListedFinding(d(r[D1]), r[T1], r[T2], _authority(r[AUTHORITY])),
+    5: lambda r, _d: ListedRedFlag(r[T1], r[T2]),
 }
 _FIELDS = {1: "names", 2: "licences", 3: "sanctions", 4: "findings", 5: "red_flags"}
+
+
+def _as_date(value: str | date | None) -> date | None:
+    """A date as the driver gives it: SQLite keeps ISO text (as SQLAlchemy writes it)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_datetime(value: str | datetime | None) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def read(connection: Connection, agency_ids: list[int]) -> dict[int, ListedAgency]:
     """The agencies with these ids as they are in the database (one query)."""
     if not agency_ids:
         return {}
-    return _records(connection.execute(_statements(connection.dialect.name)[0],
-                                       {"ids": list(agency_ids)}), agency_ids, {})
+    rows = _statements(connection.dialect)[0].run(connection, ids=list(agency_ids))
+    return _records(rows, agency_ids, {})
 
 
 def _records(rows, agency_ids: list[int], stamps: dict[int, datetime]) -> dict[int, ListedAgency]:
@@ -179,12 +239,14 @@ def _records(rows, agency_ids: list[int], stamps: dict[int, datetime]) -> dict[i
     that only give a stamp are put in `stamps`."""
     agencies, children = {}, {i: {f: [] for f in _FIELDS.values()} for i in agency_ids}
     for row in rows:
-        if row.part == 0:
-            agencies[row.agency_id] = (row.agency_id, row.t1, row.t2, row.t3, row.t4, row.ts)
-        elif row.part == STAMP:
-            stamps[row.agency_id] = row.ts
+        part = row[PART]
+        if part == 0:
+            agencies[row[AGENCY_ID]] = (row[AGENCY_ID], row[T1], row[T2], row[T3], row[T4],
+                                        _as_datetime(row[TS]))
+        elif part == STAMP:
+            stamps[row[AGENCY_ID]] = _as_datetime(row[TS])
         else:
-            children[row.agency_id][_FIELDS[row.part]].append(_MAKE[row.part](row))
+            children[row[AGENCY_ID]][_FIELDS[part]].append(_MAKE[part](row, _as_date))
     return {i: ListedAgency(*values, **{k: tuple(v) for k, v in children[i].items()})
             for i, values in agencies.items()}
 
@@ -220,9 +282,10 @@ class ListingCache:
             held = {i: self._kept[i] for i in agency_ids if i in self._kept}
         missing = [i for i in agency_ids if i not in held]
         stamps: dict[int, datetime] = {}
-        fresh = _records(connection.execute(_statements(connection.dialect.name)[1],
-                                            {"held": list(held), "missing": missing}),
-                         missing, stamps)
+        _, with_records, stamps_only = _statements(connection.dialect)
+        rows = (with_records.run(connection, held=list(held), missing=missing) if missing
+                else stamps_only.run(connection, held=list(held)))
+        fresh = _records(rows, missing, stamps)
         kept = {i: entry for i, entry in held.items()
                 if i in stamps and entry.record.updated_at == stamps[i]}
         changed = [i for i in held if i in stamps and i not in kept]
