@@ -337,11 +337,11 @@ def profile(queries: list[Query]) -> None:
     app = create_app()
     with app.test_request_context(), Session(app.extensions["registry.engine"]) as session:
         for q in queries[:50]:
-            search(session=session, index=get_index(), text=q.text, on=today())
+            search(connection=session.connection(), index=get_index(), text=q.text, on=today())
         profiler = cProfile.Profile()
         profiler.enable()
         for q in queries:
-            search(session=session, index=get_index(), text=q.text, on=today())
+            search(connection=session.connection(), index=get_index(), text=q.text, on=today())
         profiler.disable()
     stats = pstats.Stats(profiler)
     total = stats.total_tt

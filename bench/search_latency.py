@@ -45,7 +45,7 @@ def main() -> None:
             timings = []
             for query in queries:
                 started = time.perf_counter()
-                search(session=session, index=get_index(), text=query, on=today())
+                search(connection=session.connection(), index=get_index(), text=query, on=today())
                 timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
         print(f"agencies: {len(names)}, queries: {len(queries)}")

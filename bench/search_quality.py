@@ -453,10 +453,12 @@ def evaluate(queries: list[LabelledQuery], show_misses: str | None) -> dict:
             ids_by_key[name_key(name)].add(agency_id)
         index = get_index()
         for q in queries[:50]:  # warm caches as a running server would be
-            search(session=session, index=index, text=q.text, on=today(), limit=5)
+            search(connection=session.connection(), index=index, text=q.text, on=today(),
+                   limit=5)
         for q in queries:
             started = time.perf_counter()
-            result = search(session=session, index=index, text=q.text, on=today(), limit=5)
+            result = search(connection=session.connection(), index=index, text=q.text,
+                            on=today(), limit=5)
             elapsed = (time.perf_counter() - started) * 1000
             ids = [h.agency.id for h in result.hits]
             if q.expected == NOT_REGISTERED:

@@ -124,8 +124,8 @@ def _found(app, text_: str) -> list[str]:
     from registry.clock import today
     from registry.search.service import search
     with app.test_request_context(), Session(app.extensions["registry.engine"]) as session:
-        result = search(session=session, index=app.extensions["registry.index"], text=text_,
-                        on=today())
+        result = search(connection=session.connection(), index=app.extensions["registry.index"],
+                        text=text_, on=today())
         return [h.agency.name for h in result.hits]
 
 

@@ -41,6 +41,8 @@ def test_results_show_name_country_licence_and_verdict_in_words(client, agencies
     assert "Agencia Horizonte Laboral" in page and "Mexico" in page and "MX-100" in page
     assert 'class="verdict verdict-licensed"' in page and "Licensed" in page  # colour and words
     assert "Found:" in page
+    link = f'class="name" href="/agencies/{agencies["ok"].id}">Agencia Horizonte Laboral<'
+    assert link in page
 
 
 def test_an_agency_found_by_its_trade_name_says_so_and_is_not_called_former(client, agencies):

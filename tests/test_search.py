@@ -42,7 +42,8 @@ def registry(make_agency, index_now):
 
 def run(app, session, text, **filters):
     with app.test_request_context():
-        return search(session=session, index=get_index(), text=text, on=today(), **filters)
+        return search(connection=session.connection(), index=get_index(), text=text,
+                      on=today(), **filters)
 
 
 def wipe(index) -> None:
@@ -402,7 +403,8 @@ def test_an_index_of_an_older_format_is_rebuilt_by_init_db(app, session, registr
         output = upgraded.test_cli_runner().invoke(args=["init-db"]).output
         assert "rebuilt it: 6 agencies" in output, output
         with upgraded.test_request_context():
-            found = search(session=session, index=upgraded.extensions["registry.index"],
+            found = search(connection=session.connection(),
+                           index=upgraded.extensions["registry.index"],
                            text="Del Al Associates", on=today())
         assert top(found) == "Del-Al Associates, Inc."
     finally:
@@ -491,8 +493,8 @@ def test_a_kept_verdict_follows_the_date(app, session, make_agency, index_now):
     index_now()
     with app.test_request_context():
         def code_on(day):
-            result = search(session=session, index=get_index(), text="Enlace Laboral Pacifico",
-                            on=day, listing=get_listing())
+            result = search(connection=session.connection(), index=get_index(),
+                            text="Enlace Laboral Pacifico", on=day, listing=get_listing())
             return result.hits[0].verdict.code
 
         assert code_on(date(2030, 6, 30)) == "licensed"

@@ -1,6 +1,8 @@
 """Public JSON shapes. Reporters' identities and red-flag texts never appear here."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import url_for
 
 from registry.agencies.records import primary_licence, public_sanctions
@@ -22,7 +24,7 @@ def verdict_json(verdict: Verdict, *, with_reasons: bool = False) -> dict:
     return data
 
 
-def hit_json(hit: Hit) -> dict:
+def hit_json(hit: Hit, agency_url: Callable[[int], str]) -> dict:
     agency = hit.agency
     licence = primary_licence(agency)
     return {
@@ -32,7 +34,7 @@ def hit_json(hit: Hit) -> dict:
         "status": licence.status if licence else None,
         "verdict": verdict_json(hit.verdict), "match": hit.match, "score": round(hit.score, 1),
         "matched_name": hit.matched_name, "number_of_another": hit.other_holder,
-        "url": url_for("public.agency", agency_id=agency.id, _external=True),
+        "url": agency_url(agency.id),
     }
 
 

@@ -4,8 +4,9 @@ from flask import Blueprint, abort, jsonify, request
 
 from registry.agencies.records import is_public, load_full, verdict_for
 from registry.api.serialize import agency_json, hit_json
-from registry.db import get_reader
+from registry.db import get_lookup_connection, get_reader
 from registry.clock import today
+from registry.public.links import agency_urls
 from registry.search import get_index, get_listing
 from registry.search.service import search
 from registry.vocab import AGENCY_KINDS, VERDICTS
@@ -38,12 +39,14 @@ def api_search():
     country = request.args.get("country") or None
     if country is not None and (len(country) != 2 or not country.isalpha()):
         abort(400, description="country must be an ISO 3166-1 alpha-2 code")
-    result = search(session=get_reader(), index=get_index(), text=text, on=today(),
+    result = search(connection=get_lookup_connection(), index=get_index(), text=text, on=today(),
                     country=country.upper() if country else None,
                     kind=_choice("kind", AGENCY_KINDS), verdict=_choice("verdict", VERDICTS),
                     limit=_limit(), listing=get_listing())
+    agency_url = agency_urls(external=True)
     return jsonify(query=result.query, outcome=result.outcome, total=result.total,
-                   warnings=result.warnings, results=[hit_json(h) for h in result.hits])
+                   warnings=result.warnings,
+                   results=[hit_json(h, agency_url) for h in result.hits])
 
 
 @bp.get("/agencies/<int:agency_id>")

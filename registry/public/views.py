@@ -5,9 +5,10 @@ from flask import Blueprint, abort, render_template, request
 from registry.agencies.history import status_history
 from registry.agencies.records import is_public, load_full, primary_licence, verdict_for
 from registry.clock import today
-from registry.db import get_reader
+from registry.db import get_lookup_connection, get_reader
 from registry.models import Authority, Inspection
 from registry.public.forms import SearchForm
+from registry.public.links import agency_urls
 from registry.search import get_index, get_listing
 from registry.search.service import search
 from sqlmodel import select
@@ -25,12 +26,12 @@ def results():
     form = SearchForm(request.args)
     if not form.validate() or not (form.q.data or "").strip():
         return render_template("public/home.html", form=form), 200 if not form.errors else 400
-    result = search(session=get_reader(), index=get_index(), text=form.q.data, on=today(),
-                    country=form.country.data or None, kind=form.kind.data or None,
-                    verdict=form.verdict.data or None, limit=30,
+    result = search(connection=get_lookup_connection(), index=get_index(), text=form.q.data,
+                    on=today(), country=form.country.data or None,
+                    kind=form.kind.data or None, verdict=form.verdict.data or None, limit=30,
                     listing=get_listing())
     return render_template("public/results.html", form=form, result=result,
-                           primary_licence=primary_licence)
+                           primary_licence=primary_licence, agency_url=agency_urls())
 
 
 @bp.get("/agencies/<int:agency_id>")

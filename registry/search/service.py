@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session
+from sqlalchemy.engine import Connection
 
 from registry.agencies.listing import ListedAgency, ListingCache
 from registry.agencies.records import is_public
@@ -66,7 +66,7 @@ def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
     return []
 
 
-def search(*, session: Session, index: SearchBackend, text: str, on: date,
+def search(*, connection: Connection, index: SearchBackend, text: str, on: date,
            country: str | None = None, kind: str | None = None, verdict: str | None = None,
            limit: int = 20, listing: ListingCache | None = None) -> SearchResult:
     """Answer one query; `outcome` speaks of the hits that pass the filters.
@@ -76,7 +76,6 @@ def search(*, session: Session, index: SearchBackend, text: str, on: date,
     `total` counts every candidate that ranked, or every one passing the verdict filter.
     """
     listing = listing if listing is not None else ListingCache(size=0)
-    connection = session.connection()
     query = matching.parse_query(text, country)
     ranked = matching.rank(query, index.candidates(query, country=country, kind=kind))
     hits: list[Hit] = []
