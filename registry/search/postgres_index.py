@@ -355,8 +355,8 @@ class PostgresSearch:
                     return []
                 seen = now
                 continue
-            rows, state = connection.exec_driver_sql(
-                *self._candidates_query(groups, identifiers, country, kind, limit)).one()
+            [(rows, state)] = _fetch(
+                connection, *self._candidates_query(groups, identifiers, country, kind, limit))
             now = self._apply_state(state)
             if now == seen:
                 break
@@ -405,7 +405,7 @@ class PostgresSearch:
     def _check_state(self, connection: Connection) -> tuple[str | None, str | None]:
         """Read the index's counters (see __init__); the counters read, under which what this
         lookup learns may be kept."""
-        return self._apply_state(dict(connection.exec_driver_sql(_STATE).all()))
+        return self._apply_state(dict(_fetch(connection, _STATE)))
 
     def _apply_state(self, state: dict[str, str]) -> tuple[str | None, str | None]:
         """Forget what this process kept of an index that changed since."""
@@ -442,7 +442,8 @@ class PostgresSearch:
         others = [(f, t) for f, t in terms if f != "w"]
         if not terms:
             return {}
-        return {(f, t): n for f, t, n in connection.exec_driver_sql(
+        return {(f, t): n for f, t, n in _fetch(
+            connection,
             "SELECT 'w', word, frequency FROM search_word WHERE word = ANY(%(words)s)"
             " UNION ALL SELECT field, term, frequency FROM search_term"
             " WHERE (field, term) IN (SELECT * FROM unnest(%(fields)s::varchar[],"
@@ -528,6 +529,14 @@ class PostgresSearch:
                 if word != token and OSA.distance(token, word, score_cutoff=budget) <= budget:
                     found[token].add(word)
         return {t: frozenset(words) for t, words in found.items()}
+
+
+def _fetch(connection: Connection, sql: str, parameters: dict | None = None) -> list[tuple]:
+    """The rows of a lookup's statement, run on the driver's cursor: SQLAlchemy's result (its
+    metadata, a Row a row) cost a tenth of a lookup's time in the worker."""
+    with connection.connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
 
 
 def _lookup_engine(engine: Engine) -> Engine:
