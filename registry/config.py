@@ -37,6 +37,8 @@ def from_environment(instance_path: Path) -> dict:
         "INDEXER_INTERVAL": float(os.environ.get("REGISTRY_INDEXER_INTERVAL", "0.5")),
         # Agencies each process keeps for lists of results (registry.agencies.listing); 0: none.
         "LISTING_CACHE_SIZE": int(os.environ.get("REGISTRY_LISTING_CACHE_SIZE", "10000")),
+        # Rankings of recent queries each process keeps (registry.search.rankings); 0: none.
+        "RANKING_CACHE_SIZE": int(os.environ.get("REGISTRY_RANKING_CACHE_SIZE", "2000")),
         "BABEL_DEFAULT_LOCALE": "es",
         "LANGUAGES": ("es", "en"),
         "SESSION_COOKIE_HTTPONLY": True,

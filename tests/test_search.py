@@ -188,7 +188,7 @@ def test_other_processes_search_while_a_writer_holds_the_lock(app, registry, tmp
         from registry.search.matching import parse_query
         from registry.search.whoosh_index import SearchIndex
         index = SearchIndex({app.config['INDEX_DIR']!r})
-        found = index.candidates(parse_query('manpower'))
+        _, found = index.candidates(parse_query('manpower'))
         print(len(found))
     """)
     try:
@@ -242,8 +242,8 @@ def test_postings_sorted_on_disk_when_they_outgrow_the_writer_s_memory_are_all_k
         index.commit_replacing_all(writer)
         assert index.doc_count() == 400
         for n in range(1, 401):
-            assert [c.agency_id for c in index.candidates(parse_query(f"LIC-{n}"))] == [n]
-        found = index.candidates(parse_query("agencia pacifico"), limit=400)
+            assert [c.agency_id for c in index.candidates(parse_query(f"LIC-{n}"))[1]] == [n]
+        _, found = index.candidates(parse_query("agencia pacifico"), limit=400)
         assert sorted(c.agency_id for c in found) == list(range(1, 401, 5))
     finally:
         index.close()
@@ -487,6 +487,41 @@ def test_a_list_of_results_shows_what_is_committed_not_what_a_process_kept(
     assert first() is None
 
 
+def test_a_query_asked_again_is_ranked_once_until_the_index_changes(
+        app, client, registry, make_agency, index_now, monkeypatch):
+    """A flood of one lookup (a scam in the news) reads and ranks the candidates once per
+    process while the index is unchanged; an agency indexed since, here or by any other
+    process, is in the very next answer."""
+    index = app.extensions["registry.index"]
+    read = []
+    candidates = index.candidates
+    monkeypatch.setattr(index, "candidates",
+                        lambda *args, **kwargs: read.append(args) or candidates(*args, **kwargs))
+    url = "/api/v1/search?q=Servicios+Consulares+Integrales"
+    first = client.get(url).get_json()
+    assert first["results"][0]["name"] == "Servicios Consulares Integrales del Norte"
+    assert client.get(url).get_json() == first
+    assert client.get(url.replace("/api/v1", "")).status_code == 200
+    assert len(read) == 1
+    assert client.get(url + "&country=GT").get_json()["results"] == []  # another question
+    assert len(read) == 2
+    make_agency("Servicios Consulares Integrales del Sur", kind="consultant")
+    assert client.get(url).get_json() == first  # committed, not yet indexed
+    index_now()
+    names = [r["name"] for r in client.get(url).get_json()["results"]]
+    assert "Servicios Consulares Integrales del Sur" in names and len(read) == 3
+
+
+def test_the_rankings_a_process_keeps_are_bounded(app, registry):
+    from registry.search.matching import parse_query
+    from registry.search.rankings import RankingCache
+    rankings = RankingCache(size=2)
+    with app.app_context():
+        for text in ("Global Manpower", "Globe Manpower", "Del Al", "Global Manpower"):
+            rankings.ranked(get_index(), parse_query(text), country=None, kind=None)
+    assert len(rankings) == 2
+
+
 def test_a_kept_verdict_follows_the_date(app, session, make_agency, index_now):
     from registry.search import get_listing
     make_agency("Enlace Laboral Pacífico", licence=("MX-EP-1", "active", date(2030, 6, 30)))
@@ -523,7 +558,7 @@ def test_a_word_that_becomes_common_stops_finding_after_the_next_drain(
 
     def candidates(text):
         with app.app_context():
-            return {c.agency_id for c in get_index().candidates(matching.parse_query(text))}
+            return {c.agency_id for c in get_index().candidates(matching.parse_query(text))[1]}
 
     assert candidates("Horizonte Azul") == {first.id}
     others = {make_agency("Horizonte Rojo").id, make_agency("Horizonte Verde").id}
@@ -547,7 +582,7 @@ def test_among_many_found_by_a_rare_word_the_common_words_typed_count(
     wanted = make_agency("Servicios Tlaloc")  # the newest: last on a tie
     index_now()
     with app.app_context():
-        found = get_index().candidates(matching.parse_query("Servicios Tlaloc"), limit=2)
+        _, found = get_index().candidates(matching.parse_query("Servicios Tlaloc"), limit=2)
     assert wanted.id in {c.agency_id for c in found}
 
 

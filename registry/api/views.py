@@ -7,7 +7,7 @@ from registry.api.serialize import agency_json, hit_json
 from registry.db import get_lookup_connection, get_reader
 from registry.clock import today
 from registry.public.links import agency_urls
-from registry.search import get_index, get_listing
+from registry.search import get_index, get_listing, get_rankings
 from registry.search.service import search
 from registry.vocab import AGENCY_KINDS, VERDICTS
 
@@ -42,7 +42,7 @@ def api_search():
     result = search(connection=get_lookup_connection(), index=get_index(), text=text, on=today(),
                     country=country.upper() if country else None,
                     kind=_choice("kind", AGENCY_KINDS), verdict=_choice("verdict", VERDICTS),
-                    limit=_limit(), listing=get_listing())
+                    limit=_limit(), listing=get_listing(), rankings=get_rankings())
     agency_url = agency_urls(external=True)
     return jsonify(query=result.query, outcome=result.outcome, total=result.total,
                    warnings=result.warnings,

@@ -9,7 +9,7 @@ from registry.db import get_lookup_connection, get_reader
 from registry.models import Authority, Inspection
 from registry.public.forms import SearchForm
 from registry.public.links import agency_urls
-from registry.search import get_index, get_listing
+from registry.search import get_index, get_listing, get_rankings
 from registry.search.service import search
 from sqlmodel import select
 
@@ -29,7 +29,7 @@ def results():
     result = search(connection=get_lookup_connection(), index=get_index(), text=form.q.data,
                     on=today(), country=form.country.data or None,
                     kind=form.kind.data or None, verdict=form.verdict.data or None, limit=30,
-                    listing=get_listing())
+                    listing=get_listing(), rankings=get_rankings())
     return render_template("public/results.html", form=form, result=result,
                            primary_licence=primary_licence, agency_url=agency_urls())
 

@@ -9,6 +9,7 @@ from registry.agencies.listing import ListingCache
 from registry.search import outbox
 from registry.search.backend import SearchBackend, default_backend, open_backend
 from registry.search.indexer import BackgroundIndexer
+from registry.search.rankings import RankingCache
 
 
 def get_index() -> SearchBackend:
@@ -18,6 +19,11 @@ def get_index() -> SearchBackend:
 def get_listing() -> ListingCache:
     """The records this process keeps for lists of results (registry.agencies.listing)."""
     return current_app.extensions["registry.listing"]
+
+
+def get_rankings() -> RankingCache:
+    """The rankings of recent queries this process keeps (registry.search.rankings)."""
+    return current_app.extensions["registry.rankings"]
 
 
 def drain_now() -> None:
@@ -33,6 +39,7 @@ def init_app(app: Flask) -> None:
         app.config["SEARCH_BACKEND"], engine=app.extensions["registry.engine"],
         index_dir=app.config["INDEX_DIR"])
     app.extensions["registry.listing"] = ListingCache(app.config["LISTING_CACHE_SIZE"])
+    app.extensions["registry.rankings"] = RankingCache(app.config["RANKING_CACHE_SIZE"])
     if app.config["INDEXER_THREAD"]:
         lock = threading.Lock()
 

@@ -11,7 +11,7 @@ REGISTRY_SEARCH_BACKEND chooses; by default `postgres` when the database is Post
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Hashable, Protocol
 
 from sqlalchemy.engine import Engine
 
@@ -26,8 +26,13 @@ class SearchBackend(Protocol):
     name: str
     stale: bool  # written by an older version: `init-db` rebuilds it
 
-    def candidates(self, query: Query, *, country: str | None = None,
-                   kind: str | None = None, limit: int = 100) -> list[Candidate]: ...
+    def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
+                   limit: int = 100) -> tuple[Hashable, list[Candidate]]:
+        """The candidates for a query, with the version of the index they were read from."""
+
+    def version(self) -> Hashable:
+        """The version of the index as committed now: it changes with every change to what
+        the index holds (what registry.search.rankings keeps is checked against it)."""
 
     def drain(self, *, batch: int = 500, timeout: float = 0.0) -> int:
         """Index the agencies waiting in the outbox; 0 when another process is at it."""
@@ -63,9 +68,12 @@ class WhooshSearch:
     def stale(self, value: bool) -> None:
         self.index.stale = value
 
-    def candidates(self, query: Query, *, country: str | None = None,
-                   kind: str | None = None, limit: int = 100) -> list[Candidate]:
+    def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
+                   limit: int = 100) -> tuple[Hashable, list[Candidate]]:
         return self.index.candidates(query, country=country, kind=kind, limit=limit)
+
+    def version(self) -> Hashable:
+        return self.index.version()
 
     def drain(self, *, batch: int = 500, timeout: float = 0.0) -> int:
         return indexer.drain(self.engine, self.index, batch=batch, timeout=timeout)

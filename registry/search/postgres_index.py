@@ -329,17 +329,24 @@ class PostgresSearch:
         return True
 
     # -- reading -------------------------------------------------------------------------------
+    def version(self) -> tuple[str | None, str | None]:
+        """The index's counters as committed now (one round trip)."""
+        with self._lookups.connect() as connection:
+            return self._check_state(connection)
+
     def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
-                   limit: int = 100) -> list[Candidate]:
-        """The same candidates as the Whoosh backend's: agencies sharing an identifier, or a
-        name word give or take a typo, or said the same way; the `limit` sharing the most and
-        rarest words. A lookup whose words were seen since the last change of the index makes
-        one round trip (see _candidates and _lookup_engine)."""
+                   limit: int = 100) -> tuple[tuple[str | None, str | None], list[Candidate]]:
+        """(the index's counters when read, the candidates): the same candidates as the Whoosh
+        backend's, agencies sharing an identifier, or a name word give or take a typo, or said
+        the same way; the `limit` sharing the most and rarest words. A lookup whose words were
+        seen since the last change of the index makes one round trip (see _candidates and
+        _lookup_engine)."""
         with self._lookups.connect() as connection:
             return self._candidates(connection, query, country, kind, limit)
 
     def _candidates(self, connection: Connection, query: Query, country: str | None,
-                    kind: str | None, limit: int) -> list[Candidate]:
+                    kind: str | None, limit: int) -> tuple[tuple[str | None, str | None],
+                                                            list[Candidate]]:
         """The words' groups are worked out under the index's counters as last seen, and the
         candidates query reads the counters again: when they moved meanwhile (another process
         changed the index), what was kept is forgotten and the lookup asked again."""
@@ -352,7 +359,7 @@ class PostgresSearch:
             if not groups and not identifiers:  # nothing to ask for, as far as was known
                 now = self._check_state(connection)
                 if now == seen:
-                    return []
+                    return seen, []
                 seen = now
                 continue
             [(rows, state)] = _fetch(
@@ -368,7 +375,7 @@ class PostgresSearch:
                 results[agency_id] = Candidate(agency_id, names, matched, keys)
             elif agency_id not in results:
                 results[agency_id] = Candidate(agency_id, names, set(), keys)
-        return list(results.values())
+        return seen, list(results.values())
 
     def _candidates_query(self, groups: list[tuple[int, list[str]]], identifiers: set[str],
                           country: str | None, kind: str | None, limit: int) -> tuple[str, dict]:

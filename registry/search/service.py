@@ -10,6 +10,7 @@ from registry.agencies.listing import ListedAgency, ListingCache
 from registry.agencies.records import is_public
 from registry.search import matching
 from registry.search.backend import SearchBackend
+from registry.search.rankings import RankingCache
 from registry.verdict import Verdict
 
 
@@ -68,16 +69,20 @@ def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
 
 def search(*, connection: Connection, index: SearchBackend, text: str, on: date,
            country: str | None = None, kind: str | None = None, verdict: str | None = None,
-           limit: int = 20, listing: ListingCache | None = None) -> SearchResult:
+           limit: int = 20, listing: ListingCache | None = None,
+           rankings: RankingCache | None = None) -> SearchResult:
     """Answer one query; `outcome` speaks of the hits that pass the filters.
 
-    Records are loaded only for the hits shown (a window at a time when a verdict filter drops
-    some), through `listing` (the app's, which keeps what it read; none: read everything);
-    `total` counts every candidate that ranked, or every one passing the verdict filter.
+    The candidates are ranked through `rankings` (the app's, which keeps the rankings of recent
+    queries while the index is unchanged; none: rank afresh). Records are loaded only for the
+    hits shown (a window at a time when a verdict filter drops some), through `listing` (the
+    app's, which keeps what it read; none: read everything); `total` counts every candidate
+    that ranked, or every one passing the verdict filter.
     """
     listing = listing if listing is not None else ListingCache(size=0)
+    rankings = rankings if rankings is not None else RankingCache(size=0)
     query = matching.parse_query(text, country)
-    ranked = matching.rank(query, index.candidates(query, country=country, kind=kind))
+    ranked = rankings.ranked(index, query, country=country, kind=kind)
     hits: list[Hit] = []
     seen = 0
     window = limit if not verdict else max(limit, 50)

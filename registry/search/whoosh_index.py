@@ -207,15 +207,21 @@ class SearchIndex:
             found.update(segment.words.near(word))
         return found
 
+    def version(self) -> int | None:
+        """The generation of the index as committed now (each commit makes a new one)."""
+        return self._searcher().reader().generation()
+
     def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
-                   limit: int = 100) -> list[Candidate]:
-        """Agencies sharing an identifier, or a name word (give or take a typo, or said the same
-        way), with the query; the `limit` sharing the most and rarest words.
+                   limit: int = 100) -> tuple[int | None, list[Candidate]]:
+        """(the generation read, the candidates): agencies sharing an identifier, or a name
+        word (give or take a typo, or said the same way), with the query; the `limit` sharing
+        the most and rarest words.
 
         Read straight from the postings each process keeps (_Segment; Whoosh's scoring
         collector cost 3 ms a lookup), with the same choice as the PostgreSQL backend's:
         weights from matching.word_weight, ties to the older document."""
-        segments = self._segments_of(self._searcher())
+        searcher = self._searcher()
+        segments = self._segments_of(searcher)
         filters = [_Docs(segments, [(f, v)])
                    for f, v in (("country", country), ("kind", kind)) if v]
         results: dict[int, Candidate] = {}
@@ -233,7 +239,7 @@ class SearchIndex:
             agency_id, names, keys, _held = self._stored(segments, docnum)
             if agency_id not in results:
                 results[agency_id] = Candidate(agency_id, names, set(), keys)
-        return list(results.values())
+        return searcher.reader().generation(), list(results.values())
 
     def _name_matches(self, query: Query, segments: list, filters: list["_Docs"],
                       limit: int) -> list[int]:
