@@ -105,6 +105,21 @@ def get_lookup_connection() -> Connection:
     return g.db_lookup
 
 
+def driver_rows(connection: Connection, sql: str, parameters=None) -> list[tuple]:
+    """The rows of a statement run on the driver's own cursor, in the driver's paramstyle: for
+    the lookups' few statements, whose SQLAlchemy execution (its cache of compiled forms, a
+    Row a row, type processors) cost more than the database's work."""
+    cursor = connection.connection.cursor()
+    try:
+        if parameters is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql, parameters)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _refuse_write(_session, _context, _instances) -> None:
     raise RuntimeError("the request's reader does not write: use get_session()")
 

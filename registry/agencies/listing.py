@@ -26,6 +26,7 @@ from sqlalchemy import (ARRAY, Date, DateTime, Integer, Text, any_, bindparam, c
                         literal_column, select, union_all)
 from sqlalchemy.engine import Connection, Dialect
 
+from registry.db import driver_rows
 from registry.models import Agency, AgencyName, Authority, Finding, Licence, RedFlag, Sanction
 from registry.verdict import Verdict, evaluate
 
@@ -131,13 +132,8 @@ class _Statement:
 
     def run(self, connection: Connection, **ids: list[int]) -> list[tuple]:
         values = {name: self.ids(ids[name]) for name in self.names}
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(self.sql, tuple(values[n] for n in self.names) if self.positional
-                           else values)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
+        return driver_rows(connection, self.sql, tuple(values[n] for n in self.names)
+                           if self.positional else values)
 
 
 _COMPILED: dict[tuple[str, str, str], tuple[_Statement, _Statement, _Statement]] = {}
