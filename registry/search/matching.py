@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -242,9 +242,8 @@ MAX_COST = 2.0        # total edits (sound-alike steps count half) for a strong 
 SOUND_COST = 0.5      # b/v, s/z, ll/y... the same word said the same way
 
 
-@dataclass(frozen=True)
-class Likeness:
-    """How a typed name compares with one registered name."""
+class Likeness(NamedTuple):
+    """How a typed name compares with one registered name (a tuple: a ranking makes a hundred)."""
 
     kind: str     # exact | strong | similar | none
     score: float  # 0-100, to order candidates
@@ -278,16 +277,18 @@ def _align(query: tuple[str, ...], name: tuple[str, ...], costs: "Costs",
     Stops early, with fewer pairs than `needed`, once `needed` pairs can no longer be made."""
     used: set[int] = set()
     pairs, cost = 0, 0.0
-    for left, word in enumerate(query):
-        if pairs + len(query) - left < needed:
+    remaining = len(query)
+    for word in query:
+        if pairs + remaining < needed:
             break
+        remaining -= 1
         row = costs[word]
+        if not row:  # a word like no registered one (most of a query's, for most names)
+            continue
         best, best_at = None, -1
         for i, other in enumerate(name):
-            if i in used:
-                continue
             c = row.get(other)
-            if c is not None and (best is None or c < best):
+            if c is not None and (best is None or c < best) and i not in used:
                 best, best_at = c, i
                 if c == 0:
                     break
@@ -302,21 +303,26 @@ Costs = dict[str, dict[str, float]]  # query word -> name word -> _word_cost, wh
 
 
 def word_costs(query_words: Iterable[str], name_words: Iterable[str]) -> Costs:
-    """_word_cost of every query word with every name word that it may be read as. A ranking
-    compares the query with a hundred names: the words within two edits, or sounding within
-    two, are found among all their words at once (rapidfuzz's cdist, in C++, one call for all
-    the query's words), then costed exactly."""
-    words = list(set(name_words))
-    sounds = [sound_key(w) for w in words]
+    """_word_cost of every query word with every name word that it may be read as."""
+    return _word_costs(query_words, {w: sound_key(w) for w in name_words})
+
+
+def _word_costs(query_words: Iterable[str], sounds_of: dict[str, str]) -> Costs:
+    """word_costs, given the name words each with its sound key. A ranking compares the query
+    with a hundred names: the words within two edits, or sounding within two, are found among
+    all their words at once (rapidfuzz's cdist, in C++, one call for all the query's words),
+    then costed exactly."""
     typed = list(set(query_words))
     costs: Costs = {a: {} for a in typed}
-    if not typed or not words:
+    if not typed or not sounds_of:
         return costs
+    words = list(sounds_of)
     # Every typed word against every name word, by spelling and by sound, in one call each.
     near = ((process.cdist(typed, words, scorer=OSA.distance, score_cutoff=MAX_WORD_EDITS,
                            dtype=np.int8) <= MAX_WORD_EDITS)
-            | (process.cdist([sound_key(a) for a in typed], sounds, scorer=OSA.distance,
-                             score_cutoff=MAX_WORD_EDITS, dtype=np.int8) <= MAX_WORD_EDITS))
+            | (process.cdist([sound_key(a) for a in typed], list(sounds_of.values()),
+                             scorer=OSA.distance, score_cutoff=MAX_WORD_EDITS,
+                             dtype=np.int8) <= MAX_WORD_EDITS))
     for row, column in zip(*(axis.tolist() for axis in np.nonzero(near))):
         a, b = typed[row], words[column]
         c = _word_cost(a, b)
@@ -325,6 +331,7 @@ def word_costs(query_words: Iterable[str], name_words: Iterable[str]) -> Costs:
     return costs
 
 
+@lru_cache(maxsize=None)  # names have a few words: a handful of pairs of lengths
 def _pairs_needed(q: int, n: int) -> int:
     """The fewest pairs with which a query of q telling words and a name of n can be alike (see
     compare): all the shorter one's words, or half the longer one's and two at least."""
@@ -342,6 +349,13 @@ def _shape(key: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """What compare reads of a name key: its telling words, the same sorted, and joined."""
     telling = tuple(_telling_words(key.split()))
     return telling, tuple(sorted(telling)), "".join(telling)
+
+
+@lru_cache(maxsize=100_000)  # an agency comes up in lookup after lookup
+def _sounds_of(keys: tuple[str, ...]) -> dict[str, str]:
+    """The telling words of an agency's name keys, each with its sound key (what word_costs
+    compares a query with). Shared by every lookup: read it, never change it."""
+    return {word: sound_key(word) for key in keys if key for word in _shape(key)[0]}
 
 
 def compare(query_key: str, name_key_: str, costs: Costs | None = None) -> Likeness:
@@ -421,10 +435,12 @@ TIERS = {"exact": 3, "strong": 2, "similar": 1}
 def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
     """Order candidates best first and label each exact, strong or similar; drop the rest."""
     ranked: list[Ranked] = []
-    keys_of = [candidate.keys or [name_key(n) for n in candidate.names]
+    keys_of = [tuple(candidate.keys or [name_key(n) for n in candidate.names])
                for candidate in candidates]
-    costs = word_costs(_shape(query.key)[0] if query.key else (),
-                       (w for keys in keys_of for key in keys if key for w in _shape(key)[0]))
+    sounds_of: dict[str, str] = {}
+    for keys in keys_of:
+        sounds_of.update(_sounds_of(keys))
+    costs = _word_costs(_shape(query.key)[0] if query.key else (), sounds_of)
     for candidate, keys in zip(candidates, keys_of):
         best_name, best = "", NONE
         for name, key in zip(candidate.names, keys):

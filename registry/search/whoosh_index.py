@@ -8,7 +8,9 @@ when another process is writing, and the caller leaves its work in the outbox fo
 
 Lookups read the postings straight from the segments, and each process keeps what it read of a
 segment (its name words, the document numbers of the terms asked) for as long as the segment
-lives: segments never change but for deletions, which are applied on every read.
+lives: segments never change but for deletions, which are applied on every read. What a lookup
+needs of a candidate (its id, names, name keys and identifiers) is one marshalled tuple in a
+column of its segment (`record`), read in a microsecond.
 """
 from __future__ import annotations
 
@@ -26,11 +28,12 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+from whoosh import columns
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.codec.whoosh3 import (W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter,
                                    W3Segment)
-from whoosh.fields import ID, STORED, Schema
+from whoosh.fields import COLUMN, ID, Schema
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 from whoosh.reading import TermNotFound
@@ -42,24 +45,28 @@ from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, s
 from registry.search.vocabulary import Words
 
 # The word fields are given lists of words, which Whoosh indexes as they are (no analysis), and
-# record only which documents hold a word: nothing is scored.
+# record only which documents hold a word: nothing is scored. Nothing is a stored field: a
+# candidate's record is a column of plain bytes (Whoosh's stored fields are a pickled dict per
+# document, compressed: 6 microseconds to read one, against 1 for the column and marshal).
 SCHEMA = Schema(
-    id=ID(stored=True, unique=True),
+    id=ID(unique=True),
     tokens=ID,
     sounds=ID,
-    identifiers=ID(stored=True),
+    identifiers=ID,
     country=ID,
     kind=ID,
-    names=STORED,
-    keys=STORED,
+    record=COLUMN(columns.VarBytesColumn()),
 )
 # Bump when the schema or what goes into a document changes: an index of another format is
 # recreated empty (stale = True) and rebuilt from the database by `init-db`.
-FORMAT = "5"
+FORMAT = "6"
 INLINE_BELOW = 2  # terms with fewer postings are kept in their term's entry (_Codec)
-STORED_KEPT = 50_000  # documents' stored fields a thread keeps (a few hundred bytes each)
-# A document's stored fields as a thread keeps them: agency id, names, name keys, identifiers.
-_Stored = tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+# A candidate's record (the `record` column, marshalled): agency id, names, name keys,
+# identifiers. marshal's format 4 has read the same since Python 3.4; the index is rebuilt from
+# the database should it ever change (FORMAT).
+_Record = tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+MARSHAL_VERSION = 4
+RECORDS_KEPT = 50_000  # records a thread keeps (a few hundred bytes each)
 # Up to this many documents, which of them hold a term is found by bisecting each of its
 # postings (0.3 ms for 4,096 documents against postings of 150,000); beyond, with a table over
 # the segment's document numbers (0.5 ms at a million, whatever the number of documents).
@@ -104,10 +111,12 @@ class SearchIndex:
 
     @staticmethod
     def _fields(document: Document) -> dict:
+        record = (document.agency_id, tuple(document.names), tuple(document.keys),
+                  tuple(sorted(document.identifiers)))
         return {"id": str(document.agency_id), "tokens": document.tokens,
                 "sounds": document.sounds, "identifiers": sorted(document.identifiers),
-                "country": document.country, "kind": document.kind, "names": document.names,
-                "keys": document.keys}
+                "country": document.country, "kind": document.kind,
+                "record": marshal.dumps(record, MARSHAL_VERSION)}
 
     def put(self, writer, document: Document) -> None:
         writer.update_document(**self._fields(document))
@@ -148,26 +157,22 @@ class SearchIndex:
                 # was empty.
                 searcher.close()
             searcher = self._ix.searcher()
-            self._local.stored = {}  # stored fields by document number, for this searcher
+            self._local.records = {}  # records by document number, for this searcher
         self._local.searcher = searcher
         return searcher
 
-    def _stored(self, segments: list, docnum: int) -> "_Stored":
-        """A document's stored fields, kept while the searcher is: popular agencies come up in
-        lookup after lookup. Read from its segment's column (Whoosh's reader.stored_fields goes
-        through the segments and copies the fields it finds in the schema) and kept as tuples,
-        which the garbage collector stops walking (lists and dicts it walks at every full
-        collection: 50 ms for 35,000 documents)."""
-        stored = self._local.stored
-        found = stored.get(docnum)
+    def _record(self, segments: list, docnum: int) -> _Record:
+        """A document's record, from its segment's `record` column, kept while the searcher is
+        (popular agencies come up in lookup after lookup) as a tuple, which the garbage
+        collector stops walking (lists and dicts it walks at every full collection)."""
+        records = self._local.records
+        found = records.get(docnum)
         if found is None:
-            if len(stored) >= STORED_KEPT:
-                stored.clear()
+            if len(records) >= RECORDS_KEPT:
+                records.clear()
             i = bisect_right(segments, docnum, key=lambda segment: segment[1]) - 1
             leaf, offset, _segment = segments[i]
-            fields = leaf._perdoc.stored_fields(docnum - offset)
-            found = stored[docnum] = (int(fields["id"]), tuple(fields["names"]),
-                                      tuple(fields["keys"]), tuple(fields["identifiers"]))
+            found = records[docnum] = marshal.loads(_records(leaf)[docnum - offset])
         return found
 
     def doc_count(self) -> int:
@@ -232,11 +237,11 @@ class SearchIndex:
             for docs in filters:
                 found = found[docs.hold(found)]
             for docnum in found[:limit].tolist():
-                agency_id, names, keys, held = self._stored(segments, docnum)
+                agency_id, names, keys, held = self._record(segments, docnum)
                 results[agency_id] = Candidate(agency_id, names, identifiers.intersection(held),
                                                keys)
         for docnum in self._name_matches(query, segments, filters, limit):
-            agency_id, names, keys, _held = self._stored(segments, docnum)
+            agency_id, names, keys, _held = self._record(segments, docnum)
             if agency_id not in results:
                 results[agency_id] = Candidate(agency_id, names, set(), keys)
         return searcher.reader().generation(), list(results.values())
@@ -499,6 +504,16 @@ def _frequency(segments: list, terms: list[tuple[str, str]]) -> int:
 
 
 _DELETED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_RECORDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _records(leaf):
+    """A segment reader's `record` column (Whoosh's reader of it reads the offsets of every
+    document first: opened once per segment reader)."""
+    found = _RECORDS.get(leaf)
+    if found is None:
+        found = _RECORDS[leaf] = leaf.column_reader("record", translate=False)
+    return found
 
 
 def _deleted(leaf) -> np.ndarray:
