@@ -16,15 +16,17 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def verdict_json(verdict: Verdict, *, with_reasons: bool = False) -> dict:
-    gettext = translations().ugettext
+def verdict_json(verdict: Verdict, *, with_reasons: bool = False,
+                 gettext: Callable[[str], str] | None = None) -> dict:
+    """`gettext`: the request's (looked up here when not given; a list passes it once)."""
+    gettext = gettext or translations().ugettext
     data = {"code": verdict.code, "summary": verdict.summary(gettext)}
     if with_reasons:
         data["reasons"] = [{"text": r.text(gettext), "tone": r.tone} for r in verdict.reasons]
     return data
 
 
-def hit_json(hit: Hit, agency_url: Callable[[int], str]) -> dict:
+def hit_json(hit: Hit, agency_url: Callable[[int], str], gettext: Callable[[str], str]) -> dict:
     agency = hit.agency
     licence = primary_licence(agency)
     return {
@@ -32,7 +34,7 @@ def hit_json(hit: Hit, agency_url: Callable[[int], str]) -> dict:
         "kind": agency.kind, "country": agency.country,
         "licence_number": licence.number if licence else None,
         "status": licence.status if licence else None,
-        "verdict": verdict_json(hit.verdict), "match": hit.match, "score": round(hit.score, 1),
+        "verdict": verdict_json(hit.verdict, gettext=gettext), "match": hit.match, "score": round(hit.score, 1),
         "matched_name": hit.matched_name, "number_of_another": hit.other_holder,
         "url": agency_url(agency.id),
     }

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, jsonify, request
 from registry.agencies.records import is_public, load_full, verdict_for
 from registry.api.serialize import agency_json, hit_json
 from registry.db import get_lookup_connection, get_reader
+from registry.i18n import translations
 from registry.clock import today
 from registry.public.links import agency_urls
 from registry.search import get_index, get_listing, get_rankings
@@ -43,10 +44,10 @@ def api_search():
                     country=country.upper() if country else None,
                     kind=_choice("kind", AGENCY_KINDS), verdict=_choice("verdict", VERDICTS),
                     limit=_limit(), listing=get_listing(), rankings=get_rankings())
-    agency_url = agency_urls(external=True)
+    agency_url, gettext = agency_urls(external=True), translations().ugettext
     return jsonify(query=result.query, outcome=result.outcome, total=result.total,
                    warnings=result.warnings,
-                   results=[hit_json(h, agency_url) for h in result.hits])
+                   results=[hit_json(h, agency_url, gettext) for h in result.hits])
 
 
 @bp.get("/agencies/<int:agency_id>")
