@@ -51,8 +51,12 @@ def test_invite_then_accept(app, client, session, people):
                               "a brand new password", "csrf_token": token(newcomer, path)})
     assert newcomer.get(path).status_code == 404  # used once
     assert log_in(app.test_client(), invited.email, "a brand new password").status_code == 302
-    actions = [e.action for e in session.exec(select(AuditEntry)).all()]
-    assert "user.invite" in actions
+    entries = session.exec(select(AuditEntry).order_by(AuditEntry.seq)).all()
+    assert [e.action for e in entries][-2:] == ["user.invite", "user.accept_invite"]
+    accepted = entries[-1]
+    assert (accepted.actor, accepted.actor_id, accepted.entity_id) == (
+        invited.email, invited.id, invited.id)  # the newcomer's own act
+    assert "password" not in accepted.before + accepted.after
 
 
 def test_disabling_an_account_ends_its_sessions(app, client, session, people):

@@ -153,9 +153,13 @@ def invited_user(session: Session, token: str) -> User | None:
 
 
 def accept_invite(session: Session, *, user: User, password: str) -> None:
+    """Set the password of an invited account; the invitation is spent. Audited as the
+    account's own act (what it did, never the password or its hash)."""
     user.password_hash = hash_password(password)
     user.invite_hash, user.invite_expires = None, None
     session.add(user)
+    session.flush()
+    _audit(session, user, "user.accept_invite", user, _snapshot(user))
 
 
 def update_account(session: Session, *, actor: User, user: User, role: str, active: bool,
