@@ -34,7 +34,8 @@ def hit_json(hit: Hit, agency_url: Callable[[int], str], gettext: Callable[[str]
         "kind": agency.kind, "country": agency.country,
         "licence_number": licence.number if licence else None,
         "status": licence.status if licence else None,
-        "verdict": verdict_json(hit.verdict, gettext=gettext), "match": hit.match, "score": round(hit.score, 1),
+        "verdict": verdict_json(hit.verdict, gettext=gettext), "match": hit.match,
+        "score": round(hit.score, 1),
         "matched_name": hit.matched_name, "number_of_another": hit.other_holder,
         "url": agency_url(agency.id),
     }
