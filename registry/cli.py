@@ -12,6 +12,7 @@ from sqlmodel import Session
 from registry import schema
 from registry.imports.apply import import_rows
 from registry.imports.csv_format import COLUMNS, AgencyRow, RowError, read_rows
+from registry.reports.evidence import move_into_database
 from registry.search import get_index
 from registry.search.indexer import pending
 
@@ -32,6 +33,18 @@ def init_db() -> None:
         index.stale = False
         click.echo(f"The search index was written by an older version; rebuilt it: "
                    f"{count} agencies.")
+    with Session(_engine()) as session:
+        found = move_into_database(session, Path(current_app.instance_path) / "evidence")
+    if found.moved:
+        click.echo(f"Moved {found.moved} evidence files from this server's instance/evidence/ "
+                   "into the database.")
+    if found.absent:
+        click.echo(f"{found.absent} evidence files received by an older version are not on this "
+                   "server: run init-db on the server that received them.", err=True)
+    if found.differing:
+        click.echo(f"{found.differing} evidence files in instance/evidence/ differ from what was "
+                   "received (their SHA-256 digests do not match): left where they are.",
+                   err=True)
 
 
 @click.command("reindex")

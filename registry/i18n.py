@@ -5,7 +5,8 @@ from functools import lru_cache
 from typing import Callable
 
 from babel.support import Translations
-from flask import Flask, current_app, g, has_app_context, redirect, request
+from flask import (Flask, current_app, g, has_app_context, has_request_context, redirect,
+                   request)
 from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -18,8 +19,14 @@ LANGUAGE_COOKIE = "lang"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the command line, whose own messages are in English
+        return "en"
     languages = current_app.config["LANGUAGES"]
-    chosen = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        return chosen
+    g.registry_language_negotiated = True  # from the request's headers: see _vary
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
     return _best_language(request.headers.get("Accept-Language", ""), tuple(languages),
@@ -30,6 +37,15 @@ def select_locale() -> str:
 def _best_language(header: str, languages: tuple[str, ...], default: str) -> str:
     """The language of `languages` that an Accept-Language header prefers, or `default`."""
     return parse_accept_header(header, LanguageAccept).best_match(languages) or default
+
+
+def _vary(response):
+    """A response in a language chosen by the visitor's cookie or their browser's
+    Accept-Language says so, so that a cache in front (a proxy, a CDN, the browser's) keeps one
+    copy per language rather than serving the first visitor's to everyone."""
+    if g.get("registry_language_negotiated"):
+        response.vary.update(("Cookie", "Accept-Language"))
+    return response
 
 
 def set_language(code: str):
@@ -59,6 +75,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale,
           default_translation_directories=str(ROOT / "registry" / "translations"))
     app.add_url_rule("/language/<code>", "set_language", set_language)
+    app.after_request(_vary)
     # What templates imported without context (macros) call for _() and {% trans %}.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),

@@ -128,6 +128,19 @@ def test_results_page_and_api_speak_the_language_of_each_request(client, agencie
             assert found.startswith(summary)
 
 
+def test_responses_in_a_negotiated_language_tell_caches_so(client, agencies):
+    """A proxy or CDN in front keys what it keeps on the language's sources: an English page
+    kept for one visitor is never served to a Spanish browser."""
+    for path in ("/", "/search?q=Agencia+Horizonte+Laboral",
+                 "/api/v1/search?q=Agencia+Horizonte+Laboral"):
+        vary = client.get(path, headers=ES).headers.get("Vary", "")
+        assert {"Accept-Language", "Cookie"} <= {v.strip() for v in vary.split(",")}, path
+    # ?lang= in the address chooses alone: the address is the key
+    response = client.get("/api/v1/search?q=Agencia+Horizonte+Laboral&lang=en", headers=ES)
+    assert response.get_json()["results"][0]["verdict"]["summary"].startswith("Licensed")
+    assert "Accept-Language" not in response.headers.get("Vary", "")
+
+
 def test_spanish_verdict_reasons(client, agencies):
     page = text(client.get(f"/agencies/{agencies['ok'].id}", headers=ES))
     assert "La licencia MX-100, emitida por Ministry of MX, está vigente hasta el 2099-01-01." \

@@ -222,7 +222,11 @@ def test_rejected_form_keeps_what_was_typed(client, world):
         "licence-conditions": "No fees", "csrf_token": token(client)}, headers=EN)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "already recorded" in page and "No fees" in page
+    assert "licence MX-77 is already recorded for this agency" in page and "No fees" in page
+    spanish = client.post(f"/manage/agencies/{world['agency'].id}/licences", data={
+        "licence-number": "MX-77", "licence-valid_from": "2026-01-01",
+        "csrf_token": token(client)}, headers={"Accept-Language": "es"})
+    assert "la licencia MX-77 ya consta para esta agencia" in spanish.get_data(as_text=True)
 
 
 def test_regulator_pages_render(client, world):

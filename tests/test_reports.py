@@ -1,6 +1,7 @@
 """Red flags: anonymous reports with receipts, NGO reports with evidence, regulators' review."""
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from datetime import date
@@ -10,7 +11,7 @@ import pytest
 from sqlmodel import func, select
 
 from registry.accounts.service import create_user
-from registry.models import Agency, EvidenceFile, LoginAttempt, RedFlag
+from registry.models import Agency, EvidenceContent, EvidenceFile, LoginAttempt, RedFlag
 
 PASSWORD = "correct horse battery"
 EN = {"Accept-Language": "en"}
@@ -47,11 +48,11 @@ def log_in(client, email):
                                        "csrf_token": token(client, "/login")}).status_code == 302
 
 
-def report(client, **fields):
+def report(client, headers=EN, **fields):
     data = {"name": "Agencia Sierra Madre", "country": "MX", "category": "recruitment_fee",
             "description": "They asked me for 500 dollars to process my visa.",
             "csrf_token": token(client), **fields}
-    return client.post("/report", data=data, headers=EN, content_type="multipart/form-data")
+    return client.post("/report", data=data, headers=headers, content_type="multipart/form-data")
 
 
 def count(session, model):
@@ -115,8 +116,9 @@ def test_ngo_report_with_evidence_through_review(app, client, session, world):
     flag = session.exec(select(RedFlag)).one()
     assert flag.reporter_type == "ngo" and flag.reporter_name == "Casa del Migrante"
     stored = session.exec(select(EvidenceFile)).one()
-    path = Path(app.instance_path) / "evidence" / stored.stored_name
-    assert path.read_bytes() == PNG and stored.content_type == "image/png"
+    assert session.get(EvidenceContent, stored.id).data == PNG  # every app server reads it
+    assert stored.content_type == "image/png" and stored.size == len(PNG)
+    assert not (Path(app.instance_path) / "evidence").exists()  # nothing on this server's disk
     assert "Received" in client.get("/ngo/reports", headers=EN).get_data(as_text=True)
     client.post("/logout", data={"csrf_token": token(client)})
 
@@ -129,11 +131,13 @@ def test_ngo_report_with_evidence_through_review(app, client, session, world):
     assert "Agencia Sierra Madre" in client.get("/manage/red-flags").get_data(as_text=True)
     download = client.get(f"/manage/evidence/{stored.id}")
     assert download.status_code == 200 and download.data == PNG
+    assert download.headers["Content-Disposition"] == "attachment; filename=receipt.png"
+    assert download.headers["Cache-Control"] == "private, no-store"
     download.close()
     url = f"/manage/red-flags/{flag.id}"
     bad = client.post(url, data={"state": "substantiated", "public_summary": "x",
                                  "csrf_token": token(client, url)}, headers=EN)
-    assert bad.status_code == 400 and "cannot go from received to substantiated" in \
+    assert bad.status_code == 400 and "cannot go from “Received” to “Substantiated”" in \
         bad.get_data(as_text=True)
     for state in ("under_review", "substantiated"):
         client.post(url, data={"state": state, "public_summary": "Charged a visa fee",
@@ -147,10 +151,47 @@ def test_ngo_report_with_evidence_through_review(app, client, session, world):
     assert "Substantiated" in client.get("/ngo/reports", headers=EN).get_data(as_text=True)
 
 
+def test_init_db_moves_evidence_files_of_older_versions_into_the_database(app, session, world,
+                                                                        runner):
+    """Versions before 0010 wrote evidence to instance/evidence/: init-db moves each file whose
+    digest matches into the database, deletes it from the disk, and tells of files this server
+    does not have (another server received them) or whose bytes differ from what was received."""
+    flag = RedFlag(agency_id=world["agency"].id, category="fees", description="x",
+                   reporter_type="ngo")
+    session.add(flag)
+    session.flush()
+    folder = Path(app.instance_path) / "evidence"
+    folder.mkdir(parents=True)
+    (folder / "a1.png").write_bytes(PNG)
+    (folder / "b2.png").write_bytes(PNG + b"changed")  # not what was received
+    for name in ("a1.png", "b2.png", "c3.png"):  # c3: on another server's disk
+        session.add(EvidenceFile(red_flag_id=flag.id, original_name=name, stored_name=name,
+                                 content_type="image/png", size=len(PNG),
+                                 sha256=hashlib.sha256(PNG).hexdigest()))
+    session.commit()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0
+    assert "Moved 1 evidence files" in result.output
+    assert "1 evidence files received by an older version are not on this server" in \
+        result.output
+    assert "1 evidence files in instance/evidence/ differ from what was received" in \
+        result.output
+    moved = session.exec(select(EvidenceFile).where(EvidenceFile.stored_name == "a1.png")).one()
+    assert session.get(EvidenceContent, moved.id).data == PNG
+    assert sorted(p.name for p in folder.iterdir()) == ["b2.png"]
+    assert "Moved" not in runner.invoke(args=["init-db"]).output  # once
+
+
 def test_evidence_of_the_wrong_type_is_refused(client, session, world):
     log_in(client, "ngo@ngo.example")
     response = report(client, evidence=[(io.BytesIO(b"MZ\x90\x00evil"),
                                          "photo.png")])
     assert response.status_code == 400
-    assert "only PDF, JPEG, PNG or WebP" in response.get_data(as_text=True)
+    assert "photo.png: only PDF, JPEG, PNG or WebP files are accepted" in \
+        response.get_data(as_text=True)
+    spanish = report(client, headers={"Accept-Language": "es"},
+                     evidence=[(io.BytesIO(b"MZ\x90\x00evil"), "photo.png")])
+    assert "photo.png: solo se aceptan archivos PDF, JPEG, PNG o WebP" in \
+        spanish.get_data(as_text=True)
     assert count(session, RedFlag) == 0 and count(session, EvidenceFile) == 0
+    assert count(session, EvidenceContent) == 0

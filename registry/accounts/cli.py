@@ -20,6 +20,11 @@ from registry.accounts.service import ROLES, AccountError, create_user
 @with_appcontext
 def create_user_command(email, role, authority_id, organisation, country, password_stdin):
     """Create an account (the password is asked for unless --password-stdin)."""
+    if role == "regulator" and authority_id is None:
+        raise click.UsageError("a regulator belongs to an authority: give --authority ID")
+    if role == "ngo" and not organisation:
+        raise click.UsageError("an NGO account belongs to an organisation: give --organisation "
+                               "NAME")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:

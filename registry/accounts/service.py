@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,13 +20,15 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
 
 
 class AccountError(ValueError):
-    """A rule was broken; the message says which, for the person who typed it."""
+    """A rule was broken; the message says which, for the person who typed it (a lazy string,
+    as registry.regulation.operations.RuleBroken's)."""
 
 
 def hash_password(password: str) -> str:
     """scrypt, werkzeug's default KDF."""
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise AccountError(_l("the password must have at least %(count)d characters",
+                              count=MIN_PASSWORD))
     return generate_password_hash(password, method="scrypt")
 
 
@@ -38,18 +41,18 @@ def create_user(session: Session, *, email: str, role: str, password: str,
                 country: str = "") -> User:
     email = normalise_email(email)
     if "@" not in email:
-        raise AccountError(f"'{email}' is not an e-mail address")
+        raise AccountError(_l("“%(email)s” is not an e-mail address", email=email))
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError(_l("role must be one of %(roles)s", roles=", ".join(ROLES)))
     if session.exec(select(User).where(User.email == email)).first():
-        raise AccountError(f"an account for {email} exists already")
+        raise AccountError(_l("an account for %(email)s exists already", email=email))
     if role == "regulator":
         authority = session.get(Authority, authority_id) if authority_id else None
         if authority is None:
-            raise AccountError("a regulator belongs to an authority: give --authority ID")
+            raise AccountError(_l("a regulator belongs to an authority"))
         country = authority.country
     elif role == "ngo" and not organisation:
-        raise AccountError("an NGO account belongs to an organisation: give --organisation NAME")
+        raise AccountError(_l("an NGO account belongs to an organisation"))
     user = User(email=email, role=role, password_hash=hash_password(password),
                 authority_id=authority_id if role == "regulator" else None,
                 organisation=organisation if role == "ngo" else "", country=country.upper())
@@ -108,7 +111,7 @@ INVITE_DAYS = 7
 def _require_admin(actor: User) -> None:
     from registry.permissions import can
     if not can(actor, "users.manage"):
-        raise AccountError("only an administrator manages accounts")
+        raise AccountError(_l("only an administrator manages accounts"))
 
 
 def _audit(session: Session, actor: User, action: str, user: User, before: dict) -> None:
@@ -167,14 +170,14 @@ def update_account(session: Session, *, actor: User, user: User, role: str, acti
     """Change a role or disable an account; a disabled account's sessions end at once."""
     _require_admin(actor)
     if user.id == actor.id and (not active or role != "admin"):
-        raise AccountError("you cannot disable or demote your own account")
+        raise AccountError(_l("you cannot disable or demote your own account"))
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError(_l("role must be one of %(roles)s", roles=", ".join(ROLES)))
     if role == "regulator" and (authority_id is None or session.get(Authority, authority_id)
                                 is None):
-        raise AccountError("a regulator belongs to an authority")
+        raise AccountError(_l("a regulator belongs to an authority"))
     if role == "ngo" and not organisation:
-        raise AccountError("an NGO account belongs to an organisation")
+        raise AccountError(_l("an NGO account belongs to an organisation"))
     before = _snapshot(user)
     user.role, user.active = role, active
     user.authority_id = authority_id if role == "regulator" else None

@@ -3,7 +3,7 @@ from registry.models.authority import Authority
 from registry.models.agency import Agency, AgencyContact, AgencyName, Representative
 from registry.models.licence import Licence
 from registry.models.sanction import Sanction
-from registry.models.red_flag import EvidenceFile, RedFlag
+from registry.models.red_flag import EvidenceContent, EvidenceFile, RedFlag
 from registry.models.finding import Finding, FindingRedFlag
 from registry.models.inspection import Inspection
 from registry.models.outbox import IndexOutbox
@@ -12,6 +12,7 @@ from registry.models.audit import AuditEntry, AuditHead
 from registry.models.base import utcnow
 
 __all__ = [
-    "Agency", "AgencyContact", "AuditEntry", "AuditHead", "AgencyName", "Authority", "Finding", "FindingRedFlag",
+    "Agency", "AgencyContact", "AuditEntry", "AuditHead", "AgencyName", "Authority",
+    "EvidenceContent", "EvidenceFile", "Finding", "FindingRedFlag",
     "IndexOutbox", "Inspection", "Licence", "LoginAttempt", "RedFlag", "Representative", "Sanction", "User", "utcnow",
 ]

@@ -2,6 +2,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
+from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, Relationship, SQLModel
 
 from registry.models.base import utcnow
@@ -42,7 +43,7 @@ class RedFlag(SQLModel, table=True):
 
 
 class EvidenceFile(SQLModel, table=True):
-    """A file attached to a red flag, stored outside the web root; only regulators open it."""
+    """A file attached to a red flag (its bytes in EvidenceContent); only regulators open it."""
 
     __tablename__ = "evidence_file"
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -55,3 +56,14 @@ class EvidenceFile(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
     red_flag: Optional[RedFlag] = Relationship(back_populates="evidence")
+
+
+class EvidenceContent(SQLModel, table=True):
+    """The bytes of an evidence file, in the database rather than on one server's disk: every
+    app server reads the same, they are backed up with the records, and they are written in the
+    report's own transaction (a report that fails leaves no file behind). A row of its own, so
+    that listing a red flag's files never reads them."""
+
+    __tablename__ = "evidence_content"
+    evidence_file_id: int = Field(foreign_key="evidence_file.id", primary_key=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

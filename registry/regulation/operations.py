@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from registry.audit.chain import append
@@ -22,7 +23,8 @@ class PermissionDenied(Exception):
 
 
 class RuleBroken(ValueError):
-    """The request breaks a domain rule; the message is for the person who made it."""
+    """The request breaks a domain rule; the message is for the person who made it: a lazy
+    string, read in the language of the request that shows it (English elsewhere)."""
 
 
 def authorize(actor: User, action: str, countries: Iterable[str]) -> str:
@@ -82,11 +84,12 @@ def issue_licence(session: Session, *, actor: User, agency: Agency, number: str,
     country = authorize(actor, "licence.write", [jurisdiction_of(actor) or ""])
     key = licence_key(number)
     if not key:
-        raise RuleBroken("the licence number has no letters or digits")
+        raise RuleBroken(_l("the licence number has no letters or digits"))
     if any(l.number_key == key and l.country == country for l in agency.licences):
-        raise RuleBroken(f"licence {number} is already recorded for this agency")
+        raise RuleBroken(_l("licence %(number)s is already recorded for this agency",
+                                number=number))
     if valid_from and valid_until and valid_from > valid_until:
-        raise RuleBroken("the licence cannot end before it starts")
+        raise RuleBroken(_l("the licence cannot end before it starts"))
     licence = Licence(agency_id=agency.id, number=number, number_key=key, country=country,
                       authority_id=actor.authority_id, licence_class=licence_class,
                       status="active", valid_from=valid_from, valid_until=valid_until,
@@ -101,7 +104,7 @@ def issue_licence(session: Session, *, actor: User, agency: Agency, number: str,
 def renew_licence(session: Session, *, actor: User, licence: Licence, valid_until: date) -> None:
     authorize(actor, "licence.write", [licence.country])
     if licence.status in ("revoked", "banned"):
-        raise RuleBroken("a revoked or banned licence cannot be renewed")
+        raise RuleBroken(_l("a revoked or banned licence cannot be renewed"))
     before = _fields(licence, LICENCE_FIELDS)
     licence.valid_until, licence.status = valid_until, "active"
     session.add(licence)
@@ -117,9 +120,9 @@ def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
     (a preventive suspension takes effect at once)."""
     authorize(actor, "sanction.write", agency_countries(agency))
     if ends_on and ends_on < starts_on:
-        raise RuleBroken("the sanction cannot end before it starts")
+        raise RuleBroken(_l("the sanction cannot end before it starts"))
     if licence is not None and licence.country != jurisdiction_of(actor):
-        raise RuleBroken("only the authority that issued a licence can act on it")
+        raise RuleBroken(_l("only the authority that issued a licence can act on it"))
     sanction = Sanction(agency_id=agency.id, authority_id=actor.authority_id, type=type,
                         decision_ref=decision_ref, starts_on=starts_on, ends_on=ends_on,
                         summary=summary, licence_id=licence.id if licence else None,
@@ -129,7 +132,8 @@ def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
     session.flush()
     if finding is not None:
         if finding.agency_id != agency.id or finding.sanction_id is not None:
-            raise RuleBroken("this finding belongs to another agency or already has a sanction")
+            raise RuleBroken(_l("this finding belongs to another agency or already has a "
+                                "sanction"))
         finding.sanction_id = sanction.id
         session.add(finding)
     _audit(session, actor, "sanction.propose" if type in FOUR_EYES else "sanction.impose",
@@ -141,11 +145,11 @@ def confirm_sanction(session: Session, *, actor: User, sanction: Sanction) -> No
     """The second pair of eyes: another regulator of the same authority makes it public."""
     authorize(actor, "sanction.confirm", [jurisdiction_of(actor) or ""])
     if sanction.status != "awaiting_confirmation":
-        raise RuleBroken("this sanction is not awaiting confirmation")
+        raise RuleBroken(_l("this sanction is not awaiting confirmation"))
     if actor.authority_id != sanction.authority_id:
         raise PermissionDenied("sanction.confirm")
     if actor.id == sanction.proposed_by_id:
-        raise RuleBroken("a second regulator must confirm: you proposed this sanction")
+        raise RuleBroken(_l("a second regulator must confirm: you proposed this sanction"))
     before = _fields(sanction, SANCTION_FIELDS)
     sanction.status, sanction.confirmed_by_id = "in_force", actor.id
     session.add(sanction)
@@ -186,7 +190,7 @@ def record_finding(session: Session, *, actor: User, agency: Agency, reference: 
     authorize(actor, "finding.write", agency_countries(agency))
     red_flags = list(red_flags)
     if any(f.agency_id != agency.id or f.state != "substantiated" for f in red_flags):
-        raise RuleBroken("a finding rests only on substantiated red flags of this agency")
+        raise RuleBroken(_l("a finding rests only on substantiated red flags of this agency"))
     finding = Finding(agency_id=agency.id, authority_id=actor.authority_id, reference=reference,
                       decided_on=decided_on, summary=summary, red_flags=red_flags)
     session.add(finding)

@@ -4,18 +4,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Iterable
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
 from registry.audit.chain import append
-from registry.models import Agency, EvidenceFile, LoginAttempt, RedFlag, User, utcnow
+from registry.models import (Agency, EvidenceContent, EvidenceFile, LoginAttempt, RedFlag, User,
+                             utcnow)
 from registry.permissions import can
 from registry.regulation.operations import (PermissionDenied, RuleBroken, agency_countries,
                                             authorize)
-from registry.reports.evidence import MAX_FILES, store
+from registry.reports.evidence import MAX_FILES, accept
 from registry.search.matching import name_key
+from registry.vocab import RED_FLAG_STATES
 
 # received -> under review -> substantiated / unsubstantiated / referred
 TRANSITIONS = {
@@ -72,14 +74,14 @@ def reported_entity(session: Session, *, name: str, country: str, kind: str = "a
 
 def submit(session: Session, *, reporter: User | None, agency: Agency, category: str,
            description: str, occurred_on: date | None = None, place: str = "",
-           contact: str = "", files: Iterable[tuple[str, bytes]] = (),
-           evidence_dir: Path | None = None) -> tuple[RedFlag, str | None]:
+           contact: str = "", files: Iterable[tuple[str, bytes]] = ()
+           ) -> tuple[RedFlag, str | None]:
     """File a red flag; an anonymous reporter gets a receipt code (returned once, never stored)."""
     if reporter is not None and not can(reporter, "red_flag.submit"):
         raise PermissionDenied("red_flag.submit")
     files = list(files)
     if len(files) > MAX_FILES:
-        raise RuleBroken(f"at most {MAX_FILES} files")
+        raise RuleBroken(_l("at most %(count)d files", count=MAX_FILES))
     code = new_receipt_code() if reporter is None else None
     flag = RedFlag(agency_id=agency.id, category=category, description=description,
                    occurred_on=occurred_on, place=place, contact=contact,
@@ -90,8 +92,10 @@ def submit(session: Session, *, reporter: User | None, agency: Agency, category:
     session.add(flag)
     session.flush()
     for original_name, data in files:
-        stored = store(evidence_dir, original_name, data)
-        session.add(EvidenceFile(red_flag_id=flag.id, **stored.__dict__))
+        stored = EvidenceFile(red_flag_id=flag.id, **accept(original_name, data).__dict__)
+        session.add(stored)
+        session.flush()
+        session.add(EvidenceContent(evidence_file_id=stored.id, data=data))
     append(session, actor=reporter.email if reporter else "public", actor_id=reporter.id
            if reporter else None, action="red_flag.submit", entity="red_flag", entity_id=flag.id,
            agency_id=agency.id, before={}, after={"category": category, "state": "received",
@@ -105,9 +109,11 @@ def review(session: Session, *, actor: User, flag: RedFlag, state: str,
     agency = session.get(Agency, flag.agency_id)
     authorize(actor, "red_flag.review", agency_countries(agency))
     if state not in TRANSITIONS.get(flag.state, ()):
-        raise RuleBroken(f"a red flag cannot go from {flag.state} to {state}")
+        raise RuleBroken(_l("a red flag cannot go from “%(current)s” to “%(wanted)s”",
+                             current=_l(RED_FLAG_STATES[flag.state]),
+                             wanted=_l(RED_FLAG_STATES.get(state, state))))
     if state == "substantiated" and not public_summary.strip():
-        raise RuleBroken("write the public summary before substantiating")
+        raise RuleBroken(_l("write the public summary before substantiating"))
     before = {"state": flag.state, "public_summary": flag.public_summary}
     flag.state, flag.public_summary = state, public_summary.strip()
     flag.reviewed_by_id, flag.updated_at = actor.id, utcnow()

@@ -1,16 +1,16 @@
 """Reporting red flags (public and NGOs), following them, and the regulators' review queue."""
 from __future__ import annotations
 
-from pathlib import Path
+from io import BytesIO
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_from_directory, url_for)
+                   send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import or_, select
 
 from registry.db import get_session
-from registry.models import Agency, EvidenceFile, Licence, RedFlag
+from registry.models import Agency, EvidenceContent, EvidenceFile, Licence, RedFlag
 from registry.permissions import can, jurisdiction_of
 from registry.regulation.operations import PermissionDenied, RuleBroken, agency_countries
 from registry.reports import operations as ops
@@ -19,11 +19,6 @@ from registry.reports.forms import ReceiptForm, ReportForm, ReviewForm
 from registry.search import drain_now
 
 bp = Blueprint("reports", __name__)
-
-
-def evidence_dir() -> Path:
-    """Outside the web root: in the instance folder, never under static/."""
-    return Path(current_app.instance_path) / "evidence"
 
 
 def _reporter():
@@ -64,8 +59,7 @@ def report():
             flag, code = ops.submit(
                 session, reporter=reporter, agency=agency, category=form.category.data,
                 description=form.description.data, occurred_on=form.occurred_on.data,
-                place=form.place.data or "", contact=form.contact.data or "", files=files,
-                evidence_dir=evidence_dir())
+                place=form.place.data or "", contact=form.contact.data or "", files=files)
         except (EvidenceRejected, RuleBroken) as error:
             session.rollback()
             form.evidence.errors.append(str(error))
@@ -156,5 +150,10 @@ def evidence(file_id: int):
     _regulator_only()
     stored = get_session().get(EvidenceFile, file_id) or abort(404)
     _reviewable_or_403(stored.red_flag_id)
-    return send_from_directory(evidence_dir(), stored.stored_name, mimetype=stored.content_type,
-                               as_attachment=True, download_name=stored.original_name)
+    content = get_session().get(EvidenceContent, file_id)
+    if content is None:  # received by an older version on another server: see init-db
+        abort(404)
+    response = send_file(BytesIO(content.data), mimetype=stored.content_type, as_attachment=True,
+                         download_name=stored.original_name, etag=False)
+    response.headers["Cache-Control"] = "private, no-store"  # never kept by a proxy or browser
+    return response
