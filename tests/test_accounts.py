@@ -73,6 +73,16 @@ def test_login_and_logout(client, make_user):
     assert client.post("/logout", data={"csrf_token": csrf_token(client)}).status_code == 302
 
 
+def test_pages_seen_logged_in_are_kept_by_no_cache(client, make_user):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    make_user("a@example.org")
+    log_in(client, "a@example.org")
+    for path in ("/", "/admin/users", "/api/v1/search?q=x"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+
+
 def test_login_refuses_offsite_next(client, make_user):
     make_user("a@example.org")
     response = log_in(client, "a@example.org", query="?next=//evil.example/")
