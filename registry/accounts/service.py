@@ -36,6 +36,20 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _authority_for(session: Session, role: str, authority_id: int | None,
+                   organisation: str) -> Authority | None:
+    """The authority a regulator belongs to (None for the other roles); an NGO account needs
+    its organisation."""
+    if role == "regulator":
+        authority = session.get(Authority, authority_id) if authority_id else None
+        if authority is None:
+            raise AccountError(_l("a regulator belongs to an authority"))
+        return authority
+    if role == "ngo" and not organisation:
+        raise AccountError(_l("an NGO account belongs to an organisation"))
+    return None
+
+
 def create_user(session: Session, *, email: str, role: str, password: str,
                 authority_id: int | None = None, organisation: str = "",
                 country: str = "") -> User:
@@ -46,13 +60,9 @@ def create_user(session: Session, *, email: str, role: str, password: str,
         raise AccountError(_l("role must be one of %(roles)s", roles=", ".join(ROLES)))
     if session.exec(select(User).where(User.email == email)).first():
         raise AccountError(_l("an account for %(email)s exists already", email=email))
-    if role == "regulator":
-        authority = session.get(Authority, authority_id) if authority_id else None
-        if authority is None:
-            raise AccountError(_l("a regulator belongs to an authority"))
+    authority = _authority_for(session, role, authority_id, organisation)
+    if authority is not None:
         country = authority.country
-    elif role == "ngo" and not organisation:
-        raise AccountError(_l("an NGO account belongs to an organisation"))
     user = User(email=email, role=role, password_hash=hash_password(password),
                 authority_id=authority_id if role == "regulator" else None,
                 organisation=organisation if role == "ngo" else "", country=country.upper())
@@ -173,17 +183,13 @@ def update_account(session: Session, *, actor: User, user: User, role: str, acti
         raise AccountError(_l("you cannot disable or demote your own account"))
     if role not in ROLES:
         raise AccountError(_l("role must be one of %(roles)s", roles=", ".join(ROLES)))
-    if role == "regulator" and (authority_id is None or session.get(Authority, authority_id)
-                                is None):
-        raise AccountError(_l("a regulator belongs to an authority"))
-    if role == "ngo" and not organisation:
-        raise AccountError(_l("an NGO account belongs to an organisation"))
+    authority = _authority_for(session, role, authority_id, organisation)
     before = _snapshot(user)
     user.role, user.active = role, active
     user.authority_id = authority_id if role == "regulator" else None
     user.organisation = organisation if role == "ngo" else ""
-    if role == "regulator":
-        user.country = session.get(Authority, authority_id).country
+    if authority is not None:
+        user.country = authority.country
     if before != _snapshot(user):
         user.session_version += 1  # a new role or a disabled account: log out everywhere
     session.add(user)

@@ -153,7 +153,6 @@ def evidence(file_id: int):
     content = get_session().get(EvidenceContent, file_id)
     if content is None:  # received by an older version on another server: see init-db
         abort(404)
-    response = send_file(BytesIO(content.data), mimetype=stored.content_type, as_attachment=True,
-                         download_name=stored.original_name, etag=False)
-    response.headers["Cache-Control"] = "private, no-store"  # never kept by a proxy or browser
-    return response
+    # private, no-store: as everything answered to a logged-in user (registry.accounts)
+    return send_file(BytesIO(content.data), mimetype=stored.content_type, as_attachment=True,
+                     download_name=stored.original_name, etag=False)
