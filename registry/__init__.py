@@ -10,22 +10,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then `test_config`."""
-    from registry import (accounts, api, audit, cli, config, db, i18n, ops, public, regulation,
-                          reports, search, sessions)
+    from registry import (accounts, api, audit, cli, config, db, i18n, ids, ops, permissions,
+                          public, regulation, reports, search, security, sessions)
     from flask_wtf.csrf import CSRFProtect
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True,
                 template_folder=str(ROOT / "templates"))
+    ids.init_app(app)  # before any blueprint's routes are added
     if test_config and "INSTANCE_PATH" in test_config:
         app.instance_path = str(test_config["INSTANCE_PATH"])
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
 
+    security.init_app(app)  # before CSRFProtect, whose check reads the form
     CSRFProtect(app)
     sessions.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
+    permissions.init_app(app)
     search.init_app(app)
     public.init_app(app)
     accounts.init_app(app)

@@ -5,6 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
+from registry.sessions import SESSION_LIFETIME
+
 
 def _secret_key(instance_path: Path) -> str:
     """Return REGISTRY_SECRET_KEY, or a key generated once and kept in the instance folder (0600)."""
@@ -41,6 +43,11 @@ def from_environment(instance_path: Path) -> dict:
         "RANKING_CACHE_SIZE": int(os.environ.get("REGISTRY_RANKING_CACHE_SIZE", "2000")),
         "BABEL_DEFAULT_LOCALE": "es",
         "LANGUAGES": ("es", "en"),
+        # Proxies in front whose X-Forwarded-For/-Proto are believed (registry.security).
+        "TRUSTED_PROXIES": int(os.environ.get("REGISTRY_TRUSTED_PROXIES", "0")),
+        # The largest request: five evidence files of 10 MB and the form (nginx: 55m).
+        "MAX_CONTENT_LENGTH": 55 * 1024 * 1024,
+        "PERMANENT_SESSION_LIFETIME": SESSION_LIFETIME,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

@@ -1,60 +1,123 @@
-"""Who may do what: the one place where every write is checked against role and jurisdiction.
+"""Who may do what: the one place where every read and write of the staff areas is checked
+against the user's role and authority. Views, operations and templates (as `can(...)`) ask here;
+nothing else decides by role.
 
-A regulator belongs to one authority, hence to one country (its jurisdiction): it reads
-everything but writes only records of its own country. An NGO submits red flags and follows its
-own. An admin manages accounts. The public (no account) searches and reports anonymously.
+The rules, for a regulator (an account of one authority, hence of one country):
+- An agency's identity (names, contacts, representatives), its red flags and their evidence
+  belong to the authorities of the agency's own country.
+- An authority's act (a licence, a sanction, a finding, a visit) gives it power over that act and
+  its own licences alone: issuing a licence to another country's agency lets the issuer renew
+  that licence and sanction, inspect or record findings on the agency it licensed, never rename
+  the agency, review its red flags or open their evidence.
+- Anyone with an account may report red flags and follow the reports they sent; NGOs do so on
+  behalf of their organisation. Admins manage accounts. Regulators and admins read the audit log.
+The public (no account) searches, reports anonymously and follows a report by its receipt.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-# action -> roles that may attempt it; jurisdiction is checked on top for regulators.
-ACTIONS: dict[str, tuple[str, ...]] = {
-    "agency.create": ("regulator",),
-    "agency.edit": ("regulator",),
-    "licence.write": ("regulator",),
-    "sanction.write": ("regulator",),
-    "sanction.confirm": ("regulator",),
-    "finding.write": ("regulator",),
-    "inspection.write": ("regulator",),
-    "red_flag.review": ("regulator",),
-    "red_flag.submit": ("ngo", "regulator", "admin"),
-    "evidence.open": ("regulator",),
-    "audit.view": ("regulator", "admin"),
-    "users.manage": ("admin",),
-}
-JURISDICTIONAL = {"agency.create", "agency.edit", "licence.write", "sanction.write",
-                  "sanction.confirm", "finding.write", "inspection.write", "red_flag.review"}
+STAFF = ("regulator",)
+
+
+def authority_id_of(user: Any) -> int | None:
+    """The authority a regulator acts for (None for everyone else)."""
+    if getattr(user, "role", None) != "regulator":
+        return None
+    return getattr(user, "authority_id", None)
 
 
 def jurisdiction_of(user: Any) -> str | None:
-    """The country a regulator may write in."""
-    if getattr(user, "role", None) != "regulator" or user.authority is None:
+    """The country of a regulator's authority: where it records new agencies and licences."""
+    if authority_id_of(user) is None or getattr(user, "authority", None) is None:
         return None
     return user.authority.country
 
 
-def can(user: Any, action: str, country: str | None = None) -> bool:
-    """May `user` do `action` on a record of `country`? Anonymous and disabled users may not."""
-    if action not in ACTIONS:
-        raise KeyError(f"unknown action {action!r}")
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+def _own_country(user: Any, country: str | None) -> bool:
+    return country is not None and jurisdiction_of(user) == country
+
+
+def owns_licence(user: Any, licence: Any) -> bool:
+    """A licence is its issuing authority's; one recorded without an authority (an import that
+    named none) belongs to the authorities of its country."""
+    if licence is None or authority_id_of(user) is None:
         return False
-    if user.role not in ACTIONS[action]:
-        return False
-    if action in JURISDICTIONAL:
-        return country is not None and jurisdiction_of(user) == country
+    if licence.authority_id is not None:
+        return licence.authority_id == authority_id_of(user)
+    return _own_country(user, licence.country)
+
+
+def _agency_of_country(user: Any, agency: Any) -> bool:
+    """The agency's identity, red flags and evidence: its own country's authorities."""
+    return agency is not None and _own_country(user, agency.country)
+
+
+def _supervises(user: Any, agency: Any) -> bool:
+    """Sanctions, findings, visits: on agencies of the authority's country, or holding one of
+    its licences."""
+    return agency is not None and (_agency_of_country(user, agency) or any(
+        owns_licence(user, licence) for licence in agency.licences))
+
+
+def _flag_agency(target: Any) -> Any:
+    """A red flag's agency, from the flag or from one of its evidence files."""
+    flag = getattr(target, "red_flag", None) or target
+    return getattr(flag, "agency", None)
+
+
+def _any(_user: Any, _target: Any) -> bool:
     return True
 
 
-def require(action: str, country: str | None = None) -> None:
+# action -> (roles that may attempt it, the rule on the target the action is checked against)
+RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
+    # the regulators' area: its dashboard, an agency's management page, the review queue
+    "manage.view": (STAFF, lambda u, _t: authority_id_of(u) is not None),
+    "agency.create": (STAFF, _own_country),                       # target: the country
+    "agency.edit": (STAFF, _agency_of_country),                   # target: the agency
+    "licence.issue": (STAFF, lambda u, agency: agency is not None
+                      and jurisdiction_of(u) is not None),        # a licence of its own country
+    "licence.renew": (STAFF, owns_licence),                       # target: the licence
+    "sanction.impose": (STAFF, _supervises),                      # target: the agency
+    "sanction.confirm": (STAFF, lambda u, s: s is not None and authority_id_of(u) is not None
+                         and s.authority_id == authority_id_of(u)),  # target: the sanction
+    "finding.record": (STAFF, _supervises),
+    "inspection.record": (STAFF, _supervises),
+    "red_flag.review": (STAFF, lambda u, flag: _agency_of_country(u, _flag_agency(flag))),
+    "evidence.open": (STAFF, lambda u, file: _agency_of_country(u, _flag_agency(file))),
+    "red_flag.submit": (("ngo", "regulator", "admin"), _any),
+    "red_flag.follow": (("ngo", "regulator", "admin"), _any),     # "My reports"
+    "audit.view": (("regulator", "admin"), _any),
+    "users.manage": (("admin",), _any),
+}
+ACTIONS = {action: roles for action, (roles, _rule) in RULES.items()}
+
+
+def can(user: Any, action: str, target: Any = None) -> bool:
+    """May `user` do `action` on `target` (see RULES for what each action is checked against)?
+    Anonymous and disabled users may not."""
+    if action not in RULES:
+        raise KeyError(f"unknown action {action!r}")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    roles, rule = RULES[action]
+    return user.role in roles and bool(rule(user, target))
+
+
+def require(action: str, target: Any = None) -> None:
     """Stop the request unless the current user may act: log in first, or 403."""
     if not current_user.is_authenticated:
         if request.path.startswith("/api/"):
             abort(401)
         abort(redirect(url_for("accounts.login", next=request.full_path.rstrip("?"))))
-    if not can(current_user, action, country):
+    if not can(current_user, action, target):
         abort(403)
+
+
+def init_app(app) -> None:
+    """Templates ask the same rules: `{% if can("agency.edit", agency) %}`."""
+    app.jinja_env.globals["can"] = lambda action, target=None: can(current_user, action, target)

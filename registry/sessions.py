@@ -6,6 +6,9 @@ from datetime import timedelta
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 
+# A staff session: a working day. The signed cookie expires then, and a cookie older than this
+# is refused even if a browser kept it (config.from_environment sets it: Flask's own default, 31
+# days, is always present, so a setdefault here would never apply).
 SESSION_LIFETIME = timedelta(hours=8)
 
 
@@ -16,6 +19,5 @@ class RegistrySessionInterface(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     app.session_interface = RegistrySessionInterface()
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", SESSION_LIFETIME)
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"

@@ -9,8 +9,8 @@ from sqlmodel import func, select
 
 from registry.accounts.service import create_user
 from registry.audit.chain import verify
-from registry.models import (Agency, AuditEntry, Finding, Inspection, Licence, RedFlag, Sanction,
-                             User)
+from registry.models import (Agency, AuditEntry, EvidenceContent, EvidenceFile, Finding,
+                             Inspection, Licence, RedFlag, Sanction, User)
 
 PASSWORD = "correct horse battery"
 EN = {"Accept-Language": "en"}
@@ -312,3 +312,137 @@ def test_manage_page_title_is_the_agency_name(client, world):
     title = page[page.index("<title>"):page.index("</title>")]
     assert title == "<title>Manage: Agencia Sierra Madre"
     assert page.count("Record the visit") == 1
+
+
+# -- across borders: an authority's act gives it power over that act and its own licences alone
+
+
+@pytest.fixture
+def foreign(session, world, make_agency, index_now):
+    """A Guatemalan agency with its GT licence, a sanction awaiting a GT regulator, and a red flag
+    with evidence: every object of another authority, seen by the MX regulator."""
+    gt_authority = world["users"]["other_regulator"].authority_id
+    agency = make_agency("Agencia Quetzal", country="GT",
+                         licence=("GT-5", "active", date(2099, 1, 1)))
+    licence = agency.licences[0]
+    licence.authority_id = gt_authority
+    pending = Sanction(agency_id=agency.id, authority_id=gt_authority, type="revocation",
+                       decision_ref="GT-REV", starts_on=date(2026, 1, 1), summary="Fraud",
+                       status="awaiting_confirmation", licence_id=licence.id)
+    flag = RedFlag(agency_id=agency.id, category="other", description="Kept passports")
+    session.add_all([licence, pending, flag])
+    session.flush()
+    evidence = EvidenceFile(red_flag_id=flag.id, original_name="contract.png",
+                            stored_name="x1.png", content_type="image/png", size=3, sha256="0")
+    session.add(evidence)
+    session.flush()
+    session.add(EvidenceContent(evidence_file_id=evidence.id, data=b"png"))
+    session.commit()
+    index_now()
+    return {"agency": agency, "licence": licence, "pending": pending, "flag": flag,
+            "evidence": evidence}
+
+
+def foreign_requests(foreign):
+    """What the MX regulator might try on the Guatemalan agency's objects."""
+    agency = foreign["agency"]
+    return {
+        "edit agency": ("POST", f"/manage/agencies/{agency.id}/edit",
+                        {"name": "Renamed by Mexico", "kind": "agency"}),
+        "edit agency form": ("GET", f"/manage/agencies/{agency.id}/edit", {}),
+        "review red flag": ("POST", f"/manage/red-flags/{foreign['flag'].id}",
+                            {"state": "unsubstantiated", "public_summary": ""}),
+        "read red flag": ("GET", f"/manage/red-flags/{foreign['flag'].id}", {}),
+        "open evidence": ("GET", f"/manage/evidence/{foreign['evidence'].id}", {}),
+        "renew its GT licence": ("POST", f"/manage/licences/{foreign['licence'].id}/renew",
+                                 {"renew-valid_until": "2100-01-01"}),
+        "confirm GT sanction": ("POST", f"/manage/sanctions/{foreign['pending'].id}/confirm", {}),
+        "impose sanction": ("POST", f"/manage/agencies/{agency.id}/sanctions",
+                            {"sanction-type": "fine", "sanction-licence_id": "0",
+                             "sanction-decision_ref": "MX-F", "sanction-starts_on": "2026-01-01",
+                             "sanction-summary": "Fees"}),
+        "record inspection": ("POST", f"/manage/agencies/{agency.id}/inspections",
+                              {"inspection-kind": "monitoring_visit",
+                               "inspection-visited_on": "2026-03-01",
+                               "inspection-outcome": "compliant"}),
+        "record finding": ("POST", f"/manage/agencies/{agency.id}/findings",
+                           {"finding-reference": "MX-FIND", "finding-decided_on": "2026-03-02",
+                            "finding-summary": "Fees"}),
+    }
+
+
+def foreign_state(session, foreign):
+    session.expire_all()
+    agency = session.get(Agency, foreign["agency"].id)
+    return (agency.name, session.get(RedFlag, foreign["flag"].id).state,
+            session.get(Licence, foreign["licence"].id).valid_until,
+            session.get(Sanction, foreign["pending"].id).status,
+            session.exec(select(func.count()).select_from(Sanction)).one(),
+            session.exec(select(func.count()).select_from(Inspection)).one(),
+            session.exec(select(func.count()).select_from(Finding)).one())
+
+
+# Once Mexico licensed the agency: its sanctions, visits and findings on it (and its own licence);
+# never the agency's identity, its red flags or evidence, Guatemala's licence or sanction.
+ALLOWED_AFTER_LICENSING = {"impose sanction", "record inspection", "record finding"}
+
+
+@pytest.mark.parametrize("licensed", [False, True], ids=["unlicensed", "after-licensing"])
+@pytest.mark.parametrize("name", sorted(foreign_requests({
+    "agency": Agency(id=0), "licence": Licence(id=0), "pending": Sanction(id=0),
+    "flag": RedFlag(id=0), "evidence": EvidenceFile(id=0)})))
+def test_foreign_agency_matrix(client, session, world, foreign, licensed, name):
+    client = as_role(client, world, "regulator")
+    if licensed:
+        response = client.post(f"/manage/agencies/{foreign['agency'].id}/licences", data={
+            "licence-number": "MX-900", "licence-valid_from": "2026-01-01",
+            "csrf_token": token(client)})
+        assert response.status_code == 302
+    method, url, data = foreign_requests(foreign)[name]
+    before = foreign_state(session, foreign)
+    if method == "POST":
+        response = client.post(url, data={**data, "csrf_token": token(client)})
+    else:
+        response = client.get(url)
+    if licensed and name in ALLOWED_AFTER_LICENSING:
+        assert response.status_code == 302
+        assert foreign_state(session, foreign) != before
+    else:
+        assert response.status_code == 403
+        assert foreign_state(session, foreign) == before
+
+
+def test_a_licence_issued_abroad_is_its_issuers_to_renew(client, session, world, foreign):
+    """The MX licence of the Guatemalan agency: Mexico renews it and may revoke it; the
+    manage page offers Mexico only what it may do."""
+    client = as_role(client, world, "regulator")
+    client.post(f"/manage/agencies/{foreign['agency'].id}/licences", data={
+        "licence-number": "MX-900", "licence-valid_from": "2026-01-01",
+        "csrf_token": token(client)})
+    mx_licence = session.exec(select(Licence).where(Licence.number == "MX-900")).one()
+    response = client.post(f"/manage/licences/{mx_licence.id}/renew", data={
+        "renew-valid_until": "2031-01-01", "csrf_token": token(client)})
+    assert response.status_code == 302
+    session.refresh(mx_licence)
+    assert mx_licence.valid_until == date(2031, 1, 1)
+    page = client.get(f"/manage/agencies/{foreign['agency'].id}", headers=EN)
+    html = page.get_data(as_text=True)
+    assert "Edit identity" not in html
+    assert f"/manage/licences/{mx_licence.id}/renew" in html
+    assert f"/manage/licences/{foreign['licence'].id}/renew" not in html
+    assert f'<option value="{foreign["licence"].id}"' not in html  # not sanctionable by MX
+    assert "Kept passports" not in client.get("/manage/red-flags").get_data(as_text=True)
+
+
+def test_a_sanction_cannot_name_another_authoritys_licence(client, session, world, foreign):
+    client = as_role(client, world, "regulator")
+    client.post(f"/manage/agencies/{foreign['agency'].id}/licences", data={
+        "licence-number": "MX-900", "licence-valid_from": "2026-01-01",
+        "csrf_token": token(client)})
+    before = foreign_state(session, foreign)
+    response = client.post(f"/manage/agencies/{foreign['agency'].id}/sanctions", data={
+        "sanction-type": "revocation", "sanction-licence_id": str(foreign["licence"].id),
+        "sanction-decision_ref": "X", "sanction-starts_on": "2026-01-01",
+        "sanction-summary": "x", "csrf_token": token(client)})
+    assert response.status_code == 400
+    assert foreign_state(session, foreign) == before

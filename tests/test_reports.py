@@ -15,7 +15,24 @@ from registry.models import Agency, EvidenceContent, EvidenceFile, LoginAttempt,
 
 PASSWORD = "correct horse battery"
 EN = {"Accept-Language": "en"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def image_bytes(kind: str, size=(4, 4)) -> bytes:
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, kind)
+    return out.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    from pypdf import PdfWriter
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(200, 200)
+    writer.write(out)
+    return out.getvalue()
+
+
+PNG = image_bytes("PNG")
 
 
 @pytest.fixture
@@ -132,6 +149,8 @@ def test_ngo_report_with_evidence_through_review(app, client, session, world):
     download = client.get(f"/manage/evidence/{stored.id}")
     assert download.status_code == 200 and download.data == PNG
     assert download.headers["Content-Disposition"] == "attachment; filename=receipt.png"
+    assert download.headers["Content-Type"] == "image/png"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert download.headers["Cache-Control"] == "private, no-store"
     download.close()
     url = f"/manage/red-flags/{flag.id}"
@@ -195,3 +214,61 @@ def test_evidence_of_the_wrong_type_is_refused(client, session, world):
         spanish.get_data(as_text=True)
     assert count(session, RedFlag) == 0 and count(session, EvidenceFile) == 0
     assert count(session, EvidenceContent) == 0
+
+
+@pytest.mark.parametrize("name, data", [
+    ("evil.exe", b"%PDF-1.7\n" + b"MZ\x90\x00 not a document at all" * 50),
+    ("scan.pdf", pdf_bytes()[:-120]),                     # cut short: no trailer
+    ("photo.png", image_bytes("PNG") + b"MZ\x90\x00evil"),  # a program appended to a photo
+    ("photo.jpg", image_bytes("JPEG", (64, 64))[:-200]),  # truncated
+    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),   # the signature and nothing else
+    ("photo.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8),
+])
+def test_evidence_is_checked_whole_not_by_its_first_bytes(client, session, world, name, data):
+    log_in(client, "ngo@ngo.example")
+    response = report(client, evidence=[(io.BytesIO(data), name)])
+    assert response.status_code == 400
+    assert f"{name}: only PDF, JPEG, PNG or WebP files are accepted" in \
+        response.get_data(as_text=True)
+    assert count(session, RedFlag) == 0 and count(session, EvidenceFile) == 0
+
+
+@pytest.mark.parametrize("name, data, content_type, served_as", [
+    ("evil.exe", pdf_bytes(), "application/pdf", "evil.pdf"),
+    ("contrato", pdf_bytes(), "application/pdf", "contrato.pdf"),
+    ("recibo.pdf", image_bytes("JPEG", (32, 32)), "image/jpeg", "recibo.jpg"),
+    ("chat.webp", image_bytes("WEBP", (32, 32)), "image/webp", "chat.webp"),
+])
+def test_evidence_is_served_under_the_extension_of_its_real_type(client, session, world, name,
+                                                                 data, content_type, served_as):
+    log_in(client, "ngo@ngo.example")
+    assert report(client, agency_id=str(world["agency"].id),
+                  evidence=[(io.BytesIO(data), name)]).status_code == 302
+    stored = session.exec(select(EvidenceFile)).one()
+    assert stored.content_type == content_type and stored.original_name == name
+    client.post("/logout", data={"csrf_token": token(client)})
+    log_in(client, "mx1@gov.example")
+    download = client.get(f"/manage/evidence/{stored.id}")
+    assert download.status_code == 200 and download.data == data
+    assert download.headers["Content-Type"] == content_type
+    assert download.headers["Content-Disposition"] == f"attachment; filename={served_as}"
+    download.close()
+
+
+def test_a_request_larger_than_the_limit_is_refused_before_it_is_read(client, session, world):
+    """55 MB on the report form (five files of 10 MB), a megabyte elsewhere: a clear 413 page,
+    nothing saved."""
+    log_in(client, "ngo@ngo.example")
+    body = (b"--x\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"v.png\"\r\n"
+            b"\r\n" + b"\x00" * (56 * 1024 * 1024) + b"\r\n--x--\r\n")
+    big = client.post("/report", data=body, headers=EN,
+                      content_type="multipart/form-data; boundary=x")
+    assert big.status_code == 413
+    page = big.get_data(as_text=True)
+    assert "What you sent is too large" in page and "at most 5 files of up to 10 MB" in page
+    assert count(session, RedFlag) == 0
+    login = client.post("/login", data={"email": "x@example.org", "password": "x" * 2_000_000},
+                        headers=EN)
+    assert login.status_code == 413
+    api = client.post("/api/v1/search", data=b"x" * 2_000_000)
+    assert api.status_code in (405, 413)

@@ -11,6 +11,7 @@ from registry.accounts import service
 from registry.accounts.forms import AccountForm, InviteForm, SetPasswordForm
 from registry.countries import country_choices
 from registry.db import get_session
+from registry.ids import to_id
 from registry.formtools import choices
 from registry.models import Authority, User
 from registry.permissions import can
@@ -33,7 +34,7 @@ def _fill_choices(form) -> None:
 
 
 def _authority_id(form) -> int | None:
-    return int(form.authority_id.data) if (form.authority_id.data or "").isdigit() else None
+    return to_id(form.authority_id.data)
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])

@@ -105,11 +105,13 @@ def change_password(session: Session, *, user: User, password: str) -> None:
 
 def load_session_user(session: Session, session_id: str) -> User | None:
     """The user of a login session, unless disabled or logged out everywhere since."""
+    from registry.ids import to_id
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    user_id, version = to_id(user_id), to_id(version)
+    if user_id is None or version is None:
         return None
-    user = session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
         return None
     return user
 

@@ -18,7 +18,7 @@ MAX_LIMIT = 100
 
 def _limit() -> int:
     raw = request.args.get("limit", "20")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3 and 1 <= int(raw) <= MAX_LIMIT):
         abort(400, description=f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(raw)
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from registry.db import get_session
+from registry.ids import id_arg
 from registry.models import AuditEntry
 from registry.permissions import can
 
@@ -21,10 +22,10 @@ def browse():
     if not can(current_user, "audit.view"):
         abort(403)
     query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(PAGE)
-    agency_id = request.args.get("agency", type=int)
+    agency_id = request.args.get("agency", type=id_arg)
     if agency_id:
         query = query.where(AuditEntry.agency_id == agency_id)
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=id_arg)
     if before:
         query = query.where(AuditEntry.seq < before)
     entries = get_session().exec(query).all()

@@ -15,7 +15,9 @@ def _handle(error: Exception):
     if request.path.startswith("/api/"):
         return jsonify(error={"code": error.code, "name": error.name,
                               "message": error.description}), error.code
-    return render_template("errors/error.html", error=error), error.code
+    from registry.reports.evidence import MAX_BYTES, MAX_FILES
+    return render_template("errors/error.html", error=error,
+                           upload_limits=(MAX_FILES, MAX_BYTES // (1024 * 1024))), error.code
 
 
 def init_app(app: Flask) -> None:

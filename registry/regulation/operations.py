@@ -12,7 +12,7 @@ from sqlmodel import Session
 from registry.audit.chain import append
 from registry.models import (Agency, AgencyContact, AgencyName, Finding, Inspection, Licence,
                              RedFlag, Sanction, User)
-from registry.permissions import can, jurisdiction_of
+from registry.permissions import can, jurisdiction_of, owns_licence
 from registry.search.matching import licence_key, name_key
 
 FOUR_EYES = ("revocation", "ban")
@@ -27,18 +27,10 @@ class RuleBroken(ValueError):
     string, read in the language of the request that shows it (English elsewhere)."""
 
 
-def authorize(actor: User, action: str, countries: Iterable[str]) -> str:
-    """Return the actor's country if it may act on a record of one of `countries`."""
-    own = jurisdiction_of(actor)
-    country = own if own in set(countries) else next(iter(countries), None)
-    if not can(actor, action, country):
+def authorize(actor: User, action: str, target: Any = None) -> None:
+    """Raise PermissionDenied unless the actor may do `action` on `target` (registry.permissions)."""
+    if not can(actor, action, target):
         raise PermissionDenied(action)
-    return country
-
-
-def agency_countries(agency: Agency) -> set[str]:
-    """Where an agency is within reach: its own country and every country that licensed it."""
-    return {agency.country, *(l.country for l in agency.licences)}
 
 
 def _fields(obj: Any, names: Iterable[str]) -> dict:
@@ -63,7 +55,7 @@ def create_agency(session: Session, *, actor: User, name: str, kind: str, countr
                   address: str = "", city: str = "", aliases: Iterable[str] = (),
                   phones: Iterable[str] = (), emails: Iterable[str] = (),
                   websites: Iterable[str] = ()) -> Agency:
-    authorize(actor, "agency.create", [country])
+    authorize(actor, "agency.create", country)
     agency = Agency(name=name, name_key=name_key(name), kind=kind, country=country,
                     address=address, city=city)
     agency.names = [AgencyName(name=a, type="alias") for a in aliases]
@@ -81,7 +73,8 @@ def create_agency(session: Session, *, actor: User, name: str, kind: str, countr
 def issue_licence(session: Session, *, actor: User, agency: Agency, number: str,
                   valid_from: date | None, valid_until: date | None, licence_class: str = "",
                   conditions: str = "") -> Licence:
-    country = authorize(actor, "licence.write", [jurisdiction_of(actor) or ""])
+    authorize(actor, "licence.issue", agency)
+    country = jurisdiction_of(actor)
     key = licence_key(number)
     if not key:
         raise RuleBroken(_l("the licence number has no letters or digits"))
@@ -102,7 +95,7 @@ def issue_licence(session: Session, *, actor: User, agency: Agency, number: str,
 
 
 def renew_licence(session: Session, *, actor: User, licence: Licence, valid_until: date) -> None:
-    authorize(actor, "licence.write", [licence.country])
+    authorize(actor, "licence.renew", licence)
     if licence.status in ("revoked", "banned"):
         raise RuleBroken(_l("a revoked or banned licence cannot be renewed"))
     before = _fields(licence, LICENCE_FIELDS)
@@ -118,11 +111,15 @@ def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
                     licence: Licence | None = None, finding: Finding | None = None) -> Sanction:
     """Record a sanction. Revocations and bans wait for a second regulator; the rest apply now
     (a preventive suspension takes effect at once)."""
-    authorize(actor, "sanction.write", agency_countries(agency))
+    authorize(actor, "sanction.impose", agency)
     if ends_on and ends_on < starts_on:
         raise RuleBroken(_l("the sanction cannot end before it starts"))
-    if licence is not None and licence.country != jurisdiction_of(actor):
+    if licence is not None and (licence.agency_id != agency.id or not owns_licence(actor, licence)):
         raise RuleBroken(_l("only the authority that issued a licence can act on it"))
+    if finding is not None and (finding.agency_id != agency.id or finding.sanction_id is not None
+                                or finding.authority_id != actor.authority_id):
+        raise RuleBroken(_l("this finding belongs to another agency or authority, or already "
+                            "has a sanction"))
     sanction = Sanction(agency_id=agency.id, authority_id=actor.authority_id, type=type,
                         decision_ref=decision_ref, starts_on=starts_on, ends_on=ends_on,
                         summary=summary, licence_id=licence.id if licence else None,
@@ -131,9 +128,6 @@ def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
     session.add(sanction)
     session.flush()
     if finding is not None:
-        if finding.agency_id != agency.id or finding.sanction_id is not None:
-            raise RuleBroken(_l("this finding belongs to another agency or already has a "
-                                "sanction"))
         finding.sanction_id = sanction.id
         session.add(finding)
     _audit(session, actor, "sanction.propose" if type in FOUR_EYES else "sanction.impose",
@@ -143,11 +137,9 @@ def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
 
 def confirm_sanction(session: Session, *, actor: User, sanction: Sanction) -> None:
     """The second pair of eyes: another regulator of the same authority makes it public."""
-    authorize(actor, "sanction.confirm", [jurisdiction_of(actor) or ""])
+    authorize(actor, "sanction.confirm", sanction)
     if sanction.status != "awaiting_confirmation":
         raise RuleBroken(_l("this sanction is not awaiting confirmation"))
-    if actor.authority_id != sanction.authority_id:
-        raise PermissionDenied("sanction.confirm")
     if actor.id == sanction.proposed_by_id:
         raise RuleBroken(_l("a second regulator must confirm: you proposed this sanction"))
     before = _fields(sanction, SANCTION_FIELDS)
@@ -172,7 +164,7 @@ FINDING_FIELDS = ("reference", "decided_on", "summary", "sanction_id")
 
 def record_inspection(session: Session, *, actor: User, agency: Agency, kind: str,
                       visited_on: date, outcome: str, notes: str = "") -> Inspection:
-    authorize(actor, "inspection.write", agency_countries(agency))
+    authorize(actor, "inspection.record", agency)
     inspection = Inspection(agency_id=agency.id, authority_id=actor.authority_id, kind=kind,
                             visited_on=visited_on, outcome=outcome, notes=notes,
                             recorded_by_id=actor.id)
@@ -187,7 +179,7 @@ def record_finding(session: Session, *, actor: User, agency: Agency, reference: 
                    decided_on: date, summary: str,
                    red_flags: Iterable[RedFlag] = ()) -> Finding:
     """A regulator's fraud finding, resting on substantiated red flags of the same agency."""
-    authorize(actor, "finding.write", agency_countries(agency))
+    authorize(actor, "finding.record", agency)
     red_flags = list(red_flags)
     if any(f.agency_id != agency.id or f.state != "substantiated" for f in red_flags):
         raise RuleBroken(_l("a finding rests only on substantiated red flags of this agency"))
@@ -205,7 +197,7 @@ def edit_agency(session: Session, *, actor: User, agency: Agency, name: str, kin
                 emails: Iterable[str], websites: Iterable[str]) -> None:
     """Change an agency's identity. Names it drops are kept as former names (phoenix firms must
     stay findable by their old names)."""
-    authorize(actor, "agency.edit", agency_countries(agency))
+    authorize(actor, "agency.edit", agency)
     before = {**_fields(agency, AGENCY_FIELDS), "names": sorted(n.name for n in agency.names),
               "contacts": sorted(c.value for c in agency.contacts)}
     if name != agency.name and agency.name not in {n.name for n in agency.names}:

@@ -5,14 +5,15 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlmodel import select
 
 from registry.agencies.records import load_full
 from registry.db import get_session
 from registry.formtools import choices
+from registry.ids import id_arg
 from registry.models import Inspection, Licence, Sanction
-from registry.permissions import jurisdiction_of
+from registry.permissions import jurisdiction_of, owns_licence, require
 from registry.regulation import operations as ops
 from registry.regulation.forms import (AgencyForm, ConfirmForm, FindingForm, InspectionForm,
                                        LicenceForm, RenewForm, SanctionForm, lines)
@@ -22,12 +23,11 @@ bp = Blueprint("regulation", __name__, url_prefix="/manage")
 
 
 def regulator_required(view):
-    """Log in first; then only regulators (403 for everyone else)."""
+    """Log in first; then only those who may use the regulators' area (403 for everyone else);
+    what each may do there is checked by the operations (registry.permissions)."""
     @wraps(view)
-    @login_required
     def wrapper(*args, **kwargs):
-        if current_user.role != "regulator":
-            abort(403)
+        require("manage.view")
         try:
             return view(*args, **kwargs)
         except ops.PermissionDenied:
@@ -49,12 +49,11 @@ def _agency_or_404(agency_id: int):
 
 def _sanction_form(agency, **kwargs) -> SanctionForm:
     form = SanctionForm(prefix="sanction", **kwargs)
-    own = jurisdiction_of(current_user)
     form.licence_id.choices = choices([(0, _("None"))] + [
-        (l.id, l.number) for l in agency.licences if l.country == own])
+        (l.id, l.number) for l in agency.licences if owns_licence(current_user, l)])
     form.finding_id.choices = choices([(0, _("None"))] + [
         (f.id, f"{f.reference} ({f.decided_on})") for f in agency.findings
-        if f.sanction_id is None])
+        if f.sanction_id is None and f.authority_id == current_user.authority_id])
     return form
 
 
@@ -63,8 +62,8 @@ def _finding_form(agency, **kwargs) -> FindingForm:
     form.red_flag_ids.choices = choices(
         (f.id, f"{f.created_at.date()} — {f.public_summary or f.category}")
         for f in agency.red_flags if f.state == "substantiated")
-    if request.method == "GET" and request.args.get("red_flag", type=int):
-        form.red_flag_ids.data = [request.args.get("red_flag", type=int)]
+    if request.method == "GET" and request.args.get("red_flag", type=id_arg):
+        form.red_flag_ids.data = [request.args.get("red_flag", type=id_arg)]
     return form
 
 
@@ -78,8 +77,7 @@ def _manage_page(agency, *, licence_form=None, sanction_form=None, inspection_fo
         sanction_form=sanction_form or _sanction_form(agency, formdata=None),
         inspection_form=inspection_form or InspectionForm(formdata=None, prefix="inspection"),
         finding_form=finding_form or _finding_form(agency, formdata=None),
-        renew_form=RenewForm(formdata=None, prefix="renew"), confirm_form=ConfirmForm(),
-        own_country=jurisdiction_of(current_user)), status
+        renew_form=RenewForm(formdata=None, prefix="renew"), confirm_form=ConfirmForm()), status
 
 
 @bp.get("/")
@@ -229,6 +227,7 @@ def record_finding(agency_id: int):
 @regulator_required
 def edit_agency(agency_id: int):
     agency = _agency_or_404(agency_id)
+    require("agency.edit", agency)
     form = AgencyForm()
     if request.method == "GET":
         form.name.data, form.kind.data = agency.name, agency.kind

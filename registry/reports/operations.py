@@ -13,8 +13,7 @@ from registry.audit.chain import append
 from registry.models import (Agency, EvidenceContent, EvidenceFile, LoginAttempt, RedFlag, User,
                              utcnow)
 from registry.permissions import can
-from registry.regulation.operations import (PermissionDenied, RuleBroken, agency_countries,
-                                            authorize)
+from registry.regulation.operations import PermissionDenied, RuleBroken, authorize
 from registry.reports.evidence import MAX_FILES, accept
 from registry.search.matching import name_key
 from registry.vocab import RED_FLAG_STATES
@@ -107,7 +106,7 @@ def review(session: Session, *, actor: User, flag: RedFlag, state: str,
            public_summary: str) -> None:
     """Move a red flag along its lifecycle; a substantiated one needs a public summary."""
     agency = session.get(Agency, flag.agency_id)
-    authorize(actor, "red_flag.review", agency_countries(agency))
+    authorize(actor, "red_flag.review", flag)
     if state not in TRANSITIONS.get(flag.state, ()):
         raise RuleBroken(_l("a red flag cannot go from “%(current)s” to “%(wanted)s”",
                              current=_l(RED_FLAG_STATES[flag.state]),

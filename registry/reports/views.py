@@ -6,15 +6,16 @@ from io import BytesIO
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    send_file, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
-from sqlmodel import or_, select
+from flask_login import current_user
+from sqlmodel import select
 
 from registry.db import get_session
-from registry.models import Agency, EvidenceContent, EvidenceFile, Licence, RedFlag
-from registry.permissions import can, jurisdiction_of
-from registry.regulation.operations import PermissionDenied, RuleBroken, agency_countries
+from registry.ids import id_arg, to_id
+from registry.models import Agency, EvidenceContent, EvidenceFile, RedFlag
+from registry.permissions import jurisdiction_of, require
+from registry.regulation.operations import PermissionDenied, RuleBroken
 from registry.reports import operations as ops
-from registry.reports.evidence import EvidenceRejected
+from registry.reports.evidence import EvidenceRejected, download_name
 from registry.reports.forms import ReceiptForm, ReportForm, ReviewForm
 from registry.search import drain_now
 
@@ -27,8 +28,7 @@ def _reporter():
 
 def _prefill(form: ReportForm) -> Agency | None:
     session = get_session()
-    agency_id = request.args.get("agency", type=int) or (
-        int(form.agency_id.data) if (form.agency_id.data or "").isdigit() else None)
+    agency_id = request.args.get("agency", type=id_arg) or to_id(form.agency_id.data)
     agency = session.get(Agency, agency_id) if agency_id else None
     if agency is not None and request.method == "GET":
         form.agency_id.data, form.name.data, form.country.data = (
@@ -91,43 +91,32 @@ def report_status():
 
 
 @bp.get("/ngo/reports")
-@login_required
 def my_reports():
+    require("red_flag.follow")
     flags = get_session().exec(select(RedFlag).where(RedFlag.submitted_by_id == current_user.id)
                                .order_by(RedFlag.created_at.desc())).all()
     return render_template("reports/mine.html", flags=flags)
 
 
-def _regulator_only() -> str:
-    if current_user.role != "regulator":
-        abort(403)
-    return jurisdiction_of(current_user)
-
-
 @bp.get("/manage/red-flags")
-@login_required
 def queue():
-    country = _regulator_only()
-    licensed_here = select(Licence.agency_id).where(Licence.country == country)
+    """The red flags about agencies of the regulator's country (registry.permissions)."""
+    require("manage.view")
     flags = get_session().exec(
-        select(RedFlag).join(Agency).where(or_(Agency.country == country,
-                                               Agency.id.in_(licensed_here)))
+        select(RedFlag).join(Agency).where(Agency.country == jurisdiction_of(current_user))
         .order_by(RedFlag.state != "received", RedFlag.created_at.desc())).all()
     return render_template("reports/queue.html", flags=flags)
 
 
 def _reviewable_or_403(flag_id: int) -> RedFlag:
+    require("manage.view")
     flag = get_session().get(RedFlag, flag_id) or abort(404)
-    agency = get_session().get(Agency, flag.agency_id)
-    if not any(can(current_user, "red_flag.review", c) for c in agency_countries(agency)):
-        abort(403)
+    require("red_flag.review", flag)
     return flag
 
 
 @bp.route("/manage/red-flags/<int:flag_id>", methods=["GET", "POST"])
-@login_required
 def review(flag_id: int):
-    _regulator_only()
     flag = _reviewable_or_403(flag_id)
     form = ReviewForm(obj=flag if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -145,14 +134,14 @@ def review(flag_id: int):
 
 
 @bp.get("/manage/evidence/<int:file_id>")
-@login_required
 def evidence(file_id: int):
-    _regulator_only()
+    require("manage.view")
     stored = get_session().get(EvidenceFile, file_id) or abort(404)
-    _reviewable_or_403(stored.red_flag_id)
+    require("evidence.open", stored)
     content = get_session().get(EvidenceContent, file_id)
     if content is None:  # received by an older version on another server: see init-db
         abort(404)
     # private, no-store: as everything answered to a logged-in user (registry.accounts)
     return send_file(BytesIO(content.data), mimetype=stored.content_type, as_attachment=True,
-                     download_name=stored.original_name, etag=False)
+                     download_name=download_name(stored.original_name, stored.stored_name),
+                     etag=False)
