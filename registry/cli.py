@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from registry import schema
+from registry.audit.chain import rekey
 from registry.imports.apply import import_rows
 from registry.imports.csv_format import COLUMNS, AgencyRow, RowError, read_rows
 from registry.reports.evidence import move_into_database
@@ -33,6 +34,19 @@ def init_db() -> None:
         index.stale = False
         click.echo(f"The search index was written by an older version; rebuilt it: "
                    f"{count} agencies.")
+    with Session(_engine()) as session:
+        try:
+            rekeyed = rekey(session)
+            session.commit()
+        except ValueError as error:
+            session.rollback()
+            click.echo(f"The audit log was written before it was keyed, and {error}. Find out "
+                       "what happened (verify-audit lists the problems) before it is keyed.",
+                       err=True)
+            rekeyed = None
+    if rekeyed is not None:
+        click.echo(f"The audit log is keyed now (REGISTRY_AUDIT_KEY or instance/audit_key): "
+                   f"rekeyed {rekeyed} entries, after checking them.")
     with Session(_engine()) as session:
         found = move_into_database(session, Path(current_app.instance_path) / "evidence")
     if found.moved:

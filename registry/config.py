@@ -8,16 +8,24 @@ from pathlib import Path
 from registry.sessions import SESSION_LIFETIME
 
 
-def _secret_key(instance_path: Path) -> str:
-    """Return REGISTRY_SECRET_KEY, or a key generated once and kept in the instance folder (0600)."""
-    from_env = os.environ.get("REGISTRY_SECRET_KEY")
+def _kept_secret(instance_path: Path, variable: str, file_name: str) -> str:
+    """The environment's `variable`, or a key generated once and kept in the instance folder
+    (0600): on several servers, set the variable to the same value on each."""
+    from_env = os.environ.get(variable)
     if from_env:
         return from_env
-    key_file = instance_path / "secret_key"
-    if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    key_file = instance_path / file_name
+    if not key_file.exists():  # written whole, then linked: no process reads half a key
+        draft = instance_path / f".{file_name}.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:  # another process made it first: theirs is the key
+            pass
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
@@ -29,7 +37,10 @@ def from_environment(instance_path: Path) -> dict:
     )
     index_dir = os.environ.get("REGISTRY_INDEX_DIR") or str(instance_path / "index")
     return {
-        "SECRET_KEY": _secret_key(instance_path),
+        "SECRET_KEY": _kept_secret(instance_path, "REGISTRY_SECRET_KEY", "secret_key"),
+        # Keys the audit chain (registry.audit.chain); outside the database, so that whoever
+        # can write to the database cannot rewrite the chain and recompute its hashes.
+        "AUDIT_KEY": _kept_secret(instance_path, "REGISTRY_AUDIT_KEY", "audit_key"),
         "DATABASE_URL": database_url,
         "INDEX_DIR": index_dir,
         # whoosh | postgres; unset: postgres on PostgreSQL (registry.search.backend)

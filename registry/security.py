@@ -14,7 +14,9 @@ the client's address behind trusted proxies.
 """
 from __future__ import annotations
 
-from flask import Flask, request
+from functools import wraps
+
+from flask import Flask, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -44,6 +46,17 @@ def _headers(response):
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def no_store(view):
+    """For pages that hold what only their reader should see (a receipt code, a report's state):
+    kept by no cache, neither a proxy's nor the browser's on a shared phone."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return wrapper
 
 
 def init_app(app: Flask) -> None:

@@ -165,3 +165,21 @@ def test_password_change_needs_the_current_password(client, make_user):
         "current": "not my password!", "password": "a new long password",
         "confirm": "a new long password", "csrf_token": csrf_token(client, "/account/password")})
     assert response.status_code == 400 and "Wrong password." in response.get_data(as_text=True)
+
+
+def test_failed_log_ins_are_kept_for_their_window_only(client, session, make_user):
+    from datetime import timedelta
+    from registry.accounts.service import WINDOW
+    from registry.models import LoginAttempt, utcnow
+    make_user("a@example.org")
+    log_in(client, "a@example.org", "wrong password!!")
+    old = session.exec(select(LoginAttempt)).all()
+    assert len(old) == 2
+    for attempt in old:
+        attempt.at = utcnow() - WINDOW - timedelta(seconds=1)
+        session.add(attempt)
+    session.commit()
+    log_in(client, "b@example.org", "wrong password!!")
+    session.expire_all()
+    assert sorted(a.key for a in session.exec(select(LoginAttempt)).all()) == [
+        "account:b@example.org", "address:127.0.0.1"]

@@ -52,8 +52,9 @@ def test_migrations_run_and_records_round_trip(pg_engine):
 def test_audit_chain_does_not_fork_under_concurrent_writers(pg_engine):
     import threading
 
-    from registry.audit.chain import append, verify
+    from registry.audit.chain import append, use_key, verify
     schema.upgrade(pg_engine)
+    use_key(pg_engine, "a key kept outside the database")
 
     def writer():
         for _ in range(10):

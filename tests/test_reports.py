@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import func, select
 
 from registry.accounts.service import create_user
-from registry.models import Agency, EvidenceContent, EvidenceFile, LoginAttempt, RedFlag
+from registry.models import (Agency, DailyKey, EvidenceContent, EvidenceFile, LoginAttempt,
+                             RedFlag, ReportCounter)
 
 PASSWORD = "correct horse battery"
 EN = {"Accept-Language": "en"}
@@ -65,11 +66,12 @@ def log_in(client, email):
                                        "csrf_token": token(client, "/login")}).status_code == 302
 
 
-def report(client, headers=EN, **fields):
+def report(client, headers=EN, environ_base=None, **fields):
     data = {"name": "Agencia Sierra Madre", "country": "MX", "category": "recruitment_fee",
             "description": "They asked me for 500 dollars to process my visa.",
             "csrf_token": token(client), **fields}
-    return client.post("/report", data=data, headers=headers, content_type="multipart/form-data")
+    return client.post("/report", data=data, headers=headers, content_type="multipart/form-data",
+                       environ_base=environ_base or {})
 
 
 def count(session, model):
@@ -87,8 +89,9 @@ def test_anonymous_report_returns_a_receipt_that_follows_it(client, session, wor
     flag = session.exec(select(RedFlag)).one()
     assert flag.agency_id == agency.id and flag.reporter_type == "public"
     assert flag.submitted_by_id is None and code not in flag.receipt_hash
-    keys = [a.key for a in session.exec(select(LoginAttempt)).all()]
-    assert keys and not any("127.0.0.1" in k for k in keys)  # no address is recorded
+    assert session.exec(select(LoginAttempt)).all() == []  # reports are not log-ins
+    counters = session.exec(select(ReportCounter)).all()
+    assert [c.count for c in counters] == [1] and "127.0.0.1" not in counters[0].key
     status = client.post("/report/status", data={"code": code.lower(), "csrf_token":
                                                   token(client, "/report/status")}, headers=EN)
     assert "Received" in status.get_data(as_text=True)
@@ -272,3 +275,30 @@ def test_a_request_larger_than_the_limit_is_refused_before_it_is_read(client, se
     assert login.status_code == 413
     api = client.post("/api/v1/search", data=b"x" * 2_000_000)
     assert api.status_code in (405, 413)
+
+
+def test_no_record_ties_a_report_to_an_address(client, session, world, monkeypatch):
+    """A counter per address and day, keyed by a random key of that day (not the app's secret):
+    no time, no row per report; once the day is over, its key and counters are gone."""
+    import hashlib
+    import hmac
+    from datetime import timedelta
+    from registry.reports import limits
+    for _ in range(2):
+        assert report(client).status_code == 200
+    report(client, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    counters = session.exec(select(ReportCounter).order_by(ReportCounter.count)).all()
+    assert sorted(c.count for c in counters) == [1, 2]
+    assert set(ReportCounter.model_fields) == {"key", "day", "count"}
+    secret = client.application.config["SECRET_KEY"]
+    for address in ("127.0.0.1", "203.0.113.9"):  # the app's secret does not find it
+        for guess in (hashlib.sha256(f"{secret}|{date.today()}|{address}".encode()).hexdigest(),
+                      hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()):
+            assert guess not in {c.key for c in counters}
+    tomorrow = date.today() + timedelta(days=1)
+    monkeypatch.setattr(limits, "today", lambda: tomorrow)
+    report(client)
+    session.expire_all()
+    assert [k.day for k in session.exec(select(DailyKey)).all()] == [tomorrow]
+    assert [(c.day, c.count) for c in session.exec(select(ReportCounter)).all()] == [
+        (tomorrow, 1)]

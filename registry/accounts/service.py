@@ -92,6 +92,8 @@ def authenticate(session: Session, *, email: str, password: str, address: str) -
     if user is not None and valid and user.active:
         session.exec(delete(LoginAttempt).where(LoginAttempt.key == f"account:{email}"))
         return user
+    # Attempts are kept for their window only: older ones count for nothing and are pruned.
+    session.exec(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - WINDOW))
     session.add_all([LoginAttempt(key=f"account:{email}"), LoginAttempt(key=f"address:{address}")])
     return None
 

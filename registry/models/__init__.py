@@ -8,11 +8,13 @@ from registry.models.finding import Finding, FindingRedFlag
 from registry.models.inspection import Inspection
 from registry.models.outbox import IndexOutbox
 from registry.models.user import LoginAttempt, User
+from registry.models.report_limit import DailyKey, ReportCounter
 from registry.models.audit import AuditEntry, AuditHead
 from registry.models.base import utcnow
 
 __all__ = [
-    "Agency", "AgencyContact", "AuditEntry", "AuditHead", "AgencyName", "Authority",
-    "EvidenceContent", "EvidenceFile", "Finding", "FindingRedFlag",
-    "IndexOutbox", "Inspection", "Licence", "LoginAttempt", "RedFlag", "Representative", "Sanction", "User", "utcnow",
+    "Agency", "AgencyContact", "AuditEntry", "AuditHead", "AgencyName", "Authority", "DailyKey",
+    "EvidenceContent", "EvidenceFile", "Finding", "FindingRedFlag", "IndexOutbox", "Inspection",
+    "Licence", "LoginAttempt", "RedFlag", "ReportCounter", "Representative", "Sanction", "User",
+    "utcnow",
 ]

@@ -32,3 +32,6 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     last_hash: str = Field(default="0" * 64, max_length=64)
+    # How entries are hashed: 1, SHA-256 (before migration 0011; `init-db` rekeys such a chain
+    # once it verifies); 2, HMAC-SHA-256 with the audit key, kept outside the database.
+    scheme: int = 2

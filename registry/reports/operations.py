@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from registry.audit.chain import append
-from registry.models import (Agency, EvidenceContent, EvidenceFile, LoginAttempt, RedFlag, User,
-                             utcnow)
+from registry.models import Agency, EvidenceContent, EvidenceFile, RedFlag, User, utcnow
 from registry.permissions import can
 from registry.regulation.operations import PermissionDenied, RuleBroken, authorize
 from registry.reports.evidence import MAX_FILES, accept
@@ -26,7 +25,6 @@ TRANSITIONS = {
     "substantiated": (),
     "unsubstantiated": ("under_review",),
 }
-PUBLIC_REPORTS_PER_DAY = 5
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -38,24 +36,6 @@ def new_receipt_code() -> str:
 def receipt_hash(code: str) -> str:
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
     return hashlib.sha256(cleaned.encode()).hexdigest()
-
-
-def _address_key(address: str, secret: str) -> str:
-    """A keyed hash of the address, valid for one day: floods are limited, no address is kept."""
-    day = date.today().isoformat()
-    return "report:" + hashlib.sha256(f"{secret}|{day}|{address}".encode()).hexdigest()
-
-
-def public_report_allowed(session: Session, *, address: str, secret: str) -> bool:
-    since = utcnow() - timedelta(days=1)
-    key = _address_key(address, secret)
-    count = session.exec(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.key == key, LoginAttempt.at >= since)).one()
-    return count < PUBLIC_REPORTS_PER_DAY
-
-
-def count_public_report(session: Session, *, address: str, secret: str) -> None:
-    session.add(LoginAttempt(key=_address_key(address, secret)))
 
 
 def reported_entity(session: Session, *, name: str, country: str, kind: str = "agency") -> Agency:

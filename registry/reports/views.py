@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,10 +14,12 @@ from registry.ids import id_arg, to_id
 from registry.models import Agency, EvidenceContent, EvidenceFile, RedFlag
 from registry.permissions import jurisdiction_of, require
 from registry.regulation.operations import PermissionDenied, RuleBroken
+from registry.reports import limits
 from registry.reports import operations as ops
 from registry.reports.evidence import EvidenceRejected, download_name
 from registry.reports.forms import ReceiptForm, ReportForm, ReviewForm
 from registry.search import drain_now
+from registry.security import no_store
 
 bp = Blueprint("reports", __name__)
 
@@ -39,15 +41,15 @@ def _prefill(form: ReportForm) -> Agency | None:
 
 
 @bp.route("/report", methods=["GET", "POST"])
+@no_store
 def report():
     form = ReportForm()
     agency = _prefill(form)
     session = get_session()
-    address, secret = request.remote_addr or "-", current_app.config["SECRET_KEY"]
+    address = request.remote_addr or "-"
     if form.validate_on_submit():
         reporter = _reporter()
-        if reporter is None and not ops.public_report_allowed(session, address=address,
-                                                              secret=secret):
+        if reporter is None and not limits.allowed(session, address=address):
             form.description.errors.append(_("Too many reports from this connection today. "
                                              "Please try again tomorrow."))
             return render_template("reports/report.html", form=form, agency=agency), 429
@@ -67,7 +69,7 @@ def report():
         except PermissionDenied:
             abort(403)
         if reporter is None:
-            ops.count_public_report(session, address=address, secret=secret)
+            limits.count(session, address=address)
         session.commit()
         drain_now()
         if code is not None:
@@ -79,6 +81,7 @@ def report():
 
 
 @bp.route("/report/status", methods=["GET", "POST"])
+@no_store
 def report_status():
     form = ReceiptForm()
     flag = None
