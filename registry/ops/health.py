@@ -1,7 +1,7 @@
 """GET /healthz: can this app server answer a lookup? For the proxy and the orchestrator.
 
-200 when the database answers and the search index is readable and of the current format;
-503 otherwise, saying which part failed. `pending` is how many changes wait for the indexer, and
+200 when the database answers and the search index is readable (its files read afresh, as a
+worker starting now would) and of the current format; 503 otherwise, saying which part failed. `pending` is how many changes wait for the indexer, and
 `oldest_pending_s` how long the oldest has waited: a growing figure means no indexer is running.
 Nothing in it is secret, and it is cheap enough to poll every few seconds.
 """
@@ -35,12 +35,15 @@ def healthz():
         return jsonify(report), 503
     index = get_index()
     try:
+        problem = index.problem()  # the files as a new worker would read them
         documents = index.doc_count()
         stale = index.stale
     except Exception as error:  # noqa: BLE001
-        current_app.logger.warning("health: search index unavailable: %s", error)
+        problem = f"{type(error).__name__}"
+    if problem is not None:
+        current_app.logger.warning("health: search index unavailable: %s", problem)
         report.update(status="failing", index={"status": "failing", "backend": index.name,
-                                               "error": type(error).__name__})
+                                               "error": problem, "pending": count})
         return jsonify(report), 503
     waited = 0.0
     if oldest is not None:

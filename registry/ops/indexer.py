@@ -17,6 +17,7 @@ import click
 from flask.cli import with_appcontext
 
 from registry.search import get_index
+from registry.search.indexer import REPAIR_EVERY
 
 log = logging.getLogger("registry.indexer")
 
@@ -34,8 +35,12 @@ def run_indexer(interval: float) -> None:
         signal.signal(sig, lambda *_: stop.set())
     index = get_index()
     log.info("indexer started", extra={"backend": index.name, "interval_s": interval})
+    turns = 0
     while not stop.is_set():
         try:
+            if turns % REPAIR_EVERY == 0:
+                index.repair()  # files missing or corrupt: rebuilt from the database
+            turns += 1
             done = index.drain(batch=2000)
             if done:
                 log.info("indexed", extra={"changes": done})

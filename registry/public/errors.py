@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from registry.search.whoosh_index import IndexUnavailable
 
 
 def _handle(error: Exception):
@@ -20,6 +22,14 @@ def _handle(error: Exception):
                            upload_limits=(MAX_FILES, MAX_BYTES // (1024 * 1024))), error.code
 
 
+def _index_unavailable(error: IndexUnavailable):
+    current_app.logger.error("search unavailable on %s: %s", request.path, error)
+    body, status = _handle(ServiceUnavailable(
+        "The search is unavailable for a moment; try again in a minute."))
+    return body, status, {"Retry-After": "60"}
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(IndexUnavailable, _index_unavailable)
     app.register_error_handler(HTTPException, _handle)
     app.register_error_handler(Exception, _handle)

@@ -1,6 +1,7 @@
 """Search: matching rules, the two backends, the outbox indexer and the lookup service."""
 from __future__ import annotations
 
+import logging
 import threading
 
 from flask import Flask, current_app
@@ -10,6 +11,8 @@ from registry.search import outbox
 from registry.search.backend import SearchBackend, default_backend, open_backend
 from registry.search.indexer import BackgroundIndexer
 from registry.search.rankings import RankingCache
+
+log = logging.getLogger(__name__)
 
 
 def get_index() -> SearchBackend:
@@ -27,8 +30,14 @@ def get_rankings() -> RankingCache:
 
 
 def drain_now() -> None:
-    """Index what the current request committed, unless another process is indexing already."""
-    get_index().drain()
+    """Index what the current request committed, unless another process is indexing already.
+    Called after a commit, it never fails the request: the write is recorded, and what could
+    not be indexed now stays in the outbox for the indexer (a user told "failed" would try
+    again, and make a duplicate)."""
+    try:
+        get_index().drain()
+    except Exception:  # noqa: BLE001 - logged; the outbox keeps the rows
+        log.exception("indexing after a commit failed; the indexer will catch up")
 
 
 def init_app(app: Flask) -> None:

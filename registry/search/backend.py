@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from registry.search import indexer
 from registry.search.matching import Candidate, Query
-from registry.search.whoosh_index import SearchIndex
+from registry.search.whoosh_index import IndexUnavailable, SearchIndex
 
 BACKENDS = ("whoosh", "postgres")
 
@@ -45,6 +45,12 @@ class SearchBackend(Protocol):
 
     def doc_count(self) -> int: ...
 
+    def problem(self) -> str | None:
+        """What keeps the index from being read as a new process would read it, or None."""
+
+    def repair(self) -> int | None:
+        """Rebuild the index if it cannot be read: the agencies indexed, or None if it could."""
+
     def warm(self) -> None:
         """Load what lookups read into memory (a new worker calls it before serving)."""
 
@@ -59,6 +65,7 @@ class WhooshSearch:
     def __init__(self, engine: Engine, directory: str | Path):
         self.engine = engine
         self.index = SearchIndex(directory)
+        self._emptiness: tuple[Hashable, bool] = (object(), False)
 
     @property
     def stale(self) -> bool:
@@ -70,7 +77,18 @@ class WhooshSearch:
 
     def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
                    limit: int = 100) -> tuple[Hashable, list[Candidate]]:
-        return self.index.candidates(query, country=country, kind=kind, limit=limit)
+        version, found = self.index.candidates(query, country=country, kind=kind, limit=limit)
+        if not found and self.index.doc_count() == 0 and self._lost_its_documents(version):
+            # "Not registered" from an index that lost its documents would be a lie.
+            raise IndexUnavailable("the search index is empty while the database holds "
+                                   "agencies")
+        return version, found
+
+    def _lost_its_documents(self, version: Hashable) -> bool:
+        """An empty index while the database holds public agencies (asked once a version)."""
+        if self._emptiness[0] != version:
+            self._emptiness = (version, indexer.problem(self.engine, self.index) is not None)
+        return self._emptiness[1]
 
     def version(self) -> Hashable:
         return self.index.version()
@@ -80,6 +98,9 @@ class WhooshSearch:
 
     def rebuild(self, *, progress: Callable[[int], None] = lambda n: None,
                 timeout: float = 60.0) -> int:
+        repaired = indexer.repair(self.engine, self.index)  # files missing or corrupt
+        if repaired is not None:
+            return repaired
         return indexer.rebuild(self.engine, self.index, progress=progress, timeout=timeout)
 
     def compact(self, *, timeout: float = 60.0) -> bool:
@@ -87,6 +108,12 @@ class WhooshSearch:
 
     def doc_count(self) -> int:
         return self.index.doc_count()
+
+    def problem(self) -> str | None:
+        return indexer.problem(self.engine, self.index)
+
+    def repair(self) -> int | None:
+        return indexer.repair(self.engine, self.index)
 
     def warm(self) -> None:
         self.index.warm()

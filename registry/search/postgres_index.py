@@ -215,6 +215,14 @@ class PostgresSearch:
     def close(self) -> None:
         self._lookups.dispose()
 
+    def problem(self) -> str | None:
+        """None: its tables are the database's, written in transactions (a failure to read
+        them is the database's, which /healthz reports)."""
+        return None
+
+    def repair(self) -> int | None:
+        return None
+
     # -- writing -------------------------------------------------------------------------------
     @staticmethod
     def _lock(connection: Connection, timeout: float) -> bool:

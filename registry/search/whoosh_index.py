@@ -14,11 +14,13 @@ column of its segment (`record`), read in a microsecond.
 """
 from __future__ import annotations
 
+import gc
 import heapq
 import marshal
 import pickle
 import struct
 import threading
+import time
 import weakref
 from array import array
 from bisect import bisect_right
@@ -34,10 +36,12 @@ from whoosh import writing
 from whoosh.codec.whoosh3 import (W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter,
                                    W3Segment)
 from whoosh.fields import COLUMN, ID, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 from whoosh.reading import TermNotFound
-from whoosh.writing import PostingPool
+from whoosh.util.filelock import try_for
+from whoosh.writing import PostingPool, SegmentWriter
 
 from registry.search.documents import Document
 from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
@@ -73,8 +77,37 @@ RECORDS_KEPT = 50_000  # records a thread keeps (a few hundred bytes each)
 BISECT_UP_TO = 4096
 
 
+class IndexUnavailable(RuntimeError):
+    """The index on disk cannot be read (files missing or corrupt, or being repaired): lookups
+    answer 503 and /healthz says so until the indexer or `reindex` has rebuilt it."""
+
+
+REPAIRING = "registry-repairing"  # present while an index is rebuilt from nothing
+RETRY_AFTER_S = 1.0  # a thread that could not read the index tries again after this long
+
+
+def _unless_unreadable(read):
+    """`read()`, or IndexUnavailable saying what failed. Whoosh leaves the files it had opened
+    on the way to a failure to the garbage collector: they are closed here, at once (only on
+    failures, and at most once a second a thread for lookups), rather than piling up while the
+    index is broken."""
+    try:
+        return read()
+    except (IndexUnavailable, LockError):
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever the files' state made fail
+        problem = f"{type(error).__name__}: {error}"[:200]
+    gc.collect()  # the failure's frames, and the files they held, refer to each other
+    raise IndexUnavailable(f"the search index cannot be read: {problem}")
+
+
 class SearchIndex:
-    """A Whoosh index in one folder, with per-thread searchers refreshed after each commit."""
+    """A Whoosh index in one folder, with per-thread searchers refreshed after each commit.
+
+    Whatever state the folder is in, opening it never fails: an unreadable index is reported by
+    `problem()` (for /healthz), lookups raise IndexUnavailable, and `repair()` rebuilds it. A
+    process that read the index before it broke keeps answering from what it read until the
+    repaired one is committed, then moves to it by itself."""
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
@@ -85,8 +118,10 @@ class SearchIndex:
         # that are gone.
         written = any(self.directory.glob("_MAIN_*.toc"))
         self.stale = False
-        if written and current == FORMAT:
-            self._ix = whoosh_index.open_dir(self.directory)
+        self._ix = None
+        if current == FORMAT and (written or any(self.directory.glob("MAIN_*.seg"))):
+            if written:  # segments without a table of contents: broken, left for repair()
+                self._ix = whoosh_index.open_dir(self.directory)
         else:
             self.stale = written
             self._ix = whoosh_index.create_in(self.directory, SCHEMA)
@@ -95,19 +130,84 @@ class SearchIndex:
         self._segments: dict[str, _Segment] = {}
         self._segments_lock = threading.Lock()
 
+    def _index(self):
+        if self._ix is None:
+            self._ix = whoosh_index.open_dir(self.directory)
+        return self._ix
+
+    def _tables_of_contents(self) -> tuple[str, ...]:
+        return tuple(sorted(p.name for p in self.directory.glob("_MAIN_*.toc")))
+
+    # -- health and repair ----------------------------------------------------------------------
+    def problem(self) -> str | None:
+        """What is wrong with the index on disk, read afresh (its table of contents and every
+        segment's files, as a new process would), or None."""
+        if (self.directory / REPAIRING).exists():
+            return "being rebuilt"
+
+        def read_through() -> None:
+            with whoosh_index.open_dir(self.directory).searcher() as searcher:
+                for leaf, _offset in searcher.reader().leaf_readers():
+                    if leaf.doc_count_all():
+                        _records(leaf)[leaf.doc_count_all() - 1]
+                        leaf.field_length("tokens")
+        try:
+            _unless_unreadable(read_through)
+        except IndexUnavailable as error:
+            return str(error)
+        return None
+
+    def repair(self, rebuild) -> bool:
+        """Rebuild an index that cannot be read (or has lost its documents) with `rebuild()`;
+        False when another process holds the lock. An index whose table of contents is
+        readable is replaced in one commit (readers keep the old one until then); one without
+        is first recreated empty under the lock, and REPAIRING, kept until a rebuild succeeds,
+        tells readers and health to wait for it (and the next repair to try again, should this
+        one stop half-way)."""
+        marker = self.directory / REPAIRING
+        if not whoosh_index.exists_in(self.directory):
+            lock = FileStorage(str(self.directory)).lock("MAIN_WRITELOCK")
+            if not lock.acquire(False):
+                return False  # another process is writing: it will be noticed again
+            try:
+                marker.touch()
+                self._ix = whoosh_index.create_in(self.directory, SCHEMA)
+            finally:
+                lock.release()
+        rebuild()
+        marker.unlink(missing_ok=True)
+        return True
+
     # -- writing -------------------------------------------------------------------------------
-    def try_writer(self, timeout: float = 0.0, limitmb: int = 128):
+    def try_writer(self, timeout: float = 0.0, limitmb: int = 128, rebuilding: bool = False):
         """A writer, or None if another process holds the lock for longer than `timeout` seconds.
         `limitmb`: the memory its postings may take before it sorts them on disk."""
-        try:
-            writer = self._ix.writer(timeout=timeout, delay=0.05, limitmb=limitmb,
-                                     codec=_Codec())
-        except LockError:
+        if (self.directory / REPAIRING).exists() and not rebuilding:
+            return None  # changes wait in the outbox until the rebuild is done
+        index = self._index()
+        # The lock is taken here rather than by the writer: a writer that fails after taking
+        # it (an unreadable table of contents) would keep it for the life of the process.
+        lock = index.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=timeout, delay=0.05):
             return None
+        try:
+            writer = SegmentWriter(index, _lk=False, limitmb=limitmb, codec=_Codec())
+        except BaseException:
+            lock.release()
+            raise
+        writer.writelock = lock  # released by its commit or cancel
         # Whoosh's writer takes no pool class (it ignores `poolclass`): its pool is replaced
         # while still empty.
         writer.pool = _Pool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
         return writer
+
+    def discard(self, writer) -> None:
+        """Cancel a writer and delete the files its new segment had begun (Whoosh's cancel
+        leaves them behind)."""
+        segment = writer.newsegment.segment_id()
+        writer.cancel()
+        for path in self.directory.glob(segment + ".*"):
+            path.unlink(missing_ok=True)
 
     @staticmethod
     def _fields(document: Document) -> dict:
@@ -138,28 +238,43 @@ class SearchIndex:
         """Commit so that only the documents added by this writer remain."""
         writer.commit(mergetype=writing.CLEAR)
 
-    @staticmethod
-    def commit_optimized(writer) -> None:
+    def commit_optimized(self, writer) -> None:
         """Commit, merging every segment into one (nothing to do for one segment without
         deletions: Whoosh would still rewrite it, a minute per million agencies)."""
         segments = writer.segments
         if len(segments) <= 1 and not any(s.has_deletions() for s in segments):
-            writer.cancel()
+            self.discard(writer)
             return
         writer.commit(optimize=True)
 
     # -- reading -------------------------------------------------------------------------------
     def _searcher(self):
+        """This thread's searcher on the newest committed generation. When that cannot be read
+        (files missing or corrupt, or the index being rebuilt from nothing), the searcher this
+        thread already has goes on answering from what it read; without one, IndexUnavailable."""
         searcher = getattr(self._local, "searcher", None)
-        if searcher is None or not searcher.up_to_date():
+        try:
+            if searcher is not None and searcher.up_to_date():
+                return searcher
+            if (self.directory / REPAIRING).exists():
+                raise IndexUnavailable("the search index is being rebuilt")
+            failed_on, retry_at = getattr(self._local, "failed", (None, 0.0))
+            if failed_on == self._tables_of_contents() and time.monotonic() < retry_at:
+                raise IndexUnavailable("the search index could not be read a moment ago")
+            # A new searcher rather than refresh(): refresh() fails when the old reader was
+            # empty.
+            fresh = _unless_unreadable(lambda: self._index().searcher())
+        except IndexUnavailable:
+            # Not tried again for a while, unless a new generation is committed meanwhile.
+            self._local.failed = (self._tables_of_contents(), time.monotonic() + RETRY_AFTER_S)
             if searcher is not None:
-                # A new searcher rather than refresh(): refresh() fails when the old reader
-                # was empty.
-                searcher.close()
-            searcher = self._ix.searcher()
-            self._local.records = {}  # records by document number, for this searcher
-        self._local.searcher = searcher
-        return searcher
+                return searcher
+            raise
+        if searcher is not None:
+            searcher.close()
+        self._local.searcher = fresh
+        self._local.records = {}  # records by document number, for this searcher
+        return fresh
 
     def _record(self, segments: list, docnum: int) -> _Record:
         """A document's record, from its segment's `record` column, kept while the searcher is
@@ -180,8 +295,14 @@ class SearchIndex:
 
     def warm(self) -> None:
         """Read what lookups would first (the name vocabulary, and the postings of the common
-        words: a second at a million agencies), so that no user waits for it."""
-        for leaf, _offset, segment in self._segments_of(self._searcher()):
+        words: a second at a million agencies), so that no user waits for it. A worker starts
+        whatever state the index is in: one that cannot be read is left to the indexer to
+        repair, and lookups answer 503 until then."""
+        try:
+            searcher = self._searcher()
+        except IndexUnavailable:
+            return
+        for leaf, _offset, segment in self._segments_of(searcher):
             segment.warm(leaf)
 
     def _segments_of(self, searcher) -> list[tuple[object, int, "_Segment"]]:
@@ -296,7 +417,8 @@ class SearchIndex:
         searcher = getattr(self._local, "searcher", None)
         if searcher is not None:
             searcher.close()
-        self._ix.close()
+        if self._ix is not None:
+            self._ix.close()
 
 
 # -- writing segments --------------------------------------------------------------------------
