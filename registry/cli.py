@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import csv
+import getpass
+import hashlib
+import os
 from pathlib import Path
 
 import click
@@ -10,8 +13,8 @@ from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from registry import schema
-from registry.audit.chain import rekey
-from registry.imports.apply import import_rows
+from registry.audit.chain import append, rekey
+from registry.imports.apply import conflicts, import_rows
 from registry.imports.csv_format import COLUMNS, AgencyRow, RowError, read_rows
 from registry.reports.evidence import move_into_database
 from registry.search import get_index
@@ -74,6 +77,13 @@ def reindex() -> None:
     click.echo(f"Indexed {count} agencies.")
 
 
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return str(os.getuid())
+
+
 def _audit_cli(session: Session, action: str, after: dict) -> None:
     """Writes from the command line are audited too, under the actor "cli"."""
     from registry.audit.chain import append
@@ -98,14 +108,18 @@ def _index_outbox() -> None:
 def import_agencies(path: Path, skip_invalid: bool) -> None:
     """Import agencies and licences from a CSV file (see README for the columns)."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
+        with path.open("rb") as handle:
             rows = list(read_rows(handle))
-    except UnicodeDecodeError as error:
-        raise click.ClickException(f"{path} is not UTF-8 ({error.reason} at byte {error.start})")
     except ValueError as error:
         raise click.ClickException(str(error))
     valid = [r for r in rows if isinstance(r, AgencyRow)]
     invalid = [r for r in rows if isinstance(r, RowError)]
+    with Session(_engine()) as session:
+        refused = conflicts(session, valid)
+    if refused:
+        lines = {r.line for r in refused}
+        valid = [r for r in valid if r.line not in lines]
+        invalid = sorted(invalid + refused, key=lambda r: r.line)
     if invalid and not skip_invalid:
         for error in invalid:
             click.echo(str(error), err=True)
@@ -115,18 +129,21 @@ def import_agencies(path: Path, skip_invalid: bool) -> None:
         rejects = path.with_name(path.stem + ".rejects.csv")
         _write_rejects(rejects, invalid)
         click.echo(f"{len(invalid)} invalid row(s) written to {rejects}", err=True)
+    actor = f"cli:{_os_user()}"
     with Session(_engine()) as session:
         with click.progressbar(length=len(valid), label="Importing agencies") as bar:
-            importer = import_rows(session, valid, progress=bar.update)
-        _audit_cli(session, "import.agencies", {"file": path.name, "rows": len(valid),
-                                                "created": importer.created,
-                                                "rejected": len(invalid)})
+            importer = import_rows(session, valid, progress=bar.update, actor=actor)
+        append(session, actor=actor, actor_id=None, action="import.agencies", entity="import",
+               entity_id=None, agency_id=None, before={}, after={
+                   "file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                   "rows": len(valid), "created": importer.created,
+                   "changed": importer.changed - importer.created, "rejected": len(invalid)})
         session.commit()
     _index_outbox()
     if importer.created:
         get_index().compact()
     click.echo(f"{len(valid)} row(s) read, {importer.created} new agencies, "
-               f"{len(invalid)} rejected.")
+               f"{importer.changed - importer.created} changed, {len(invalid)} rejected.")
 
 
 def _write_rejects(target: Path, errors: list[RowError]) -> None:

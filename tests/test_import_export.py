@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 
 from sqlmodel import func, select
 
@@ -40,9 +42,14 @@ def test_import_creates_agencies_licences_and_index(app, runner, session, tmp_pa
     assert count(session, IndexOutbox) == 0
     with app.app_context():
         assert get_index().doc_count() == 3
-    entry = session.exec(select(AuditEntry)).one()
-    assert entry.actor == "cli" and entry.action == "import.agencies"
-    assert '"created":3' in entry.after
+    entries = session.exec(select(AuditEntry).order_by(AuditEntry.seq)).all()
+    assert [e.action for e in entries] == ["agency.import"] * 3 + ["import.agencies"]
+    assert {e.agency_id for e in entries[:3]} == {a.id for a in session.exec(select(Agency))}
+    assert '"MX-001 active 2024-01-01-2099-12-31"' in entries[0].after
+    summary = json.loads(entries[-1].after)
+    assert entries[-1].actor.startswith("cli:")
+    assert summary["sha256"] == hashlib.sha256(write(tmp_path, GOOD).read_bytes()).hexdigest()
+    assert (summary["created"], summary["changed"], summary["rejected"]) == (3, 0, 0)
 
 
 def test_importing_twice_changes_nothing(runner, session, tmp_path):
@@ -125,3 +132,73 @@ def test_export_then_import_round_trips(runner, session, tmp_path, app):
     assert uno["aliases"] == "Uno Empleos|Agencia 1" and uno["authority"] == "Secretaría de Trabajo"
     result = runner.invoke(args=["import-agencies", str(exported)])
     assert "0 new agencies" in result.output
+
+
+def test_an_unterminated_quote_is_one_bad_line_not_the_rest_of_the_file(runner, session,
+                                                                          tmp_path):
+    rows = [GOOD[0], '"Agencia Sin Cierre,agency,MX,,,,,,,,,,,', GOOD[1], GOOD[2]]
+    result = runner.invoke(args=["import-agencies", "--skip-invalid",
+                                 str(write(tmp_path, rows))])
+    assert result.exit_code == 0, result.output
+    assert "3 row(s) read, 3 new agencies, 0 changed, 1 rejected" in result.output
+    rejects = (tmp_path / "agencies.rejects.csv").read_text(encoding="utf-8")
+    assert "3,a quote opened on this line is not closed" in rejects
+
+
+def test_extra_and_missing_columns_are_reported_by_line(runner, session, tmp_path):
+    rows = [GOOD[0], "Agencia Cinco,agency,MX,,,,,,,,,,,,extra", "Agencia Seis,agency,MX"]
+    result = runner.invoke(args=["import-agencies", str(write(tmp_path, rows))])
+    assert result.exit_code != 0
+    assert "line 3: 15 values, where the header has 14 columns" in result.output
+    assert "line 4: 3 values, where the header has 14 columns" in result.output
+    assert count(session, Agency) == 0
+
+
+def test_invalid_utf8_is_reported_by_line_and_the_other_lines_still_read(runner, session,
+                                                                         tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(HEADER.encode() + (GOOD[1] + "\n").encode()
+                     + "Compañía Ñandú,agency,MX,,,,,,,,,,,\n".encode("cp1252")
+                     + (GOOD[2] + "\n").encode())
+    result = runner.invoke(args=["import-agencies", str(path)])
+    assert result.exit_code != 0
+    assert "line 3: not UTF-8 (byte 0xF1 at column 6)" in result.output
+    result = runner.invoke(args=["import-agencies", "--skip-invalid", str(path)])
+    assert "2 new agencies" in result.output and count(session, Agency) == 2
+
+
+def test_a_licence_number_that_folds_to_anothers_is_refused_not_applied(runner, session,
+                                                                          tmp_path):
+    first = "Importadora Uno,agency,MX,IMPZ-1-11,active,,,,,,,,,"
+    runner.invoke(args=["import-agencies", str(write(tmp_path, [first], "a.csv"))])
+    second = "Importadora Dos,agency,MX,IMPZ-11-1,active,,,,,,,,,"
+    result = runner.invoke(args=["import-agencies", str(write(tmp_path, [second], "b.csv"))])
+    assert result.exit_code != 0
+    assert ("line 2: licence_number 'IMPZ-11-1' is recorded as 'IMPZ-1-11' for "
+            "'Importadora Uno'") in result.output
+    session.expire_all()
+    agency = session.exec(select(Agency)).one()
+    assert agency.name == "Importadora Uno" and agency.licences[0].number == "IMPZ-1-11"
+    same = "Importadora Uno,agency,MX,impz 1 11,suspended,,,,,,,,,"  # the same agency
+    result = runner.invoke(args=["import-agencies", str(write(tmp_path, [same], "c.csv"))])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    licence = session.exec(select(Licence)).one()
+    assert (licence.number, licence.status) == ("IMPZ-1-11", "suspended")
+
+
+def test_a_name_an_import_replaces_is_kept_as_a_former_name(runner, session, tmp_path, app):
+    runner.invoke(args=["import-agencies", str(write(tmp_path, [GOOD[0]], "a.csv"))])
+    renamed = GOOD[0].replace("Agencia Uno S.A. de C.V.", "Uno Talento Global")
+    result = runner.invoke(args=["import-agencies", str(write(tmp_path, [renamed], "b.csv"))])
+    assert "0 new agencies, 1 changed" in result.output
+    agency = session.exec(select(Agency)).one()
+    session.refresh(agency)
+    assert agency.name == "Uno Talento Global"
+    assert ("Agencia Uno S.A. de C.V.", "former") in {(n.name, n.type) for n in agency.names}
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "agency.import")
+                         .order_by(AuditEntry.seq.desc())).first()
+    assert json.loads(entry.before)["name"] == "Agencia Uno S.A. de C.V."
+    assert json.loads(entry.after)["name"] == "Uno Talento Global"
+    found = app.test_client().get("/api/v1/search?q=Agencia+Uno+SA+de+CV").get_json()
+    assert found["results"][0]["name"] == "Uno Talento Global"

@@ -74,18 +74,34 @@ def _key_for(session: Session, head: AuditHead) -> bytes | None:
 def append(session: Session, *, actor: str, actor_id: int | None, action: str, entity: str,
            entity_id: int | None, agency_id: int | None, before: dict, after: dict) -> AuditEntry:
     """Add one entry in the caller's transaction (it is committed, or rolled back, with it)."""
-    session.exec(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
+    return append_many(session, [dict(actor=actor, actor_id=actor_id, action=action,
+                                      entity=entity, entity_id=entity_id, agency_id=agency_id,
+                                      before=before, after=after)])[-1]
+
+
+def append_many(session: Session, entries: list[dict]) -> list[AuditEntry]:
+    """Add entries (each with append's keywords) in one move of the head: an import audits
+    every agency it changes at the cost of one entry a chunk."""
+    if not entries:
+        return []
+    session.exec(update(AuditHead).where(AuditHead.id == 1)
+                 .values(seq=AuditHead.seq + len(entries)))
     head = session.exec(select(AuditHead).where(AuditHead.id == 1)
                         .execution_options(populate_existing=True)).one()
-    entry = AuditEntry(seq=head.seq, at=utcnow(), actor=actor, actor_id=actor_id, action=action,
-                       entity=entity, entity_id=entity_id, agency_id=agency_id,
-                       before=canonical(before), after=canonical(after),
-                       prev_hash=head.last_hash, hash="")
-    entry.hash = entry_hash(entry, _key_for(session, head))
-    head.last_hash = entry.hash
-    session.add_all([entry, head])
+    key, at = _key_for(session, head), utcnow()
+    previous, written = head.last_hash, []
+    for seq, fields in enumerate(entries, start=head.seq - len(entries) + 1):
+        entry = AuditEntry(seq=seq, at=at, actor=fields["actor"], actor_id=fields["actor_id"],
+                           action=fields["action"], entity=fields["entity"],
+                           entity_id=fields["entity_id"], agency_id=fields["agency_id"],
+                           before=canonical(fields["before"]), after=canonical(fields["after"]),
+                           prev_hash=previous, hash="")
+        entry.hash = previous = entry_hash(entry, key)
+        written.append(entry)
+    head.last_hash = previous
+    session.add_all([*written, head])
     session.flush()
-    return entry
+    return written
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """The agencies CSV: its columns and the validation of each row.
 
 name,kind,country,licence_number,status,aliases,valid_from,valid_until,authority,address,city,
-phone,email,website  (UTF-8, header row; lists separated by "|"; dates ISO 8601).
+phone,email,website  (UTF-8, header row; lists separated by "|"; dates ISO 8601; one line a
+row: a value never spans lines). Every problem is reported with its line number, and a bad line
+never swallows the lines after it.
 """
 from __future__ import annotations
 
@@ -104,18 +106,63 @@ def validate_row(line: int, raw: dict) -> AgencyRow | RowError:
                      websites=websites)
 
 
-def read_rows(handle: IO[str]) -> Iterator[AgencyRow | RowError]:
-    """Validate every row of an open CSV file; line numbers count the header as line 1."""
-    reader = csv.DictReader(handle)
-    missing = [c for c in ("name", "country") if c not in (reader.fieldnames or [])]
+def _lines(handle: IO[bytes]) -> Iterator[tuple[int, str | RowError]]:
+    """(line number, text) of each physical line, or a RowError for a line that is not UTF-8
+    (the others are still read)."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # the byte order mark spreadsheets write
+        try:
+            yield number, raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as error:
+            yield number, RowError(number, {}, [
+                f"not UTF-8 (byte 0x{raw[error.start]:02X} at column {error.start + 1}); save "
+                "the file as CSV UTF-8"])
+
+
+def _values(number: int, text: str, width: int) -> list[str] | RowError:
+    """The values of one line. A field never spans lines in this format: a quote left open is
+    an error of its line alone, not a reason to read the next lines into one field."""
+    try:
+        parsed = list(csv.reader([text], strict=True))
+    except csv.Error as error:
+        problem = ("a quote opened on this line is not closed (a value cannot span lines)"
+                   if "end of data" in str(error) or "EOF" in str(error)
+                   else f"not a valid CSV line ({error})")
+        return RowError(number, {"name": text[:300]}, [problem])
+    values = parsed[0] if parsed else []
+    if len(values) != width:
+        return RowError(number, dict(zip(COLUMNS, values)), [
+            f"{len(values)} values, where the header has {width} columns (a comma too many or "
+            "too few, or a value with a comma that is not in quotes)"])
+    return values
+
+
+def read_rows(handle: IO[bytes]) -> Iterator[AgencyRow | RowError]:
+    """Validate every row of a CSV file opened in binary; line numbers count the header as
+    line 1, and each problem is reported on its own line."""
+    lines = _lines(handle)
+    header_line = next(lines, (1, ""))[1]
+    if isinstance(header_line, RowError):
+        raise ValueError(str(header_line))
+    header = next(csv.reader([header_line]), [])
+    header = [h.strip() for h in header]
+    missing = [c for c in ("name", "country") if c not in header]
     if missing:
         raise ValueError(f"line 1: the header lacks the column(s) {', '.join(missing)}; "
                          f"expected {','.join(COLUMNS)}")
     seen_licences: dict[tuple[str, str], tuple[int, str]] = {}
-    for raw in reader:
-        line = reader.line_num
-        if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
+    for line, text in lines:
+        if isinstance(text, RowError):
+            yield text
             continue
+        if not text.strip(" ,\t"):
+            continue
+        values = _values(line, text, len(header))
+        if isinstance(values, RowError):
+            yield values
+            continue
+        raw = dict(zip(header, values))
         row = validate_row(line, raw)
         if isinstance(row, AgencyRow) and row.licence_number:
             key = (licence_key(row.licence_number), row.country)

@@ -32,9 +32,19 @@ def _rows_of(agency: Agency) -> Iterator[list[str]]:
     common = ["|".join(n.name for n in agency.names)]
     contacts = ["|".join(agency.contact_values(t)) for t in ("phone", "email", "website")]
     for licence in agency.licences or [None]:
-        yield [agency.name, agency.kind, agency.country,
-               licence.number if licence else "", licence.status if licence else "", *common,
-               _iso(licence.valid_from) if licence else "",
-               _iso(licence.valid_until) if licence else "",
-               licence.authority.name if licence and licence.authority else "",
-               agency.address, agency.city, *contacts]
+        yield [_one_line(v) for v in _row(agency, licence, common, contacts)]
+
+
+def _one_line(value: str) -> str:
+    """A value never spans lines in the import format (an address typed on two lines)."""
+    return " ".join(value.splitlines()) if "\n" in value or "\r" in value else value
+
+
+def _row(agency: Agency, licence: Licence | None, common: list[str],
+         contacts: list[str]) -> list[str]:
+    return [agency.name, agency.kind, agency.country,
+            licence.number if licence else "", licence.status if licence else "", *common,
+            _iso(licence.valid_from) if licence else "",
+            _iso(licence.valid_until) if licence else "",
+            licence.authority.name if licence and licence.authority else "",
+            agency.address, agency.city, *contacts]
