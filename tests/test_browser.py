@@ -27,7 +27,17 @@ if CHROMIUM is None and os.environ.get("REGISTRY_REQUIRE_BROWSER"):
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
                                 "(apt-get install chromium)")
 PASSWORD = "correct horse battery"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    from io import BytesIO
+    from PIL import Image
+    out = BytesIO()
+    Image.new("RGB", (8, 8), (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +170,25 @@ def test_anonymous_report_returns_a_receipt_code(browser, live):
     visitor.fill("input[name=code]", code)
     visitor.click("main form button[type=submit]")
     assert "Received" in visitor.content()
+
+
+def test_pages_keep_to_their_policy_and_cannot_be_framed(browser, live):
+    """Under the strict Content-Security-Policy the pages still get their stylesheet and report
+    no violation; and another site cannot show a staff page in a frame (clickjacking)."""
+    page = page_for(browser, live)
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    for path in ("/", "/search?q=Sierra+Madre", f"/agencies/{live['agency_id']}", "/report",
+                 "/login", "/help", "/nowhere"):
+        page.goto(page.base + path)
+        rules = page.evaluate("Array.from(document.styleSheets).reduce("
+                              "(n, sheet) => n + sheet.cssRules.length, 0)")
+        assert rules > 0, path
+    assert violations == []
+    framer = page.context.new_page()
+    framer.set_content(f'<iframe src="{live["url"]}/login" width="400" height="400"></iframe>')
+    framer.wait_for_timeout(1500)
+    framed = [frame for frame in framer.frames if frame is not framer.main_frame]
+    assert framed and all(frame.query_selector("input[name=password]") is None
+                          for frame in framed)
