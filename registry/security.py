@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, make_response, request
+from flask import Flask, abort, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -38,6 +38,17 @@ def _limit_request_size() -> None:
     if request.endpoint not in UPLOAD_ENDPOINTS:
         request.max_content_length = min(SMALL_REQUEST_BYTES,
                                          request.max_content_length or SMALL_REQUEST_BYTES)
+
+
+def _refuse_nul_bytes() -> None:
+    """No text field of the registry holds a NUL byte, and PostgreSQL refuses one in a string:
+    a request carrying one is answered 400 here, whatever it was going to do."""
+    values = [*request.args.values(), *request.args.keys()]
+    if request.method in ("POST", "PUT", "PATCH"):
+        values += [*request.form.values(), *request.form.keys(),
+                   *(f.filename or "" for f in request.files.values())]
+    if any("\x00" in value for value in values):
+        abort(400, description="A value contains a NUL byte.")
 
 
 def _headers(response):
@@ -65,4 +76,5 @@ def init_app(app: Flask) -> None:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.before_request(_limit_request_size)
+    app.before_request(_refuse_nul_bytes)
     app.after_request(_headers)

@@ -69,6 +69,7 @@ def test_a_worker_boots_on_a_broken_index_and_the_indexer_repairs_it(app, client
         assert fresh.get("/report").status_code == 200
         health = fresh.get("/healthz")
         assert health.status_code == 503 and health.get_json()["index"]["status"] == "failing"
+        assert app.config["INDEX_DIR"] not in health.get_data(as_text=True)  # public: no paths
         search = fresh.get("/search?q=Quetzal", headers={"Accept-Language": "en"})
         assert search.status_code == 503 and search.headers["Retry-After"] == "60"
         assert "The search is unavailable for a moment" in search.get_data(as_text=True)

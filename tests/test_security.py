@@ -137,6 +137,15 @@ def test_every_route_answers_absurd_values_without_a_5xx(client, world, role):
     assert failures == []
 
 
+def test_a_nul_byte_is_a_clear_400_on_every_backend(client, world):
+    """PostgreSQL refuses NUL in a string: found by the walk above, on PostgreSQL only."""
+    response = client.post("/login", data={"email": "a\x00@example.org", "password": "x" * 12,
+                                           "csrf_token": token(client)})
+    assert response.status_code == 400
+    assert client.get("/search?q=sierra%00madre").status_code == 400
+    assert client.get("/api/v1/search?q=sierra%00madre").status_code == 400
+
+
 def test_ids_beyond_64_bits_are_not_found(client, world):
     huge = "99999999999999999999"
     assert client.get(f"/agencies/{huge}").status_code == 404

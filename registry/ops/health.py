@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from registry.db import get_engine
 from registry.models import IndexOutbox
 from registry.search import get_index
+from registry.search.whoosh_index import IndexUnavailable
 
 bp = Blueprint("ops", __name__)
 
@@ -38,8 +39,8 @@ def healthz():
         problem = index.problem()  # the files as a new worker would read them
         documents = index.doc_count()
         stale = index.stale
-    except Exception as error:  # noqa: BLE001
-        problem = f"{type(error).__name__}"
+    except Exception as error:  # noqa: BLE001 - the failure is the answer (its kind, no paths)
+        problem = str(error) if isinstance(error, IndexUnavailable) else type(error).__name__
     if problem is not None:
         current_app.logger.warning("health: search index unavailable: %s", problem)
         report.update(status="failing", index={"status": "failing", "backend": index.name,
