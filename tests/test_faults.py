@@ -3,7 +3,6 @@ site, /healthz tells the truth, the indexer (or `reindex`) repairs the index, an
 workers move to the repaired one by themselves. A write that commits answers success."""
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from pathlib import Path

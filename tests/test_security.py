@@ -11,7 +11,6 @@ from itsdangerous import TimestampSigner
 
 from registry import create_app, schema
 from registry.accounts.service import MAX_FAILURES_PER_ADDRESS
-from registry.reports.limits import PUBLIC_REPORTS_PER_DAY
 from test_regulation import ALLOWED, EN, as_role, requests, token, world  # noqa: F401
 
 ABSURD_IDS = ["99999999999999999999", "9223372036854775808", "0", "²", "1e5", "-1"]

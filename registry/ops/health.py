@@ -1,8 +1,9 @@
 """GET /healthz: can this app server answer a lookup? For the proxy and the orchestrator.
 
 200 when the database answers and the search index is readable (its files read afresh, as a
-worker starting now would) and of the current format; 503 otherwise, saying which part failed. `pending` is how many changes wait for the indexer, and
-`oldest_pending_s` how long the oldest has waited: a growing figure means no indexer is running.
+worker starting now would) and of the current format; 503 otherwise, saying which part failed.
+`pending` is how many changes wait for the indexer, and `oldest_pending_s` how long the oldest
+has waited: a growing figure means no indexer is running.
 Nothing in it is secret, and it is cheap enough to poll every few seconds.
 """
 from __future__ import annotations

@@ -28,7 +28,8 @@ class RuleBroken(ValueError):
 
 
 def authorize(actor: User, action: str, target: Any = None) -> None:
-    """Raise PermissionDenied unless the actor may do `action` on `target` (registry.permissions)."""
+    """Raise PermissionDenied unless the actor may do `action` on `target`
+    (registry.permissions)."""
     if not can(actor, action, target):
         raise PermissionDenied(action)
 

@@ -1,5 +1,5 @@
-"""Evidence files: read whole by a parser made for their type (pypdf, Pillow), size limited, kept in the database (never under the
-web root, and the same on every app server)."""
+"""Evidence files: read whole by a parser made for their type (pypdf, Pillow), size limited,
+kept in the database (never under the web root, and the same on every app server)."""
 from __future__ import annotations
 
 import hashlib

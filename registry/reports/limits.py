@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from registry.clock import today
 from registry.models import DailyKey, ReportCounter
