@@ -49,11 +49,17 @@ def delete_table_of_contents(app) -> None:
         path.unlink()
 
 
+def corrupt_table_of_contents(app) -> None:
+    for path in Path(app.config["INDEX_DIR"]).glob("_MAIN_*.toc"):
+        path.write_bytes(b"not a table of contents")
+
+
 def delete_folder(app) -> None:
     shutil.rmtree(app.config["INDEX_DIR"])
 
 
-@pytest.mark.parametrize("damage", [corrupt_segments, delete_table_of_contents, delete_folder])
+@pytest.mark.parametrize("damage", [corrupt_segments, delete_table_of_contents,
+                                    corrupt_table_of_contents, delete_folder])
 def test_a_worker_boots_on_a_broken_index_and_the_indexer_repairs_it(app, client, registered,
                                                                      damage):
     assert found(client)

@@ -118,11 +118,8 @@ class SearchIndex:
         # that are gone.
         written = any(self.directory.glob("_MAIN_*.toc"))
         self.stale = False
-        self._ix = None
-        if current == FORMAT and (written or any(self.directory.glob("MAIN_*.seg"))):
-            if written:  # segments without a table of contents: broken, left for repair()
-                self._ix = whoosh_index.open_dir(self.directory)
-        else:
+        self._ix = None  # opened by _index(), once it can be: a broken one is left for repair()
+        if not (current == FORMAT and (written or any(self.directory.glob("MAIN_*.seg")))):
             self.stale = written
             self._ix = whoosh_index.create_in(self.directory, SCHEMA)
             format_file.write_text(FORMAT + "\n")
@@ -131,12 +128,28 @@ class SearchIndex:
         self._segments_lock = threading.Lock()
 
     def _index(self):
+        """The Whoosh index, opened on first use; IndexUnavailable while its table of contents
+        is missing or unreadable."""
         if self._ix is None:
-            self._ix = whoosh_index.open_dir(self.directory)
+            self._ix = _unless_unreadable(lambda: whoosh_index.open_dir(self.directory))
         return self._ix
 
-    def _tables_of_contents(self) -> tuple[str, ...]:
-        return tuple(sorted(p.name for p in self.directory.glob("_MAIN_*.toc")))
+    def _has_readable_contents(self) -> bool:
+        try:
+            return _unless_unreadable(lambda: whoosh_index.exists_in(self.directory))
+        except IndexUnavailable:  # there, but garbage
+            return False
+
+    def _tables_of_contents(self) -> tuple[tuple[str, int, int], ...]:
+        """The tables of contents as they are now: a rebuilt index may reuse a name."""
+        found = []
+        for path in self.directory.glob("_MAIN_*.toc"):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # replaced meanwhile
+                continue
+            found.append((path.name, stat.st_mtime_ns, stat.st_size))
+        return tuple(sorted(found))
 
     # -- health and repair ----------------------------------------------------------------------
     def problem(self) -> str | None:
@@ -165,7 +178,7 @@ class SearchIndex:
         tells readers and health to wait for it (and the next repair to try again, should this
         one stop half-way)."""
         marker = self.directory / REPAIRING
-        if not whoosh_index.exists_in(self.directory):
+        if not self._has_readable_contents():
             lock = FileStorage(str(self.directory)).lock("MAIN_WRITELOCK")
             if not lock.acquire(False):
                 return False  # another process is writing: it will be noticed again
