@@ -5,6 +5,7 @@ import csv
 import getpass
 import hashlib
 import os
+from io import BytesIO
 from pathlib import Path
 
 import click
@@ -108,8 +109,8 @@ def _index_outbox() -> None:
 def import_agencies(path: Path, skip_invalid: bool) -> None:
     """Import agencies and licences from a CSV file (see README for the columns)."""
     try:
-        with path.open("rb") as handle:
-            rows = list(read_rows(handle))
+        data = path.read_bytes()  # once: its rows, then its digest for the audit log
+        rows = list(read_rows(BytesIO(data)))
     except ValueError as error:
         raise click.ClickException(str(error))
     valid = [r for r in rows if isinstance(r, AgencyRow)]
@@ -135,7 +136,7 @@ def import_agencies(path: Path, skip_invalid: bool) -> None:
             importer = import_rows(session, valid, progress=bar.update, actor=actor)
         append(session, actor=actor, actor_id=None, action="import.agencies", entity="import",
                entity_id=None, agency_id=None, before={}, after={
-                   "file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                   "file": path.name, "sha256": hashlib.sha256(data).hexdigest(),
                    "rows": len(valid), "created": importer.created,
                    "changed": importer.changed - importer.created, "rejected": len(invalid)})
         session.commit()

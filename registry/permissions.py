@@ -51,6 +51,12 @@ def owns_licence(user: Any, licence: Any) -> bool:
     return _own_country(user, licence.country)
 
 
+def owns_act(user: Any, act: Any) -> bool:
+    """A sanction or a finding is the act of the authority that made it."""
+    return act is not None and authority_id_of(user) is not None and \
+        act.authority_id == authority_id_of(user)
+
+
 def _agency_of_country(user: Any, agency: Any) -> bool:
     """The agency's identity, red flags and evidence: its own country's authorities."""
     return agency is not None and _own_country(user, agency.country)
@@ -83,8 +89,7 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
                       and jurisdiction_of(u) is not None),        # a licence of its own country
     "licence.renew": (STAFF, owns_licence),                       # target: the licence
     "sanction.impose": (STAFF, _supervises),                      # target: the agency
-    "sanction.confirm": (STAFF, lambda u, s: s is not None and authority_id_of(u) is not None
-                         and s.authority_id == authority_id_of(u)),  # target: the sanction
+    "sanction.confirm": (STAFF, owns_act),                        # target: the sanction
     "finding.record": (STAFF, _supervises),
     "inspection.record": (STAFF, _supervises),
     "red_flag.review": (STAFF, lambda u, flag: _agency_of_country(u, _flag_agency(flag))),

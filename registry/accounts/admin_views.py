@@ -11,8 +11,8 @@ from registry.accounts import service
 from registry.accounts.forms import AccountForm, InviteForm, SetPasswordForm
 from registry.countries import country_choices
 from registry.db import get_session
-from registry.ids import to_id
 from registry.formtools import choices
+from registry.ids import to_id
 from registry.models import Authority, User
 from registry.permissions import can
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from registry.ids import to_id
 from registry.models import Authority, LoginAttempt, User, utcnow
 
 ROLES = ("admin", "regulator", "ngo")
@@ -107,7 +108,6 @@ def change_password(session: Session, *, user: User, password: str) -> None:
 
 def load_session_user(session: Session, session_id: str) -> User | None:
     """The user of a login session, unless disabled or logged out everywhere since."""
-    from registry.ids import to_id
     user_id, _, version = session_id.partition(":")
     user_id, version = to_id(user_id), to_id(version)
     if user_id is None or version is None:

@@ -86,11 +86,11 @@ def append_many(session: Session, entries: list[dict]) -> list[AuditEntry]:
         return []
     session.exec(update(AuditHead).where(AuditHead.id == 1)
                  .values(seq=AuditHead.seq + len(entries)))
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1)
+    head_row = session.exec(select(AuditHead).where(AuditHead.id == 1)
                         .execution_options(populate_existing=True)).one()
-    key, at = _key_for(session, head), utcnow()
-    previous, written = head.last_hash, []
-    for seq, fields in enumerate(entries, start=head.seq - len(entries) + 1):
+    key, at = _key_for(session, head_row), utcnow()
+    previous, written = head_row.last_hash, []
+    for seq, fields in enumerate(entries, start=head_row.seq - len(entries) + 1):
         entry = AuditEntry(seq=seq, at=at, actor=fields["actor"], actor_id=fields["actor_id"],
                            action=fields["action"], entity=fields["entity"],
                            entity_id=fields["entity_id"], agency_id=fields["agency_id"],
@@ -98,8 +98,8 @@ def append_many(session: Session, entries: list[dict]) -> list[AuditEntry]:
                            prev_hash=previous, hash="")
         entry.hash = previous = entry_hash(entry, key)
         written.append(entry)
-    head.last_hash = previous
-    session.add_all([*written, head])
+    head_row.last_hash = previous
+    session.add_all([*written, head_row])
     session.flush()
     return written
 

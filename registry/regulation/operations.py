@@ -12,7 +12,7 @@ from sqlmodel import Session
 from registry.audit.chain import append
 from registry.models import (Agency, AgencyContact, AgencyName, Finding, Inspection, Licence,
                              RedFlag, Sanction, User)
-from registry.permissions import can, jurisdiction_of, owns_licence
+from registry.permissions import can, jurisdiction_of, owns_act, owns_licence
 from registry.search.matching import licence_key, name_key
 
 FOUR_EYES = ("revocation", "ban")
@@ -118,7 +118,7 @@ def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
     if licence is not None and (licence.agency_id != agency.id or not owns_licence(actor, licence)):
         raise RuleBroken(_l("only the authority that issued a licence can act on it"))
     if finding is not None and (finding.agency_id != agency.id or finding.sanction_id is not None
-                                or finding.authority_id != actor.authority_id):
+                                or not owns_act(actor, finding)):
         raise RuleBroken(_l("this finding belongs to another agency or authority, or already "
                             "has a sanction"))
     sanction = Sanction(agency_id=agency.id, authority_id=actor.authority_id, type=type,

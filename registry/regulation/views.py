@@ -13,7 +13,7 @@ from registry.db import get_session
 from registry.formtools import choices
 from registry.ids import id_arg
 from registry.models import Inspection, Licence, Sanction
-from registry.permissions import jurisdiction_of, owns_licence, require
+from registry.permissions import jurisdiction_of, owns_act, owns_licence, require
 from registry.regulation import operations as ops
 from registry.regulation.forms import (AgencyForm, ConfirmForm, FindingForm, InspectionForm,
                                        LicenceForm, RenewForm, SanctionForm, lines)
@@ -53,7 +53,7 @@ def _sanction_form(agency, **kwargs) -> SanctionForm:
         (l.id, l.number) for l in agency.licences if owns_licence(current_user, l)])
     form.finding_id.choices = choices([(0, _("None"))] + [
         (f.id, f"{f.reference} ({f.decided_on})") for f in agency.findings
-        if f.sanction_id is None and f.authority_id == current_user.authority_id])
+        if f.sanction_id is None and owns_act(current_user, f)])
     return form
 
 
@@ -62,8 +62,8 @@ def _finding_form(agency, **kwargs) -> FindingForm:
     form.red_flag_ids.choices = choices(
         (f.id, f"{f.created_at.date()} — {f.public_summary or f.category}")
         for f in agency.red_flags if f.state == "substantiated")
-    if request.method == "GET" and request.args.get("red_flag", type=id_arg):
-        form.red_flag_ids.data = [request.args.get("red_flag", type=id_arg)]
+    if request.method == "GET" and (red_flag := request.args.get("red_flag", type=id_arg)):
+        form.red_flag_ids.data = [red_flag]
     return form
 
 

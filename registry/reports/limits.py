@@ -51,17 +51,19 @@ def allowed(session: Session, *, address: str) -> bool:
     return counter is None or counter.count < PUBLIC_REPORTS_PER_DAY
 
 
+def _bump(session: Session, key: str) -> int:
+    return session.exec(update(ReportCounter).where(ReportCounter.key == key)
+                        .values(count=ReportCounter.count + 1)).rowcount
+
+
 def count(session: Session, *, address: str) -> None:
     """Count one report from this address, in the report's transaction."""
     day = today()
     key = _counter_key(session, address, day)
-    bumped = session.exec(update(ReportCounter).where(ReportCounter.key == key)
-                          .values(count=ReportCounter.count + 1))
-    if bumped.rowcount:
+    if _bump(session, key):
         return
     try:
         with session.begin_nested():
             session.add(ReportCounter(key=key, day=day, count=1))
     except IntegrityError:  # the same address, at the same moment, on another server
-        session.exec(update(ReportCounter).where(ReportCounter.key == key)
-                     .values(count=ReportCounter.count + 1))
+        _bump(session, key)
