@@ -28,6 +28,10 @@ class Agency(SQLModel, table=True):
     # in no register; it collects red flags for regulators and stays out of public view until one
     # of them reviews it.
     listing: str = Field(default="registry", max_length=20, index=True)
+    # A record merged into another (a duplicate, or a reported name found to be a registered
+    # agency): its listing is "merged", everything it held moved to the survivor, and its pages
+    # redirect there.
+    merged_into_id: Optional[int] = Field(default=None, foreign_key="agency.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -31,6 +31,7 @@ class Finding(SQLModel, table=True):
     reference: str = Field(default="", max_length=120)
     decided_on: date
     summary: str = Field(max_length=4000)
+    lang: str = Field(default="", max_length=8)  # the language of `summary`; see PublicText
     created_at: datetime = Field(default_factory=utcnow)
 
     agency: Optional["Agency"] = Relationship(back_populates="findings")

@@ -30,6 +30,7 @@ class RedFlag(SQLModel, table=True):
     category: str = Field(max_length=30)
     description: str = Field(max_length=8000)
     public_summary: str = Field(default="", max_length=2000)
+    lang: str = Field(default="", max_length=8)  # the language of `public_summary`
     reporter_type: str = Field(default="public", max_length=20)
     reporter_name: str = Field(default="", max_length=200)  # never shown publicly
     state: str = Field(default="received", max_length=20)

@@ -29,7 +29,29 @@ class Sanction(SQLModel, table=True):
     proposed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     confirmed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     licence_id: Optional[int] = Field(default=None, foreign_key="licence.id")
+    # Lifted by the authority before its end: it no longer applies from `lifted_on` on.
+    lifted_on: Optional[date] = None
+    lift_reason: str = Field(default="", max_length=2000)
+    # The language `summary` is written in ("" when unknown); translations in PublicText.
+    lang: str = Field(default="", max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
 
     agency: Optional["Agency"] = Relationship(back_populates="sanctions")
     authority: Optional[Authority] = Relationship()
+
+
+class SanctionEvent(SQLModel, table=True):
+    """What happened to a sanction after it was imposed: lifted, or an appeal lodged, upheld or
+    overturned. On a sanction that needed a second regulator (a revocation or a ban), the event
+    waits for one too ("awaiting_confirmation") and changes nothing until confirmed."""
+
+    __tablename__ = "sanction_event"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    sanction_id: int = Field(foreign_key="sanction.id", index=True)
+    kind: str = Field(max_length=30)  # lifted | appeal_lodged | appeal_upheld | appeal_overturned
+    on: date
+    reason: str = Field(default="", max_length=2000)
+    status: str = Field(default="in_force", max_length=30)
+    proposed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    confirmed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow)
