@@ -11,7 +11,14 @@ Rules, in order of precedence (the most severe state that holds on the date wins
 6. unlicensed - no licence at all.
 A licence past its valid-until date no longer authorises anything: active and suspended licences count
 as expired from the day after, whatever their stored status (revoked and banned stay as they are, being
-more severe). A sanction overturned on appeal does not count; one with an appeal pending does.
+more severe). A sanction overturned on appeal, or lifted, does not count from that day; one with an
+appeal pending does.
+
+A ban, a revocation or a suspension in force acts on the licences it concerns (`concerns`): the one it
+names, or, when it names none, every licence of the authority that imposed it. Such a licence reads
+banned, revoked or suspended, never "active", whatever its stored status: the table, the reasons and
+the badge are read from the same rule and cannot contradict each other. The reasons come in the
+order of the badge: first those that decide it.
 """
 from __future__ import annotations
 
@@ -45,8 +52,11 @@ class Reason:
     params: dict[str, Any] = field(default_factory=dict)
     tone: str = "info"  # ok | info | warning | danger
 
-    def text(self, gettext: Callable[[str], str] = lambda s: s) -> str:
-        values = {k: gettext(v) if k.endswith("_label") else v for k, v in self.params.items()}
+    def text(self, gettext: Callable[[str], str] = lambda s: s,
+             date_format: Callable[[date], str] = date.isoformat) -> str:
+        """The reason in a language: `gettext` translates, `date_format` writes the dates."""
+        values = {k: gettext(v) if k.endswith("_label") else
+                  date_format(v) if isinstance(v, date) else v for k, v in self.params.items()}
         return gettext(self.template) % values
 
 
@@ -69,26 +79,61 @@ def _authority_name(record: Any) -> str:
 
 
 def sanction_in_force(sanction: Any, on: date) -> bool:
+    """Public (confirmed where it needed to be), started, not ended, lifted or overturned."""
+    if getattr(sanction, "status", "in_force") != "in_force":
+        return False
     if sanction.appeal_state == "overturned" or sanction.starts_on > on:
+        return False
+    lifted_on = getattr(sanction, "lifted_on", None)
+    if lifted_on is not None and lifted_on <= on:
         return False
     return sanction.ends_on is None or sanction.ends_on >= on
 
 
-def effective_licence_status(licence: Any, on: date) -> str:
-    """The status a licence really has on `on`; 'pending' when it is not valid yet."""
+_SANCTION_CODES = {"ban": "banned", "revocation": "revoked", "suspension": "suspended"}
+
+
+def concerns(sanction: Any, licence: Any) -> bool:
+    """Does a ban, revocation or suspension act on this licence? The licence it names; when it
+    names none, every licence of the authority that imposed it."""
+    if sanction.type not in _SANCTION_CODES:
+        return False
+    named = getattr(sanction, "licence_id", None)
+    if named is not None:
+        return named == getattr(licence, "id", None)
+    return getattr(sanction, "authority_id", None) == getattr(licence, "authority_id", None)
+
+
+def _acting_sanction(licence: Any, sanctions: Iterable[Any], on: date) -> Any | None:
+    """The most severe ban, revocation or suspension in force on `on` acting on the licence."""
+    acting = [s for s in sanctions if sanction_in_force(s, on) and concerns(s, licence)]
+    return min(acting, key=lambda s: SEVERITY.index(_SANCTION_CODES[s.type]), default=None)
+
+
+def effective_licence_status(licence: Any, on: date, sanctions: Iterable[Any] = ()) -> str:
+    """The status a licence really has on `on`, given the agency's sanctions; 'pending' when it
+    is not valid yet."""
     if licence.status in ("revoked", "banned"):
         return licence.status
+    acting = _acting_sanction(licence, sanctions, on)
+    if acting is not None and acting.type in ("ban", "revocation"):
+        return _SANCTION_CODES[acting.type]
     if licence.valid_until is not None and licence.valid_until < on:
         return "expired"
+    if acting is not None:
+        return "suspended"
     if licence.status == "active" and licence.valid_from is not None and licence.valid_from > on:
         return "pending"
     return licence.status
 
 
-def _licence_reason(licence: Any, status: str) -> Reason:
+def _licence_reason(licence: Any, status: str, acting: Any | None = None) -> Reason:
     params = {"number": licence.number, "authority": _authority_name(licence),
-              "until": licence.valid_until.isoformat() if licence.valid_until else "",
-              "since": licence.valid_from.isoformat() if licence.valid_from else ""}
+              "until": licence.valid_until or "", "since": licence.valid_from or ""}
+    if status == "suspended" and acting is not None and acting.ends_on:
+        params["end"] = acting.ends_on
+        return Reason(N_("Licence %(number)s issued by %(authority)s is suspended until "
+                         "%(end)s."), params, "danger")
     if status == "active" and licence.valid_until:
         return Reason(N_("Licence %(number)s issued by %(authority)s is active until %(until)s."),
                       params, "ok")
@@ -111,13 +156,17 @@ def _licence_reason(licence: Any, status: str) -> Reason:
 
 
 def _sanction_reason(sanction: Any, on: date) -> Reason:
+    lifted_on = getattr(sanction, "lifted_on", None)
     params = {"type_label": SANCTION_TYPES.get(sanction.type, sanction.type),
               "authority": _authority_name(sanction), "ref": sanction.decision_ref or "—",
-              "start": sanction.starts_on.isoformat(),
-              "end": sanction.ends_on.isoformat() if sanction.ends_on else ""}
+              "start": sanction.starts_on, "end": sanction.ends_on or "",
+              "lifted": lifted_on or ""}
     if sanction.appeal_state == "overturned":
         return Reason(N_("%(type_label)s by %(authority)s (decision %(ref)s) was overturned on "
                          "appeal."), params, "info")
+    if lifted_on is not None and lifted_on <= on:
+        return Reason(N_("%(type_label)s by %(authority)s from %(start)s (decision %(ref)s) was "
+                         "lifted on %(lifted)s."), params, "info")
     if not sanction_in_force(sanction, on):
         if sanction.starts_on > on:
             return Reason(N_("%(type_label)s by %(authority)s will apply from %(start)s (decision "
@@ -134,7 +183,6 @@ def _sanction_reason(sanction: Any, on: date) -> Reason:
     return Reason(template, params, tone)
 
 
-_SANCTION_CODES = {"ban": "banned", "revocation": "revoked", "suspension": "suspended"}
 _WARNING_SANCTIONS = ("warning", "fine", "condition", "criminal_referral")
 
 
@@ -149,8 +197,8 @@ def evaluate(*, licences: Iterable[Any], sanctions: Iterable[Any], findings: Ite
     warnings = False
 
     for licence in sorted(licences, key=lambda l: (l.valid_until or date.max), reverse=True):
-        status = effective_licence_status(licence, on)
-        reasons.append(_licence_reason(licence, status))
+        status = effective_licence_status(licence, on, sanctions)
+        reasons.append(_licence_reason(licence, status, _acting_sanction(licence, sanctions, on)))
         states.add({"active": "licensed", "pending": "unlicensed"}.get(status, status))
         if status == "active" and licence.conditions:
             warnings = True
@@ -177,7 +225,7 @@ def evaluate(*, licences: Iterable[Any], sanctions: Iterable[Any], findings: Ite
             reasons.append(Reason(N_("Finding by %(authority)s on %(date)s (reference %(ref)s): "
                                      "%(summary)s"),
                                   {"authority": _authority_name(finding),
-                                   "date": finding.decided_on.isoformat(),
+                                   "date": finding.decided_on,
                                    "ref": finding.reference or "—", "summary": finding.summary},
                                   "warning"))
 
@@ -196,4 +244,16 @@ def evaluate(*, licences: Iterable[Any], sanctions: Iterable[Any], findings: Ite
         states.add("licensed_with_warnings")
     states.add("unlicensed")
     code = next(c for c in SEVERITY if c in states)
-    return Verdict(code=code, reasons=tuple(reasons))
+    return Verdict(code=code, reasons=tuple(sorted(reasons, key=_order_for(code))))
+
+
+# The reasons that decide a badge come first: for a licensed agency its valid licence, for any
+# other the most serious facts. The order within a tone is kept (newest first).
+_TONE_ORDER = {"danger": 0, "warning": 1, "ok": 2, "info": 3}
+_LICENSED_TONE_ORDER = {"ok": 0, "danger": 1, "warning": 2, "info": 3}
+
+
+def _order_for(code: str) -> Callable[[Reason], int]:
+    order = _LICENSED_TONE_ORDER if code in ("licensed", "licensed_with_warnings") \
+        else _TONE_ORDER
+    return lambda reason: order[reason.tone]

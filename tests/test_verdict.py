@@ -24,6 +24,8 @@ class L:
     number: str = "RL-123"
     conditions: str = ""
     authority: Auth = Auth()
+    id: int = 1
+    authority_id: int | None = 1
 
 
 @dataclass
@@ -35,6 +37,9 @@ class S:
     decision_ref: str = "Z-1"
     authority: Auth = Auth("Authority Y")
     status: str = "in_force"
+    licence_id: int | None = None
+    authority_id: int | None = 1
+    lifted_on: date | None = None
 
 
 @dataclass
@@ -108,10 +113,44 @@ def test_verdict_code(licences, sanctions, findings, flags, expected):
 
 
 def test_reasons_name_licence_authority_and_dates():
+    verdict = evaluate(licences=[L()], sanctions=[S("warning")], on=ON)
+    texts = [r.text() for r in verdict.reasons]
+    assert texts[0] == "Licence RL-123 issued by Ministry X is active until 2027-03-01."
+    assert "Warning by Authority Y from 2026-05-01 to 2026-08-01, decision Z-1." in texts
+
+
+def test_a_suspension_suspends_the_licence_it_concerns_for_its_term():
+    """The first reason of a suspended agency says the licence is suspended, not active."""
     verdict = evaluate(licences=[L()], sanctions=[S("suspension")], on=ON)
     texts = [r.text() for r in verdict.reasons]
-    assert "Licence RL-123 issued by Ministry X is active until 2027-03-01." in texts
+    assert verdict.code == "suspended"
+    assert texts[0] == "Licence RL-123 issued by Ministry X is suspended until 2026-08-01."
     assert "Suspension by Authority Y from 2026-05-01 to 2026-08-01, decision Z-1." in texts
+    assert not any("is active" in t for t in texts)
+    assert effective_licence_status(L(), ON, [S("suspension")]) == "suspended"
+    after = date(2026, 8, 2)  # the term is over: active again
+    assert effective_licence_status(L(), after, [S("suspension")]) == "active"
+    assert evaluate(licences=[L()], sanctions=[S("suspension")], on=after).code == "licensed"
+
+
+def test_a_sanction_acts_on_the_licence_it_names_or_on_its_authoritys_licences():
+    other_authority = S("revocation", authority_id=2)
+    assert effective_licence_status(L(), ON, [other_authority]) == "active"
+    named = S("revocation", authority_id=2, licence_id=1)
+    assert effective_licence_status(L(), ON, [named]) == "revoked"
+    assert effective_licence_status(L(id=7), ON, [named]) == "active"
+    assert effective_licence_status(L(), ON, [S("ban")]) == "banned"
+    unconfirmed = S("revocation", status="awaiting_confirmation")
+    assert effective_licence_status(L(), ON, [unconfirmed]) == "active"
+
+
+def test_a_lifted_sanction_stops_on_the_day_it_is_lifted():
+    lifted = S("suspension", ends_on=None, lifted_on=date(2026, 5, 20))
+    assert effective_licence_status(L(), ON, [lifted]) == "active"
+    verdict = evaluate(licences=[L()], sanctions=[lifted], on=ON)
+    assert verdict.code == "licensed"
+    assert any("lifted on 2026-05-20" in r.text() for r in verdict.reasons)
+    assert evaluate(licences=[L()], sanctions=[lifted], on=date(2026, 5, 19)).code == "suspended"
 
 
 def test_ended_sanction_stays_in_the_reasons():

@@ -44,6 +44,8 @@ class ListedName:
 
 @dataclass(frozen=True, slots=True)
 class ListedLicence:
+    id: int
+    authority_id: int | None
     number: str
     status: str
     valid_from: date | None
@@ -61,6 +63,9 @@ class ListedSanction:
     ends_on: date | None
     decision_ref: str
     authority: AuthorityName | None
+    licence_id: int | None
+    authority_id: int | None
+    lifted_on: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +105,18 @@ def _authority(name: str | None) -> AuthorityName | None:
     return AuthorityName(name) if name is not None else None
 
 
-def _part(ids, number: int, table, *, t=(), d=(), ts=None, authority=None):
+def _part(ids, number: int, table, *, t=(), d=(), n=(), ts=None, authority=None):
     """One table's rows in the shape of the union below: (part, agency_id, row id, t1..t5,
-    d1, d2, ts, authority); the columns a table lacks are typed NULLs."""
+    d1..d3, n1, n2, ts, authority); the columns a table lacks are typed NULLs."""
     agency_id = table.id if table is Agency else table.agency_id
     texts = list(t) + [cast(None, Text)] * (5 - len(t))
-    dates = list(d) + [cast(None, Date)] * (2 - len(d))
+    dates = list(d) + [cast(None, Date)] * (3 - len(d))
+    numbers = list(n) + [cast(None, Integer)] * (2 - len(n))
     statement = select(literal_column(str(number)).label("part"), agency_id.label("agency_id"),
                        table.id.label("row_id"),
                        *(c.label(f"t{i}") for i, c in enumerate(texts, 1)),
                        *(c.label(f"d{i}") for i, c in enumerate(dates, 1)),
+                       *(c.label(f"n{i}") for i, c in enumerate(numbers, 1)),
                        (ts if ts is not None else cast(None, DateTime)).label("ts"),
                        (Authority.name if authority is not None
                         else cast(None, Text)).label("authority"))
@@ -177,10 +184,13 @@ def _compile_statements(dialect: Dialect) -> tuple[_Statement, _Statement, _Stat
                   ts=Agency.updated_at),
             _part(ids, 1, AgencyName, t=(AgencyName.name, AgencyName.type)),
             _part(ids, 2, Licence, t=(Licence.number, Licence.status, Licence.conditions),
-                  d=(Licence.valid_from, Licence.valid_until), authority=Licence.authority_id),
+                  d=(Licence.valid_from, Licence.valid_until), n=(Licence.authority_id,),
+                  authority=Licence.authority_id),
             _part(ids, 3, Sanction, t=(Sanction.type, Sanction.status, Sanction.appeal_state,
                                        Sanction.decision_ref),
-                  d=(Sanction.starts_on, Sanction.ends_on), authority=Sanction.authority_id),
+                  d=(Sanction.starts_on, Sanction.ends_on, Sanction.lifted_on),
+                  n=(Sanction.licence_id, Sanction.authority_id),
+                  authority=Sanction.authority_id),
             _part(ids, 4, Finding, t=(Finding.reference, Finding.summary),
                   d=(Finding.decided_on,), authority=Finding.authority_id),
             _part(ids, 5, RedFlag, t=(RedFlag.category, RedFlag.state)),
@@ -200,13 +210,13 @@ def _compile_statements(dialect: Dialect) -> tuple[_Statement, _Statement, _Stat
 
 STAMP = -1  # the part of a row that only gives an agency's updated_at
 # The columns of a row of the union
-PART, AGENCY_ID, _ROW_ID, T1, T2, T3, T4, _T5, D1, D2, TS, AUTHORITY = range(12)
+PART, AGENCY_ID, ROW_ID, T1, T2, T3, T4, _T5, D1, D2, D3, N1, N2, TS, AUTHORITY = range(15)
 _MAKE = {
     1: lambda r, _d: ListedName(r[T1], r[T2]),
-    2: lambda r, d: ListedLicence(r[T1], r[T2], d(r[D1]), d(r[D2]), r[T3],
+    2: lambda r, d: ListedLicence(r[ROW_ID], r[N1], r[T1], r[T2], d(r[D1]), d(r[D2]), r[T3],
                                   _authority(r[AUTHORITY])),
     3: lambda r, d: ListedSanction(r[T1], r[T2], r[T3], d(r[D1]), d(r[D2]), r[T4],
-                                   _authority(r[AUTHORITY])),
+                                   _authority(r[AUTHORITY]), r[N1], r[N2], d(r[D3])),
     4: lambda r, d: ListedFinding(d(r[D1]), r[T1], r[T2], _authority(r[AUTHORITY])),
     5: lambda r, _d: ListedRedFlag(r[T1], r[T2]),
 }

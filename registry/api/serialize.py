@@ -9,7 +9,8 @@ from registry.agencies.records import primary_licence, public_sanctions
 from registry.i18n import translations
 from registry.models import Agency
 from registry.search.service import Hit
-from registry.verdict import Verdict
+from registry.clock import today
+from registry.verdict import Verdict, effective_licence_status
 
 
 def _iso(value):
@@ -33,7 +34,8 @@ def hit_json(hit: Hit, agency_url: Callable[[int], str], gettext: Callable[[str]
         "id": agency.id, "name": agency.name, "aliases": [n.name for n in agency.names],
         "kind": agency.kind, "country": agency.country,
         "licence_number": licence.number if licence else None,
-        "status": licence.status if licence else None,
+        "status": effective_licence_status(licence, today(), agency.sanctions)
+        if licence else None,
         "verdict": verdict_json(hit.verdict, gettext=gettext), "match": hit.match,
         "score": round(hit.score, 1),
         "matched_name": hit.matched_name, "number_of_another": hit.other_holder,
@@ -51,13 +53,15 @@ def agency_json(agency: Agency, verdict: Verdict) -> dict:
         "representatives": [{"name": r.name, "role": r.role} for r in agency.representatives],
         "licences": [{
             "number": l.number, "authority": l.authority.name if l.authority else None,
-            "country": l.country, "class": l.licence_class, "status": l.status,
+            "country": l.country, "class": l.licence_class,
+            "status": effective_licence_status(l, today(), agency.sanctions),
             "valid_from": _iso(l.valid_from), "valid_until": _iso(l.valid_until),
             "conditions": l.conditions} for l in agency.licences],
         "sanctions": [{
             "type": s.type, "authority": s.authority.name if s.authority else None,
             "decision_ref": s.decision_ref, "starts_on": _iso(s.starts_on),
-            "ends_on": _iso(s.ends_on), "summary": s.summary, "appeal_state": s.appeal_state}
+            "ends_on": _iso(s.ends_on), "lifted_on": _iso(s.lifted_on), "summary": s.summary,
+            "appeal_state": s.appeal_state}
             for s in public_sanctions(agency)],
         "findings": [{
             "authority": f.authority.name if f.authority else None, "reference": f.reference,
