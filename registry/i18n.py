@@ -1,13 +1,14 @@
 """Languages: Spanish and English, chosen from a cookie, then the browser, then Spanish."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Callable
 
 from babel.support import Translations
 from flask import (Flask, current_app, g, has_app_context, has_request_context, redirect,
                    request)
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, format_date, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
@@ -83,8 +84,23 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True)
-    app.jinja_env.globals.update(get_locale=get_locale)
+    app.jinja_env.globals.update(get_locale=get_locale, day=day)
+    app.jinja_env.filters["day"] = day
     app.context_processor(_bound_gettext)
+
+
+def day(value: date | datetime | str | None) -> str:
+    """A date as the visitor reads it ("5 de diciembre de 2026"); ISO text is read first."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "long")
 
 
 def _bound_gettext() -> dict:

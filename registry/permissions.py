@@ -90,6 +90,7 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
     "licence.renew": (STAFF, owns_licence),                       # target: the licence
     "sanction.impose": (STAFF, _supervises),                      # target: the agency
     "sanction.confirm": (STAFF, owns_act),                        # target: the sanction
+    "sanction.end": (STAFF, owns_act),         # lift it, record its appeal; target: the sanction
     "finding.record": (STAFF, _supervises),
     "inspection.record": (STAFF, _supervises),
     "red_flag.review": (STAFF, lambda u, flag: _agency_of_country(u, _flag_agency(flag))),

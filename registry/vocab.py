@@ -43,6 +43,14 @@ APPEAL_STATES = {
     "overturned": N_("Overturned on appeal"),
 }
 
+# What can happen to a sanction after it is imposed (registry.regulation.sanctions).
+SANCTION_EVENTS = {
+    "lifted": N_("Lifted"),
+    "appeal_lodged": N_("Appeal lodged"),
+    "appeal_upheld": N_("Upheld on appeal"),
+    "appeal_overturned": N_("Overturned on appeal"),
+}
+
 RED_FLAG_CATEGORIES = {
     "recruitment_fee": N_("Recruitment fee charged to the worker"),
     "document_retention": N_("Passport or ID retained"),

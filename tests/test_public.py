@@ -75,7 +75,7 @@ def test_agency_page_shows_verdict_reasons_sanctions_and_advice(client, agencies
     agency = agencies["suspended"]
     page = text(client.get(f"/agencies/{agency.id}", headers=EN))
     assert "verdict-suspended" in page
-    assert "Suspension by Ministry of MX from 2026-01-01 to 2099-01-01, decision RES-7." in page
+    assert "Suspension by Ministry of MX from January 1, 2026 to January 1, 2099, decision RES-7." in page
     assert "Fee complaints" in page and "RES-7" in page
     assert "ILO Convention 181" in page and "passport" in page
     assert "Record last changed on" in page
@@ -143,7 +143,7 @@ def test_responses_in_a_negotiated_language_tell_caches_so(client, agencies):
 
 def test_spanish_verdict_reasons(client, agencies):
     page = text(client.get(f"/agencies/{agencies['ok'].id}", headers=ES))
-    assert "La licencia MX-100, emitida por Ministry of MX, está vigente hasta el 2099-01-01." \
+    assert "La licencia MX-100, emitida por Ministry of MX, está vigente hasta el 1 de enero de 2099." \
         in page
 
 

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 from registry.accounts.service import create_user
 from registry.audit.chain import verify
 from registry.models import (Agency, AuditEntry, EvidenceContent, EvidenceFile, Finding,
-                             Inspection, Licence, RedFlag, Sanction, User)
+                             Inspection, Licence, RedFlag, Sanction, SanctionEvent, User)
 
 PASSWORD = "correct horse battery"
 EN = {"Accept-Language": "en"}
@@ -44,10 +44,22 @@ def world(session, make_authority, make_agency, index_now):
     session.add(pending)
     flag = RedFlag(agency_id=agency.id, category="other", description="Asked for a visa fee")
     session.add(flag)
+    warning = Sanction(agency_id=agency.id, authority_id=mx.id, type="warning",
+                       decision_ref="W-1", starts_on=date(2026, 1, 1), summary="Late returns")
+    future_ban = Sanction(agency_id=agency.id, authority_id=mx.id, type="ban",
+                          decision_ref="BAN-1", starts_on=date(2098, 1, 1), summary="Fraud",
+                          proposed_by_id=users["regulator"].id,
+                          confirmed_by_id=users["regulator_2"].id)
+    session.add_all([warning, future_ban])
+    session.flush()
+    lifting = SanctionEvent(sanction_id=future_ban.id, kind="lifted", on=date(2098, 2, 1),
+                            reason="Repaid the workers", status="awaiting_confirmation",
+                            proposed_by_id=users["regulator_2"].id)
+    session.add(lifting)
     session.commit()
     index_now()
     return {"users": users, "agency": agency, "licence": licence, "pending": pending,
-            "flag": flag}
+            "flag": flag, "warning": warning, "lifting": lifting}
 
 
 def token(client, url="/login"):
@@ -75,7 +87,8 @@ def counts(session):
         tuple(session.exec(select(RedFlag.state).order_by(RedFlag.id)).all()),
         tuple(session.exec(select(User.role, User.active, User.organisation)
                            .order_by(User.id)).all()),
-        tuple(s.status for s in session.exec(select(Sanction).order_by(Sanction.id)).all()),
+        tuple((s.status, s.lifted_on, s.appeal_state)
+              for s in session.exec(select(Sanction).order_by(Sanction.id)).all()),
         tuple(l.valid_until for l in session.exec(select(Licence).order_by(Licence.id)).all()))
 
 
@@ -93,6 +106,11 @@ def requests(world):
                              "sanction-decision_ref": "S-9", "sanction-starts_on": "2026-01-01",
                              "sanction-summary": "Preventive suspension"}),
         "confirm sanction": (f"/manage/sanctions/{pending.id}/confirm", {}),
+        "lift or appeal sanction": (f"/manage/sanctions/{world['warning'].id}/events",
+                                    {"event-kind": "lifted", "event-on": "2026-02-01",
+                                     "event-reason": "Returned the fees"}),
+        "confirm sanction change": (f"/manage/sanction-events/{world['lifting'].id}/confirm",
+                                    {}),
         "record inspection": (f"/manage/agencies/{agency.id}/inspections",
                               {"inspection-kind": "monitoring_visit",
                                "inspection-visited_on": "2026-03-01",
@@ -119,7 +137,8 @@ ROLES = ["anonymous", "ngo", "other_regulator", "admin", "regulator"]
 # and confirming act on the MX agency and licence: MX regulators only. Accounts: admins only.
 ALLOWED = {name: {"regulator"} for name in requests({
     "agency": Agency(id=0), "licence": Licence(id=0), "pending": Sanction(id=0),
-    "flag": RedFlag(id=0), "users": {"ngo": User(id=0)}})}
+    "flag": RedFlag(id=0), "users": {"ngo": User(id=0)}, "warning": Sanction(id=0),
+    "lifting": SanctionEvent(id=0)})}
 ALLOWED["new agency"] |= {"other_regulator"}
 ALLOWED["issue licence"] |= {"other_regulator"}
 ALLOWED["invite user"] = ALLOWED["edit user"] = {"admin"}
@@ -446,3 +465,110 @@ def test_a_sanction_cannot_name_another_authoritys_licence(client, session, worl
         "sanction-summary": "x", "csrf_token": token(client)})
     assert response.status_code == 400
     assert foreign_state(session, foreign) == before
+
+
+def manage_page(client, agency_id):
+    return client.get(f"/manage/agencies/{agency_id}", headers=EN).get_data(as_text=True)
+
+
+def test_the_sanction_form_proposes_the_agencys_licence(client, world):
+    client = as_role(client, world, "regulator")
+    page = manage_page(client, world["agency"].id)
+    form = page[page.index('name="sanction-licence_id"'):]
+    form = form[:form.index("</select>")]
+    assert re.search(rf'<option selected value="{world["licence"].id}">MX-77', form)
+
+
+def test_a_confirmed_revocation_revokes_the_licence_everywhere(client, session, world):
+    agency, licence = world["agency"], world["licence"]
+    client = as_role(client, world, "regulator")
+    assert "Renew</button>" in manage_page(client, agency.id)
+    client.post(f"/manage/sanctions/{world['pending'].id}/confirm",
+                data={"csrf_token": token(client)})
+    page = manage_page(client, agency.id)
+    row = page[page.index("MX-77 (MX)"):]
+    assert row[:row.index("</tr>")].count("Revoked") == 1 and "Renew</button>" not in page
+    response = client.post(f"/manage/licences/{licence.id}/renew",
+                           data={"renew-valid_until": "2101-01-01", "csrf_token": token(client)})
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Licence, licence.id).valid_until == date(2099, 1, 1)
+    public = client.get(f"/agencies/{agency.id}", headers=EN).get_data(as_text=True)
+    assert "verdict-revoked" in public and "is active" not in public
+    licence_row = public[public.index("<td>MX-77</td>"):]
+    assert "Revoked" in licence_row[:licence_row.index("</tr>")]
+    api = client.get("/api/v1/search?q=Agencia+Sierra+Madre").get_json()["results"][0]
+    assert api["status"] == "revoked" and api["verdict"]["code"] == "revoked"
+
+
+def test_a_suspension_suspends_its_licence_for_its_term_then_is_lifted(client, session, world):
+    agency = world["agency"]
+    client = as_role(client, world, "regulator")
+    response = client.post(f"/manage/agencies/{agency.id}/sanctions", data={
+        "sanction-type": "suspension", "sanction-licence_id": str(world["licence"].id),
+        "sanction-decision_ref": "SUS-1", "sanction-starts_on": "2026-01-01",
+        "sanction-ends_on": "2099-06-30", "sanction-summary": "Fees charged to workers",
+        "csrf_token": token(client)})
+    assert response.status_code == 302
+    public = client.get(f"/agencies/{agency.id}", headers=EN).get_data(as_text=True)
+    reasons = public[public.index('<ul class="reasons">'):]
+    first = re.search(r"<li[^>]*>([^<]+)</li>", reasons).group(1)
+    assert first == "Licence MX-77 issued by Secretaría MX is suspended until June 30, 2099."
+    suspension = session.exec(select(Sanction).where(Sanction.decision_ref == "SUS-1")).one()
+    rejected = client.post(f"/manage/sanctions/{suspension.id}/events", data={
+        "event-kind": "lifted", "event-on": "2026-03-01", "event-reason": "",
+        "csrf_token": token(client)})
+    assert rejected.status_code == 400  # the reason is required, and nothing changes
+    client.post(f"/manage/sanctions/{suspension.id}/events", data={
+        "event-kind": "lifted", "event-on": "2026-03-01",
+        "event-reason": "The fees were paid back", "csrf_token": token(client)})
+    session.refresh(suspension)
+    assert suspension.lifted_on == date(2026, 3, 1)  # a suspension needs no second regulator
+    public = client.get(f"/agencies/{agency.id}", headers=EN).get_data(as_text=True)
+    assert "verdict-licensed" in public
+    events = public[public.index('<ol class="events">'):]
+    assert "January 1, 2026</time> — Imposed" in events
+    assert "March 1, 2026</time> — Lifted: The fees were paid back" in events
+    assert "lifted from March 1, 2026" in public[public.index("History of its status"):]
+
+
+def test_an_appeal_on_a_revocation_needs_a_second_regulator_at_every_step(client, session,
+                                                                          world):
+    agency, revocation = world["agency"], world["pending"]
+    client = as_role(client, world, "regulator")
+    client.post(f"/manage/sanctions/{revocation.id}/confirm", data={"csrf_token": token(client)})
+
+    def step(kind, on, reason):
+        client.post(f"/manage/sanctions/{revocation.id}/events", data={
+            "event-kind": kind, "event-on": on, "event-reason": reason,
+            "csrf_token": token(client)})
+        event = session.exec(select(SanctionEvent).where(SanctionEvent.kind == kind)).one()
+        assert event.status == "awaiting_confirmation"
+        return event
+
+    def confirm_as(email, event):
+        client.post("/logout", data={"csrf_token": token(client, "/help")})
+        log_in(client, email)
+        client.post(f"/manage/sanction-events/{event.id}/confirm",
+                    data={"csrf_token": token(client)})
+        session.expire_all()
+
+    lodged = step("appeal_lodged", "2026-02-01", "Appeal filed with the labour court")
+    session.refresh(revocation)
+    assert revocation.appeal_state == "none"  # nothing changes before the second regulator
+    confirm_as("mx2@gov.example", lodged)
+    assert session.get(Sanction, revocation.id).appeal_state == "pending"
+    decided = step("appeal_overturned", "2026-05-01", "The court annulled decision REV-1")
+    confirm_as("mx1@gov.example", decided)
+    assert session.get(Sanction, revocation.id).appeal_state == "overturned"
+    assert session.get(Licence, world["licence"].id).status == "active"
+    public = client.get(f"/agencies/{agency.id}", headers=EN).get_data(as_text=True)
+    assert "verdict-licensed" in public
+    events = public[public.index('<ol class="events">'):]
+    assert events.index("Imposed") < events.index("February 1, 2026</time> — Appeal lodged") \
+        < events.index("May 1, 2026</time> — Overturned on appeal")
+    actions = session.exec(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
+    assert actions[-5:] == ["sanction.propose_appeal_lodged", "sanction.appeal_lodged",
+                            "sanction.propose_appeal_overturned", "sanction.appeal_overturned",
+                            "licence.reinstate"]
+    assert verify(session)[1] == []

@@ -24,6 +24,15 @@ TEMPLATES = {
     "sanction.impose": N_("%(type_label)s in force from %(starts_on)s (decision %(decision_ref)s)."),
     "sanction.confirm": N_("%(type_label)s confirmed by a second regulator and in force from "
                            "%(starts_on)s (decision %(decision_ref)s)."),
+    "sanction.lifted": N_("%(type_label)s (decision %(decision_ref)s) lifted from %(on)s: "
+                          "%(reason)s"),
+    "sanction.appeal_lodged": N_("Appeal lodged on %(on)s against %(type_label)s (decision "
+                                 "%(decision_ref)s); it applies meanwhile."),
+    "sanction.appeal_upheld": N_("%(type_label)s (decision %(decision_ref)s) upheld on appeal "
+                                 "on %(on)s."),
+    "sanction.appeal_overturned": N_("%(type_label)s (decision %(decision_ref)s) overturned on "
+                                     "appeal on %(on)s."),
+    "licence.reinstate": N_("Licence %(number)s is active again."),
 }
 
 
@@ -40,9 +49,20 @@ def status_history(session: Session, agency_id: int) -> list[HistoryItem]:
     items = []
     for entry in entries:
         after = json.loads(entry.after)
-        params = {k: (v if v is not None else "—") for k, v in after.items()
+        params = {k: (_as_date(v) if v is not None else "—") for k, v in after.items()
                   if isinstance(v, (str, int, type(None)))}
         if "type" in after:
             params["type_label"] = SANCTION_TYPES.get(after["type"], after["type"])
         items.append(HistoryItem(entry.at.date(), Reason(TEMPLATES[entry.action], params)))
     return items
+
+
+def _as_date(value):
+    """A date written as ISO text in the audit log, as a date (written in the reader's
+    language); any other value as it is."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return value

@@ -38,6 +38,8 @@ class Sanction(SQLModel, table=True):
 
     agency: Optional["Agency"] = Relationship(back_populates="sanctions")
     authority: Optional[Authority] = Relationship()
+    events: list["SanctionEvent"] = Relationship(
+        sa_relationship_kwargs={"order_by": "SanctionEvent.id"})
 
 
 class SanctionEvent(SQLModel, table=True):

@@ -6,6 +6,9 @@ from flask import Flask
 from registry import vocab
 from registry.agencies.records import public_sanctions
 from registry.countries import country_name
+from registry.db import get_reader
+from registry.public import texts
+from registry.public.links import tel_href
 from registry.public.badges import verdict_badge
 from registry.verdict import effective_licence_status
 
@@ -17,9 +20,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         VERDICTS=vocab.VERDICTS, AGENCY_KINDS=vocab.AGENCY_KINDS, NAME_TYPES=vocab.NAME_TYPES,
         CONTACT_TYPES=vocab.CONTACT_TYPES, LICENCE_STATUSES=vocab.LICENCE_STATUSES,
-        SANCTION_TYPES=vocab.SANCTION_TYPES, APPEAL_STATES=vocab.APPEAL_STATES,
+        SANCTION_TYPES=vocab.SANCTION_TYPES,
+        SANCTION_EVENTS=vocab.SANCTION_EVENTS, APPEAL_STATES=vocab.APPEAL_STATES,
         RED_FLAG_CATEGORIES=vocab.RED_FLAG_CATEGORIES, RED_FLAG_STATES=vocab.RED_FLAG_STATES,
         REPORTER_TYPES=vocab.REPORTER_TYPES, INSPECTION_KINDS=vocab.INSPECTION_KINDS,
         INSPECTION_OUTCOMES=vocab.INSPECTION_OUTCOMES, country_name=country_name,
         effective_licence_status=effective_licence_status, public_sanctions=public_sanctions,
-        verdict_badge=verdict_badge)
+        verdict_badge=verdict_badge, tel_href=tel_href,
+        public_text=lambda record: texts.public_text(get_reader(), record))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+import phonenumbers
 from flask import url_for
 
 
@@ -16,3 +17,15 @@ def agency_urls(*, external: bool = False) -> Callable[[int], str]:
                                          _external=external)
     prefix = probe[:-1]
     return lambda agency_id: prefix + str(agency_id)
+
+
+def tel_href(number: str, country: str | None = None) -> str:
+    """A `tel:` link for a phone number as written on the record (in the agency's country when
+    it has no international prefix); "" when it is not a phone number."""
+    try:
+        parsed = phonenumbers.parse(number, (country or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(parsed):
+        return ""
+    return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

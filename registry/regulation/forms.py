@@ -6,7 +6,8 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.formtools import choices
-from registry.vocab import AGENCY_KINDS, INSPECTION_KINDS, INSPECTION_OUTCOMES, SANCTION_TYPES
+from registry.vocab import (AGENCY_KINDS, INSPECTION_KINDS, INSPECTION_OUTCOMES, SANCTION_EVENTS,
+                            SANCTION_TYPES)
 
 
 def lines(text: str | None) -> list[str]:
@@ -46,6 +47,14 @@ class SanctionForm(FlaskForm):
     starts_on = DateField(_l("From"), validators=[DataRequired()])
     ends_on = DateField(_l("Until (empty: no end date)"), validators=[Optional()])
     summary = TextAreaField(_l("Public summary"), validators=[DataRequired(), Length(max=4000)])
+
+
+class SanctionEventForm(FlaskForm):
+    """Lift a sanction, or record its appeal."""
+    kind = SelectField(_l("What happened"),
+                       choices=choices((k, _l(v)) for k, v in SANCTION_EVENTS.items()))
+    on = DateField(_l("On"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason (public)"), validators=[DataRequired(), Length(max=2000)])
 
 
 class InspectionForm(FlaskForm):

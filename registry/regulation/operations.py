@@ -13,7 +13,9 @@ from registry.audit.chain import append
 from registry.models import (Agency, AgencyContact, AgencyName, Finding, Inspection, Licence,
                              RedFlag, Sanction, User)
 from registry.permissions import can, jurisdiction_of, owns_act, owns_licence
+from registry.clock import today
 from registry.search.matching import licence_key, name_key
+from registry.verdict import effective_licence_status
 
 FOUR_EYES = ("revocation", "ban")
 
@@ -95,9 +97,16 @@ def issue_licence(session: Session, *, actor: User, agency: Agency, number: str,
     return licence
 
 
+def renewal_refused(licence: Licence) -> bool:
+    """A licence revoked or banned (by its status, or by a sanction in force on it) is not
+    renewed."""
+    sanctions = licence.agency.sanctions if licence.agency is not None else []
+    return effective_licence_status(licence, today(), sanctions) in ("revoked", "banned")
+
+
 def renew_licence(session: Session, *, actor: User, licence: Licence, valid_until: date) -> None:
     authorize(actor, "licence.renew", licence)
-    if licence.status in ("revoked", "banned"):
+    if renewal_refused(licence):
         raise RuleBroken(_l("a revoked or banned licence cannot be renewed"))
     before = _fields(licence, LICENCE_FIELDS)
     licence.valid_until, licence.status = valid_until, "active"

@@ -1,6 +1,7 @@
 """Regulators' pages: load (404), check (one place: operations -> permissions), act, commit once."""
 from __future__ import annotations
 
+from datetime import date
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,12 +13,17 @@ from registry.agencies.records import load_full
 from registry.db import get_session
 from registry.formtools import choices
 from registry.ids import id_arg
-from registry.models import Inspection, Licence, Sanction
+from registry.clock import today
+from registry.models import Inspection, Licence, Sanction, SanctionEvent
 from registry.permissions import jurisdiction_of, owns_act, owns_licence, require
 from registry.regulation import operations as ops
+from registry.regulation import sanctions as sanction_events
 from registry.regulation.forms import (AgencyForm, ConfirmForm, FindingForm, InspectionForm,
-                                       LicenceForm, RenewForm, SanctionForm, lines)
+                                       LicenceForm, RenewForm, SanctionEventForm, SanctionForm,
+                                       lines)
+from registry.verdict import effective_licence_status
 from registry.search import drain_now
+from registry.vocab import LICENCE_STATUSES
 
 bp = Blueprint("regulation", __name__, url_prefix="/manage")
 
@@ -47,10 +53,27 @@ def _agency_or_404(agency_id: int):
     return agency
 
 
+def proposed_licence(agency):
+    """The licence a new sanction most likely concerns: the authority's own that is in force
+    longest, else its latest."""
+    owned = [l for l in agency.licences if owns_licence(current_user, l)]
+    return max(owned, default=None, key=lambda l: (
+        effective_licence_status(l, today(), agency.sanctions) == "active",
+        l.valid_until or date.max, l.id))
+
+
 def _sanction_form(agency, **kwargs) -> SanctionForm:
     form = SanctionForm(prefix="sanction", **kwargs)
-    form.licence_id.choices = choices([(0, _("None"))] + [
-        (l.id, l.number) for l in agency.licences if owns_licence(current_user, l)])
+    proposed = proposed_licence(agency)
+    owned = sorted((l for l in agency.licences if owns_licence(current_user, l)),
+                   key=lambda l: l is not proposed)
+    form.licence_id.choices = choices(
+        [(l.id, f"{l.number} ({_(LICENCE_STATUSES[status])})" if (
+            status := effective_licence_status(l, today(), agency.sanctions)) in LICENCE_STATUSES
+          else l.number) for l in owned]
+        + [(0, _("None: the sanction concerns the agency, not a licence"))])
+    if kwargs.get("formdata", True) is None and proposed is not None:
+        form.licence_id.data = proposed.id
     form.finding_id.choices = choices([(0, _("None"))] + [
         (f.id, f"{f.reference} ({f.decided_on})") for f in agency.findings
         if f.sanction_id is None and owns_act(current_user, f)])
@@ -68,7 +91,7 @@ def _finding_form(agency, **kwargs) -> FindingForm:
 
 
 def _manage_page(agency, *, licence_form=None, sanction_form=None, inspection_form=None,
-                 finding_form=None, status=200):
+                 finding_form=None, event_form=None, event_sanction_id=None, status=200):
     inspections = get_session().exec(select(Inspection).where(Inspection.agency_id == agency.id)
                                      .order_by(Inspection.visited_on.desc())).all()
     return render_template(
@@ -77,7 +100,10 @@ def _manage_page(agency, *, licence_form=None, sanction_form=None, inspection_fo
         sanction_form=sanction_form or _sanction_form(agency, formdata=None),
         inspection_form=inspection_form or InspectionForm(formdata=None, prefix="inspection"),
         finding_form=finding_form or _finding_form(agency, formdata=None),
-        renew_form=RenewForm(formdata=None, prefix="renew"), confirm_form=ConfirmForm()), status
+        renew_form=RenewForm(formdata=None, prefix="renew"), confirm_form=ConfirmForm(),
+        event_form=event_form or SanctionEventForm(formdata=None, prefix="event"),
+        event_sanction_id=event_sanction_id, today=today(),
+        renewal_refused=ops.renewal_refused), status
 
 
 @bp.get("/")
@@ -184,6 +210,45 @@ def confirm_sanction(sanction_id: int):
             ops.confirm_sanction(get_session(), actor=current_user, sanction=sanction)
             _commit()
             flash(_("Sanction confirmed; it is public now."))
+        except ops.RuleBroken as error:
+            flash(str(error))
+    return redirect(url_for("regulation.agency", agency_id=sanction.agency_id))
+
+
+@bp.post("/sanctions/<int:sanction_id>/events")
+@regulator_required
+def sanction_event(sanction_id: int):
+    """Lift a sanction or record its appeal."""
+    sanction = get_session().get(Sanction, sanction_id) or abort(404)
+    agency = _agency_or_404(sanction.agency_id)
+    sanction = next(s for s in agency.sanctions if s.id == sanction_id)
+    form = SanctionEventForm(prefix="event")
+    if form.validate_on_submit():
+        try:
+            event = sanction_events.record_event(
+                get_session(), actor=current_user, sanction=sanction, kind=form.kind.data,
+                on=form.on.data, reason=form.reason.data)
+            _commit()
+            flash(_("Recorded; it becomes public when a second regulator of your authority "
+                    "confirms it.") if event.status != "in_force" else _("Recorded."))
+            return redirect(url_for("regulation.agency", agency_id=agency.id))
+        except ops.RuleBroken as error:
+            get_session().rollback()
+            agency = _agency_or_404(sanction.agency_id)
+            form.kind.errors.append(str(error))
+    return _manage_page(agency, event_form=form, event_sanction_id=sanction_id, status=400)
+
+
+@bp.post("/sanction-events/<int:event_id>/confirm")
+@regulator_required
+def confirm_sanction_event(event_id: int):
+    event = get_session().get(SanctionEvent, event_id) or abort(404)
+    sanction = get_session().get(Sanction, event.sanction_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            sanction_events.confirm_event(get_session(), actor=current_user, event=event)
+            _commit()
+            flash(_("Change confirmed; it is public now."))
         except ops.RuleBroken as error:
             flash(str(error))
     return redirect(url_for("regulation.agency", agency_id=sanction.agency_id))
