@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then `test_config`."""
-    from registry import (accounts, api, audit, cli, config, db, i18n, ids, ops, permissions,
-                          public, regulation, reports, search, security, sessions)
+    from registry import (accounts, api, audit, authorities, cli, config, db, i18n, ids, ops,
+                          permissions, public, regulation, reports, search, security, sessions)
     from flask_wtf.csrf import CSRFProtect
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True,
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     search.init_app(app)
     public.init_app(app)
     accounts.init_app(app)
+    authorities.init_app(app)
     audit.init_app(app)
     regulation.init_app(app)
     reports.init_app(app)

@@ -86,7 +86,14 @@ def init_app(app: Flask) -> None:
         newstyle=True)
     app.jinja_env.globals.update(get_locale=get_locale, day=day)
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["language_name"] = language_name
     app.context_processor(_bound_gettext)
+
+
+def language_name(code: str) -> str:
+    """A language's name in the visitor's language ("inglés" for "en" in Spanish)."""
+    locale = get_locale()
+    return (locale.languages.get(code) if locale is not None else None) or code
 
 
 def day(value: date | datetime | str | None) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
 STAFF = ("regulator",)
@@ -99,6 +99,8 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
     "red_flag.follow": (("ngo", "regulator", "admin"), _any),     # "My reports"
     "audit.view": (("regulator", "admin"), _any),
     "users.manage": (("admin",), _any),
+    "authorities.manage": (("admin",), _any),
+    "reports.unrouted": (("admin",), _any),   # reports no authority covers (registry.reports)
 }
 ACTIONS = {action: roles for action, (roles, _rule) in RULES.items()}
 
@@ -114,14 +116,33 @@ def can(user: Any, action: str, target: Any = None) -> bool:
     return user.role in roles and bool(rule(user, target))
 
 
+def why_denied(user: Any, action: str) -> str:
+    """"role": the page is for another role (the 403 page says whose it is); "record": the
+    role is right but the record is another authority's or country's."""
+    roles, _rule = RULES[action]
+    return "record" if getattr(user, "role", None) in roles else "role:" + roles[0]
+
+
 def require(action: str, target: Any = None) -> None:
-    """Stop the request unless the current user may act: log in first, or 403."""
+    """Stop the request unless the current user may act: log in first, or 403 saying why."""
     if not current_user.is_authenticated:
         if request.path.startswith("/api/"):
             abort(401)
         abort(redirect(url_for("accounts.login", next=request.full_path.rstrip("?"))))
     if not can(current_user, action, target):
+        g.denied = why_denied(current_user, action)
         abort(403)
+
+
+def home_endpoint(user: Any) -> str:
+    """Where each role lands after logging in: its own working page."""
+    if can(user, "manage.view"):
+        return "regulation.dashboard"
+    if can(user, "users.manage"):
+        return "admin_home.home"
+    if can(user, "red_flag.follow"):
+        return "reports.my_reports"
+    return "public.home"
 
 
 def init_app(app) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from registry.accounts.service import create_user
 from registry.audit.chain import verify
-from registry.models import (Agency, AuditEntry, EvidenceContent, EvidenceFile, Finding,
+from registry.models import (Agency, AuditEntry, Authority, EvidenceContent, EvidenceFile, Finding,
                              Inspection, Licence, RedFlag, Sanction, SanctionEvent, User)
 
 PASSWORD = "correct horse battery"
@@ -84,6 +84,7 @@ def counts(session):
     return tuple(session.exec(select(func.count()).select_from(m)).one()
                  for m in (Agency, Licence, Sanction, AuditEntry, Inspection, Finding, User)) + (
         tuple(session.exec(select(Agency.name).order_by(Agency.id)).all()),
+        tuple(session.exec(select(Authority.name).order_by(Authority.id)).all()),
         tuple(session.exec(select(RedFlag.state).order_by(RedFlag.id)).all()),
         tuple(session.exec(select(User.role, User.active, User.organisation)
                            .order_by(User.id)).all()),
@@ -128,6 +129,10 @@ def requests(world):
                                          "authority_id": ""}),
         "edit user": (f"/admin/users/{ngo.id}", {"role": "ngo", "organisation": "Renamed",
                                                  "authority_id": "", "active": "y"}),
+        "add authority": ("/admin/authorities/new", {"name": "Ministerio HN", "country": "HN",
+                                                     "code": "HN-STSS", "languages": "es"}),
+        "edit authority": (f"/admin/authorities/{world['users']['regulator'].authority_id}",
+                           {"name": "Secretaría renombrada", "country": "MX"}),
     }
 
 
@@ -137,11 +142,12 @@ ROLES = ["anonymous", "ngo", "other_regulator", "admin", "regulator"]
 # and confirming act on the MX agency and licence: MX regulators only. Accounts: admins only.
 ALLOWED = {name: {"regulator"} for name in requests({
     "agency": Agency(id=0), "licence": Licence(id=0), "pending": Sanction(id=0),
-    "flag": RedFlag(id=0), "users": {"ngo": User(id=0)}, "warning": Sanction(id=0),
+    "flag": RedFlag(id=0), "users": {"ngo": User(id=0), "regulator": User(authority_id=0)}, "warning": Sanction(id=0),
     "lifting": SanctionEvent(id=0)})}
 ALLOWED["new agency"] |= {"other_regulator"}
 ALLOWED["issue licence"] |= {"other_regulator"}
 ALLOWED["invite user"] = ALLOWED["edit user"] = {"admin"}
+ALLOWED["add authority"] = ALLOWED["edit authority"] = {"admin"}
 
 # Writes open to everyone (or to every account, on its own behalf), tested in their own files.
 OPEN = {"accounts.login", "accounts.logout", "accounts.change_password", "admin.accept_invite",

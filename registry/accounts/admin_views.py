@@ -14,15 +14,10 @@ from registry.db import get_session
 from registry.formtools import choices
 from registry.ids import to_id
 from registry.models import Authority, User
-from registry.permissions import can
+from registry.permissions import require
 
 bp = Blueprint("admin", __name__)
 ROLE_LABELS = {"admin": _l("Administrator"), "regulator": _l("Regulator"), "ngo": _l("NGO")}
-
-
-def _admin_only() -> None:
-    if not can(current_user, "users.manage"):
-        abort(403)
 
 
 def _fill_choices(form) -> None:
@@ -40,7 +35,7 @@ def _authority_id(form) -> int | None:
 @bp.route("/admin/users", methods=["GET", "POST"])
 @login_required
 def users():
-    _admin_only()
+    require("users.manage")
     form = InviteForm()
     _fill_choices(form)
     invite_link = None
@@ -68,7 +63,7 @@ def users():
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def edit_user(user_id: int):
-    _admin_only()
+    require("users.manage")
     user = get_session().get(User, user_id) or abort(404)
     form = AccountForm(obj=user)
     _fill_choices(form)

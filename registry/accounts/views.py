@@ -9,16 +9,18 @@ from flask_login import current_user, login_required, login_user, logout_user
 from registry.accounts import service
 from registry.accounts.forms import ChangePasswordForm, LoginForm
 from registry.db import get_session
+from registry.permissions import home_endpoint
 
 bp = Blueprint("accounts", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never send a user elsewhere after logging in."""
+def _safe_next(target: str | None, user) -> str:
+    """Only a path on this site: never send a user elsewhere after logging in. Without one,
+    each role lands on its own home."""
     if target and target.startswith("/") and not target.startswith("//") and \
             not urlsplit(target).netloc:
         return target
-    return url_for("public.home")
+    return url_for(home_endpoint(user))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -36,7 +38,7 @@ def login():
         if user is not None:
             cookie.permanent = True  # expires after PERMANENT_SESSION_LIFETIME (8 hours)
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), user))
         form.password.errors.append(_("Wrong e-mail or password."))
         return render_template("accounts/login.html", form=form), 401
     return render_template("accounts/login.html", form=form)

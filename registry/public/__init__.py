@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         SANCTION_TYPES=vocab.SANCTION_TYPES,
         SANCTION_EVENTS=vocab.SANCTION_EVENTS, APPEAL_STATES=vocab.APPEAL_STATES,
         RED_FLAG_CATEGORIES=vocab.RED_FLAG_CATEGORIES, RED_FLAG_STATES=vocab.RED_FLAG_STATES,
+        RED_FLAG_NEXT_STEPS=vocab.RED_FLAG_NEXT_STEPS,
         REPORTER_TYPES=vocab.REPORTER_TYPES, INSPECTION_KINDS=vocab.INSPECTION_KINDS,
         INSPECTION_OUTCOMES=vocab.INSPECTION_OUTCOMES, country_name=country_name,
         effective_licence_status=effective_licence_status, public_sanctions=public_sanctions,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel import Locale
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 from sqlmodel import Session, select
 
+from registry.i18n import language_name
 from registry.models import PublicText
 
 FIELDS = {"sanction": "summary", "finding": "summary", "red_flag": "public_summary"}
@@ -23,11 +23,6 @@ def translations(session: Session, record: Any) -> dict[str, str]:
     rows = session.exec(select(PublicText).where(
         PublicText.entity == type(record).__tablename__, PublicText.entity_id == record.id)).all()
     return {row.lang: row.text for row in rows}
-
-
-def language_name(code: str) -> str:
-    locale = get_locale() or Locale("es")
-    return locale.languages.get(code, code)
 
 
 def in_language(session: Session, record: Any, lang: str) -> tuple[str, str]:

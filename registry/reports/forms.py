@@ -13,11 +13,15 @@ from registry.vocab import RED_FLAG_CATEGORIES, RED_FLAG_STATES
 
 class ReportForm(FlaskForm):
     agency_id = HiddenField()
+    # The agency chosen among those the name matches ("is it one of these?"), or "new".
+    choice = HiddenField()
     name = StringField(_l("Name of the agency or recruiter"),
                        validators=[DataRequired(), Length(max=300)])
-    country = SelectField(_l("Country where it happened"))
-    category = SelectField(_l("What happened"),
-                           choices=choices((k, _l(v)) for k, v in RED_FLAG_CATEGORIES.items()))
+    # Blank until chosen: required unless the agency is one the registry knows (views.report).
+    country = SelectField(_l("Country where it happened"), validators=[Optional()])
+    category = SelectField(_l("What happened"), validators=[DataRequired(
+        message=_l("Choose what happened."))], choices=choices(
+        [("", _l("Choose one"))] + [(k, _l(v)) for k, v in RED_FLAG_CATEGORIES.items()]))
     description = TextAreaField(_l("Tell us what happened"),
                                 validators=[DataRequired(), Length(min=10, max=8000)])
     occurred_on = DateField(_l("When (approximately)"), validators=[Optional()])
@@ -31,7 +35,7 @@ class ReportForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = choices(country_choices())
+        self.country.choices = choices([("", _l("Choose a country"))] + country_choices())
 
     def validate_website_url(self, field) -> None:
         if field.data:

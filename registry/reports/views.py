@@ -11,15 +11,16 @@ from sqlmodel import select
 
 from registry.db import get_session
 from registry.ids import id_arg, to_id
-from registry.models import Agency, EvidenceContent, EvidenceFile, RedFlag
+from registry.models import Agency, EvidenceContent, EvidenceFile, RedFlag, utcnow
 from registry.permissions import jurisdiction_of, require
 from registry.regulation.operations import PermissionDenied, RuleBroken
-from registry.reports import limits
+from registry.reports import limits, naming, routing
 from registry.reports import operations as ops
 from registry.reports.evidence import EvidenceRejected, download_name
 from registry.reports.forms import ReceiptForm, ReportForm, ReviewForm
 from registry.search import drain_now
 from registry.security import no_store
+from registry.vocab import RED_FLAG_STATES
 
 bp = Blueprint("reports", __name__)
 
@@ -40,6 +41,12 @@ def _prefill(form: ReportForm) -> Agency | None:
     return agency
 
 
+def _form_page(form: ReportForm, agency: Agency | None, status: int = 200,
+               candidates: list | None = None):
+    return render_template("reports/report.html", form=form, agency=agency,
+                           candidates=candidates or [], new_choice=naming.NEW), status
+
+
 @bp.route("/report", methods=["GET", "POST"])
 @no_store
 def report():
@@ -47,37 +54,47 @@ def report():
     agency = _prefill(form)
     session = get_session()
     address = request.remote_addr or "-"
-    if form.validate_on_submit():
-        reporter = _reporter()
-        if reporter is None and not limits.allowed(session, address=address):
-            form.description.errors.append(_("Too many reports from this connection today. "
-                                             "Please try again tomorrow."))
-            return render_template("reports/report.html", form=form, agency=agency), 429
-        if agency is None or agency.name != form.name.data:
-            agency = ops.reported_entity(session, name=form.name.data, country=form.country.data)
-        files = [(f.filename or "file", f.read()) for f in (form.evidence.data or [])
-                 if f and f.filename] if reporter is not None else []
-        try:
-            flag, code = ops.submit(
-                session, reporter=reporter, agency=agency, category=form.category.data,
-                description=form.description.data, occurred_on=form.occurred_on.data,
-                place=form.place.data or "", contact=form.contact.data or "", files=files)
-        except (EvidenceRejected, RuleBroken) as error:
-            session.rollback()
-            form.evidence.errors.append(str(error))
-            return render_template("reports/report.html", form=form, agency=agency), 400
-        except PermissionDenied:
-            abort(403)
-        if reporter is None:
-            limits.count(session, address=address)
-        session.commit()
-        drain_now()
-        if code is not None:
-            return render_template("reports/receipt.html", code=code)
-        flash(_("Your report was received."))
-        return redirect(url_for("reports.my_reports"))
-    status = 400 if form.errors else 200
-    return render_template("reports/report.html", form=form, agency=agency), status
+    if not form.validate_on_submit():
+        return _form_page(form, agency, 400 if form.errors else 200)
+    reporter = _reporter()
+    if reporter is None and not limits.allowed(session, address=address):
+        form.description.errors.append(_("Too many reports from this connection today. "
+                                         "Please try again tomorrow."))
+        return _form_page(form, agency, 429)
+    named = naming.name_agency(session, name=form.name.data, country=form.country.data or "",
+                               chosen=form.choice.data or "", known=agency)
+    if named.ask:
+        form.choice.data = ""
+        return _form_page(form, None, 200, named.candidates)
+    if named.agency is None:
+        if not form.country.data:
+            form.country.errors.append(_("Choose the country where it happened."))
+            return _form_page(form, None, 400)
+        agency = ops.reported_entity(session, name=form.name.data, country=form.country.data)
+    else:
+        agency = named.agency
+    files = [(f.filename or "file", f.read()) for f in (form.evidence.data or [])
+             if f and f.filename] if reporter is not None else []
+    try:
+        flag, code = ops.submit(
+            session, reporter=reporter, agency=agency, category=form.category.data,
+            description=form.description.data, occurred_on=form.occurred_on.data,
+            place=form.place.data or "", contact=form.contact.data or "", files=files)
+    except (EvidenceRejected, RuleBroken) as error:
+        session.rollback()
+        form.evidence.errors.append(str(error))
+        return _form_page(form, agency, 400)
+    except PermissionDenied:
+        abort(403)
+    if reporter is None:
+        limits.count(session, address=address)
+    session.commit()
+    drain_now()
+    if code is not None:
+        return render_template("reports/receipt.html", code=code, agency=agency,
+                               routed=routing.covered(session, agency.country))
+    flash(_("Your report was received."))
+    return redirect(url_for("reports.my_reports"))
 
 
 @bp.route("/report/status", methods=["GET", "POST"])
@@ -90,7 +107,9 @@ def report_status():
             RedFlag.receipt_hash == ops.receipt_hash(form.code.data))).first()
         if flag is None:
             form.code.errors.append(_("No report has this receipt code. Check it and try again."))
-    return render_template("reports/status.html", form=form, flag=flag)
+    routed = flag is None or routing.covered(get_session(), flag.agency.country)
+    return render_template("reports/status.html", form=form, flag=flag, routed=routed), (
+        400 if form.errors else 200)
 
 
 @bp.get("/ngo/reports")
@@ -105,10 +124,13 @@ def my_reports():
 def queue():
     """The red flags about agencies of the regulator's country (registry.permissions)."""
     require("manage.view")
-    flags = get_session().exec(
-        select(RedFlag).join(Agency).where(Agency.country == jurisdiction_of(current_user))
-        .order_by(RedFlag.state != "received", RedFlag.created_at.desc())).all()
-    return render_template("reports/queue.html", flags=flags)
+    state = request.args.get("state", "")
+    query = routing.for_country(jurisdiction_of(current_user))
+    if state in RED_FLAG_STATES:
+        query = query.where(RedFlag.state == state)
+    flags = get_session().exec(query.order_by(RedFlag.state != "received",
+                                              RedFlag.created_at)).all()
+    return render_template("reports/queue.html", flags=flags, state=state, now=utcnow())
 
 
 def _reviewable_or_403(flag_id: int) -> RedFlag:
