@@ -44,7 +44,9 @@ def test_create_user_command(runner, session, make_authority):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["x@example.org", "--role", "regulator"], "give --authority ID"),
+    (["x@example.org", "--role", "regulator"], "give --authority ID-OR-CODE"),
+    (["x@example.org", "--role", "regulator", "--authority", "99"], "no authority has the id"),
+    (["x@example.org", "--role", "regulator", "--authority", "XX-NONE"], "'XX-NONE'"),
     (["x@example.org", "--role", "ngo"], "give --organisation NAME"),
     (["not-an-email", "--role", "admin"], "is not an e-mail address"),
 ])
@@ -183,3 +185,27 @@ def test_failed_log_ins_are_kept_for_their_window_only(client, session, make_use
     session.expire_all()
     assert sorted(a.key for a in session.exec(select(LoginAttempt)).all()) == [
         "account:b@example.org", "address:127.0.0.1"]
+
+
+def test_create_user_takes_the_authority_by_its_code(runner, session):
+    from registry.authorities.service import save
+    authority = save(session, actor=None, name="Secretaría del Trabajo", country="MX",
+                     code="mx-stps")
+    session.commit()
+    result = runner.invoke(args=["create-user", "ana@example.org", "--role", "regulator",
+                                 "--authority", "MX-STPS", "--password-stdin"],
+                           input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert session.exec(select(User)).one().authority_id == authority.id
+
+
+def test_list_authorities_prints_id_code_country_and_name(runner, session):
+    assert "No authorities yet" in runner.invoke(args=["list-authorities"]).output
+    from registry.authorities.service import save
+    save(session, actor=None, name="Secretaría del Trabajo", country="MX", code="MX-STPS")
+    save(session, actor=None, name="Ministerio de Trabajo", country="GT")
+    session.commit()
+    lines = runner.invoke(args=["list-authorities"]).output.splitlines()
+    assert lines[0].split() == ["ID", "CODE", "COUNTRY", "NAME"]
+    assert lines[1].split()[1:] == ["-", "GT", "Ministerio", "de", "Trabajo"]
+    assert lines[2].split()[1:] == ["MX-STPS", "MX", "Secretaría", "del", "Trabajo"]

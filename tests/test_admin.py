@@ -82,3 +82,65 @@ def test_admin_cannot_lock_themselves_out(client, session, people):
     assert "cannot disable or demote your own account" in response.get_data(as_text=True)
     session.refresh(people["admin"])
     assert people["admin"].role == "admin"
+
+
+def authority_form(client, url="/admin/authorities/new", **fields):
+    data = {"name": "Secretaría de Trabajo de Honduras", "code": "hn-stss", "country": "HN",
+            "website": "https://trabajo.example.hn", "email": "quejas@trabajo.example.hn",
+            "phone": "+504 2222 0000", "contact": "Tegucigalpa, 8:00 to 16:00",
+            "languages": "es, en", **fields}
+    return client.post(url, headers=EN, data={**data, "csrf_token": token(client, url)})
+
+
+def test_administrators_add_and_change_authorities_audited(client, session, people):
+    from registry.models import Authority
+    log_in(client, "admin@example.org")
+    response = authority_form(client)
+    assert response.status_code == 302
+    added = session.exec(select(Authority).where(Authority.country == "HN")).one()
+    assert (added.code, added.language_codes, added.email) == (
+        "HN-STSS", ["es", "en"], "quejas@trabajo.example.hn")
+    listed = client.get("/admin/authorities", headers=EN).get_data(as_text=True)
+    assert "Secretaría de Trabajo de Honduras" in listed
+    response = authority_form(client, f"/admin/authorities/{added.id}",
+                              name="Secretaría de Trabajo y Seguridad Social")
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Authority, added.id).name == "Secretaría de Trabajo y Seguridad Social"
+    actions = session.exec(select(AuditEntry.action).where(
+        AuditEntry.entity == "authority", AuditEntry.entity_id == added.id)
+        .order_by(AuditEntry.id)).all()
+    assert actions == ["authority.create", "authority.update"]
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"country": ""}, "This field is required."),
+    ({"languages": "Spanish and English"}, "two-letter codes"),
+    ({"email": "not an address"}, "like name@example.org"),
+    ({"code": "has spaces"}, "letters, digits"),
+])
+def test_a_refused_authority_keeps_what_was_typed(client, session, people, fields, message):
+    from registry.models import Authority
+    log_in(client, "admin@example.org")
+    before = session.exec(select(Authority)).all()
+    response = authority_form(client, **fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page
+    assert "Secretaría de Trabajo de Honduras" in page and "Tegucigalpa, 8:00 to 16:00" in page
+    session.expire_all()
+    assert len(session.exec(select(Authority)).all()) == len(before)
+
+
+def test_an_authority_code_is_used_once(client, session, people):
+    log_in(client, "admin@example.org")
+    assert authority_form(client).status_code == 302
+    response = authority_form(client, name="Otra")
+    assert response.status_code == 400
+    assert "already used by Secretaría de Trabajo de Honduras" in response.get_data(as_text=True)
+
+
+def test_only_administrators_manage_authorities(client, people):
+    log_in(client, "ngo@ngo.example")
+    response = client.get("/admin/authorities", headers=EN)
+    assert response.status_code == 403
+    assert "for the registry's administrators" in response.get_data(as_text=True)
