@@ -26,6 +26,15 @@ LICENCE_STATUSES = {
     "banned": N_("Banned"),
 }
 
+DASHBOARD_LICENCE_FILTERS = {  # registry.regulation.dashboard.LICENCE_FILTERS
+    "active": N_("Licensed"),
+    "expiring": N_("Expiring in 60 days"),
+    "expired": N_("Expired"),
+    "suspended": N_("Suspended"),
+    "revoked": N_("Revoked or banned"),
+    "none": N_("No licence from us"),
+}
+
 SANCTION_TYPES = {
     "warning": N_("Warning"),
     "fine": N_("Fine"),

@@ -39,7 +39,7 @@ class Sanction(SQLModel, table=True):
     agency: Optional["Agency"] = Relationship(back_populates="sanctions")
     authority: Optional[Authority] = Relationship()
     events: list["SanctionEvent"] = Relationship(
-        sa_relationship_kwargs={"order_by": "SanctionEvent.id"})
+        back_populates="sanction", sa_relationship_kwargs={"order_by": "SanctionEvent.id"})
 
 
 class SanctionEvent(SQLModel, table=True):
@@ -57,3 +57,5 @@ class SanctionEvent(SQLModel, table=True):
     proposed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     confirmed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+    sanction: Optional[Sanction] = Relationship(back_populates="events")

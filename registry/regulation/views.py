@@ -14,8 +14,9 @@ from registry.db import get_session
 from registry.formtools import choices
 from registry.ids import id_arg
 from registry.clock import today
-from registry.models import Inspection, Licence, Sanction, SanctionEvent
+from registry.models import Inspection, Licence, Sanction, SanctionEvent, utcnow
 from registry.permissions import jurisdiction_of, owns_act, owns_licence, require
+from registry.regulation import dashboard as dashboard_data
 from registry.regulation import operations as ops
 from registry.regulation import sanctions as sanction_events
 from registry.regulation.forms import (AgencyForm, ConfirmForm, FindingForm, InspectionForm,
@@ -23,7 +24,7 @@ from registry.regulation.forms import (AgencyForm, ConfirmForm, FindingForm, Ins
                                        lines)
 from registry.verdict import effective_licence_status
 from registry.search import drain_now
-from registry.vocab import LICENCE_STATUSES
+from registry.vocab import DASHBOARD_LICENCE_FILTERS, LICENCE_STATUSES
 
 bp = Blueprint("regulation", __name__, url_prefix="/manage")
 
@@ -109,11 +110,20 @@ def _manage_page(agency, *, licence_form=None, sanction_form=None, inspection_fo
 @bp.get("/")
 @regulator_required
 def dashboard():
-    awaiting = get_session().exec(select(Sanction).where(
-        Sanction.status == "awaiting_confirmation",
-        Sanction.authority_id == current_user.authority_id)).all()
-    return render_template("regulation/dashboard.html", awaiting=awaiting,
-                           confirm_form=ConfirmForm())
+    session, authority_id = get_session(), current_user.authority_id
+    country, on = jurisdiction_of(current_user), today()
+    wanted = dashboard_data.AgencyFilter.from_args(request.args)
+    agencies, total = dashboard_data.agencies_page(session, authority_id, country, wanted, on)
+    return render_template(
+        "regulation/dashboard.html", wanted=wanted, agencies=agencies, total=total,
+        pages=max(1, -(-total // dashboard_data.PAGE)),
+        expiring=dashboard_data.expiring_licences(session, authority_id, on),
+        flags=dashboard_data.waiting_flags(session, country),
+        awaiting=dashboard_data.awaiting_sanctions(session, authority_id),
+        awaiting_events=dashboard_data.awaiting_events(session, authority_id),
+        confirm_form=ConfirmForm(), now=utcnow(), on=on,
+        licence_filters=DASHBOARD_LICENCE_FILTERS, own_licences=dashboard_data.own_licences,
+        effective_licence_status=effective_licence_status)
 
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
