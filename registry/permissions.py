@@ -85,6 +85,8 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
     "manage.view": (STAFF, lambda u, _t: authority_id_of(u) is not None),
     "agency.create": (STAFF, _own_country),                       # target: the country
     "agency.edit": (STAFF, _agency_of_country),                   # target: the agency
+    "agency.merge": (STAFF, _agency_of_country),        # target: the record merged away
+    "agency.absorb": (STAFF, _supervises),     # target: the survivor of a merge or a linked flag
     "licence.issue": (STAFF, lambda u, agency: agency is not None
                       and jurisdiction_of(u) is not None),        # a licence of its own country
     "licence.renew": (STAFF, owns_licence),                       # target: the licence

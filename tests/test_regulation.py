@@ -56,10 +56,15 @@ def world(session, make_authority, make_agency, index_now):
                             reason="Repaid the workers", status="awaiting_confirmation",
                             proposed_by_id=users["regulator_2"].id)
     session.add(lifting)
+    reported = make_agency("Sierra Madre Talentos", country="MX")
+    reported.listing = "reported"
+    second = make_agency("Agencia Costa Verde", country="MX")
+    session.add(reported)
     session.commit()
     index_now()
     return {"users": users, "agency": agency, "licence": licence, "pending": pending,
-            "flag": flag, "warning": warning, "lifting": lifting}
+            "flag": flag, "warning": warning, "lifting": lifting, "reported": reported,
+            "second": second}
 
 
 def token(client, url="/login"):
@@ -85,7 +90,9 @@ def counts(session):
                  for m in (Agency, Licence, Sanction, AuditEntry, Inspection, Finding, User)) + (
         tuple(session.exec(select(Agency.name).order_by(Agency.id)).all()),
         tuple(session.exec(select(Authority.name).order_by(Authority.id)).all()),
-        tuple(session.exec(select(RedFlag.state).order_by(RedFlag.id)).all()),
+        tuple(session.exec(select(RedFlag.state, RedFlag.agency_id).order_by(RedFlag.id)).all()),
+        tuple(session.exec(select(Agency.listing, Agency.merged_into_id)
+                           .order_by(Agency.id)).all()),
         tuple(session.exec(select(User.role, User.active, User.organisation)
                            .order_by(User.id)).all()),
         tuple((s.status, s.lifted_on, s.appeal_state)
@@ -129,6 +136,10 @@ def requests(world):
                                          "authority_id": ""}),
         "edit user": (f"/admin/users/{ngo.id}", {"role": "ngo", "organisation": "Renamed",
                                                  "authority_id": "", "active": "y"}),
+        "merge agency": (f"/manage/agencies/{world['reported'].id}/merge",
+                         {"record": str(agency.id), "checked": "y"}),
+        "link red flag": (f"/manage/red-flags/{world['flag'].id}/agency",
+                          {"record": str(world["second"].id), "checked": "y"}),
         "add authority": ("/admin/authorities/new", {"name": "Ministerio HN", "country": "HN",
                                                      "code": "HN-STSS", "languages": "es"}),
         "edit authority": (f"/admin/authorities/{world['users']['regulator'].authority_id}",
@@ -143,7 +154,7 @@ ROLES = ["anonymous", "ngo", "other_regulator", "admin", "regulator"]
 ALLOWED = {name: {"regulator"} for name in requests({
     "agency": Agency(id=0), "licence": Licence(id=0), "pending": Sanction(id=0),
     "flag": RedFlag(id=0), "users": {"ngo": User(id=0), "regulator": User(authority_id=0)}, "warning": Sanction(id=0),
-    "lifting": SanctionEvent(id=0)})}
+    "lifting": SanctionEvent(id=0), "reported": Agency(id=0), "second": Agency(id=0)})}
 ALLOWED["new agency"] |= {"other_regulator"}
 ALLOWED["issue licence"] |= {"other_regulator"}
 ALLOWED["invite user"] = ALLOWED["edit user"] = {"admin"}

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from registry.agencies.merging import merged_ids
 from registry.models import AuditEntry
 from registry.verdict import Reason
 from registry.vocab import N_, SANCTION_TYPES
@@ -33,6 +34,7 @@ TEMPLATES = {
     "sanction.appeal_overturned": N_("%(type_label)s (decision %(decision_ref)s) overturned on "
                                      "appeal on %(on)s."),
     "licence.reinstate": N_("Licence %(number)s is active again."),
+    "agency.absorb": N_("The record “%(name)s” was found to be this agency and joined to it."),
 }
 
 
@@ -43,11 +45,15 @@ class HistoryItem:
 
 
 def status_history(session: Session, agency_id: int) -> list[HistoryItem]:
+    """The agency's public history, with that of every record merged into it."""
+    ids = merged_ids(session, agency_id)
     entries = session.exec(select(AuditEntry).where(
-        AuditEntry.agency_id == agency_id, AuditEntry.action.in_(list(TEMPLATES)))
+        AuditEntry.agency_id.in_(ids), AuditEntry.action.in_(list(TEMPLATES)))
         .order_by(AuditEntry.seq.desc())).all()
     items = []
     for entry in entries:
+        if entry.agency_id != agency_id and entry.action == "agency.create":
+            continue  # a merged record's own creation is not the agency's
         after = json.loads(entry.after)
         params = {k: (_as_date(v) if v is not None else "—") for k, v in after.items()
                   if isinstance(v, (str, int, type(None)))}

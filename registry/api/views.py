@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
 from registry.agencies.records import is_public, load_full, verdict_for
 from registry.api.serialize import agency_json, hit_json
@@ -53,6 +53,8 @@ def api_search():
 @bp.get("/agencies/<int:agency_id>")
 def api_agency(agency_id: int):
     agency = load_full(get_reader(), [agency_id]).get(agency_id)
+    if agency is not None and agency.merged_into_id is not None:
+        return redirect(url_for("api.api_agency", agency_id=agency.merged_into_id), 301)
     if agency is None or not is_public(agency):
         abort(404, description="no agency with this id")
     return jsonify(agency_json(agency, verdict_for(agency, today())))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from registry.agencies.history import status_history
 from registry.agencies.records import is_public, load_full, primary_licence, verdict_for
@@ -37,6 +37,8 @@ def results():
 @bp.get("/agencies/<int:agency_id>")
 def agency(agency_id: int):
     record = load_full(get_reader(), [agency_id]).get(agency_id)
+    if record is not None and record.merged_into_id is not None:  # one agency, one address
+        return redirect(url_for("public.agency", agency_id=record.merged_into_id), 301)
     if record is None or not is_public(record):
         abort(404)
     return render_template("public/agency.html", agency=record, verdict=verdict_for(record, today()),

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from registry.formtools import choices
 from registry.vocab import (AGENCY_KINDS, INSPECTION_KINDS, INSPECTION_OUTCOMES, SANCTION_EVENTS,
@@ -75,3 +76,20 @@ class FindingForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: confirming a sanction needs no other input."""
+
+
+class SameAgencyForm(FlaskForm):
+    """Which registered agency a record or a red flag is really about: one of the names the
+    lookup finds, or a record number; and a tick that the regulator checked."""
+    candidate = RadioField(_l("Agencies with a similar name"), validate_choice=False,
+                           validators=[Optional()])
+    record = StringField(_l("Or its record number (the number at the end of its page's address)"),
+                         validators=[Optional(), Regexp(r"^\s*\d{1,12}\s*$", message=_l(
+                             "Write the record number only, for example 1234."))])
+    checked = BooleanField(_l("I checked that it is the same agency"),
+                           validators=[DataRequired(message=_l(
+                               "Tick the box to confirm that you checked."))])
+
+    def chosen_id(self) -> int | None:
+        value = (self.record.data or "").strip() or (self.candidate.data or "")
+        return int(value) if value.isdigit() and len(value) < 13 else None

@@ -146,7 +146,11 @@ def new_agency():
 @bp.get("/agencies/<int:agency_id>")
 @regulator_required
 def agency(agency_id: int):
-    return _manage_page(_agency_or_404(agency_id))
+    found = _agency_or_404(agency_id)
+    if found.merged_into_id is not None:
+        flash(_("This record was merged into another: here is the agency's record."))
+        return redirect(url_for("regulation.agency", agency_id=found.merged_into_id))
+    return _manage_page(found)
 
 
 @bp.post("/agencies/<int:agency_id>/licences")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from registry.agencies.merging import survivor_of
 from registry.agencies.records import is_public
 from registry.clock import today
 from registry.db import get_lookup_connection
@@ -37,14 +38,6 @@ class Naming:
         return self.agency is None and bool(self.candidates)
 
 
-def followed(agency: Agency | None, session: Session) -> Agency | None:
-    """An agency merged into another stands for its survivor."""
-    seen = 0
-    while agency is not None and agency.merged_into_id is not None and seen < 10:
-        agency, seen = session.get(Agency, agency.merged_into_id), seen + 1
-    return agency
-
-
 def _exact_in_country(session: Session, name: str, country: str) -> Agency | None:
     """A public agency of the country whose name is the name typed (as the lookup normalises
     names); found in the database, so an index catching up cannot make a duplicate."""
@@ -68,11 +61,11 @@ def name_agency(session: Session, *, name: str, country: str, chosen: str,
                 known: Agency | None) -> Naming:
     """Decide which agency a report names (see the module's docstring)."""
     if known is not None and known.name == name:
-        return Naming(agency=followed(known, session))
+        return Naming(agency=survivor_of(session, known))
     if chosen and chosen != NEW:
         agency = session.get(Agency, int(chosen)) if chosen.isdigit() and \
             len(chosen) < 19 else None
-        agency = followed(agency, session)
+        agency = survivor_of(session, agency)
         if agency is not None and is_public(agency):
             return Naming(agency=agency)
     if country:
