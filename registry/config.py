@@ -5,6 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
+from registry import mail
 from registry.sessions import SESSION_LIFETIME
 
 
@@ -37,6 +38,7 @@ def from_environment(instance_path: Path) -> dict:
     )
     index_dir = os.environ.get("REGISTRY_INDEX_DIR") or str(instance_path / "index")
     return {
+        **mail.settings(os.environ),  # REGISTRY_MAIL_*: see registry.mail
         "SECRET_KEY": _kept_secret(instance_path, "REGISTRY_SECRET_KEY", "secret_key"),
         # Keys the audit chain (registry.audit.chain); outside the database, so that whoever
         # can write to the database cannot rewrite the chain and recompute its hashes.

@@ -30,7 +30,7 @@ def _private_when_logged_in(response):
 
 
 def init_app(app: Flask) -> None:
-    from registry.accounts import admin_views, cli, views
+    from registry.accounts import admin_views, cli, recovery_views, views  # noqa: F401
     login_manager.init_app(app)
     app.after_request(_private_when_logged_in)
     app.register_blueprint(views.bp)

@@ -72,15 +72,16 @@ def create_user(session: Session, *, email: str, role: str, password: str,
     return user
 
 
-def _failures(session: Session, key: str) -> int:
+def recent_attempts(session: Session, key: str) -> int:
     since = utcnow() - WINDOW
     return session.exec(select(func.count()).select_from(LoginAttempt)
                         .where(LoginAttempt.key == key, LoginAttempt.at >= since)).one()
 
 
 def login_blocked(session: Session, *, email: str, address: str) -> bool:
-    return (_failures(session, f"account:{normalise_email(email)}") >= MAX_FAILURES_PER_ACCOUNT
-            or _failures(session, f"address:{address}") >= MAX_FAILURES_PER_ADDRESS)
+    account = f"account:{normalise_email(email)}"
+    return (recent_attempts(session, account) >= MAX_FAILURES_PER_ACCOUNT
+            or recent_attempts(session, f"address:{address}") >= MAX_FAILURES_PER_ADDRESS)
 
 
 def authenticate(session: Session, *, email: str, password: str, address: str) -> User | None:
@@ -128,7 +129,8 @@ def _require_admin(actor: User) -> None:
         raise AccountError(_l("only an administrator manages accounts"))
 
 
-def _audit(session: Session, actor: User, action: str, user: User, before: dict) -> None:
+def audit_account(session: Session, actor: User, action: str, user: User,
+                  before: dict) -> None:
     from registry.audit.chain import append
     after = {"email": user.email, "role": user.role, "active": user.active,
              "authority_id": user.authority_id, "organisation": user.organisation}
@@ -136,7 +138,7 @@ def _audit(session: Session, actor: User, action: str, user: User, before: dict)
            entity_id=user.id, agency_id=None, before=before, after=after)
 
 
-def _snapshot(user: User) -> dict:
+def snapshot(user: User) -> dict:
     return {"email": user.email, "role": user.role, "active": user.active,
             "authority_id": user.authority_id, "organisation": user.organisation}
 
@@ -156,7 +158,7 @@ def invite_user(session: Session, *, actor: User, email: str, role: str,
     user.invite_expires = utcnow() + timedelta(days=INVITE_DAYS)
     session.add(user)
     session.flush()
-    _audit(session, actor, "user.invite", user, {})
+    audit_account(session, actor, "user.invite", user, {})
     return user, token
 
 
@@ -176,7 +178,7 @@ def accept_invite(session: Session, *, user: User, password: str) -> None:
     user.invite_hash, user.invite_expires = None, None
     session.add(user)
     session.flush()
-    _audit(session, user, "user.accept_invite", user, _snapshot(user))
+    audit_account(session, user, "user.accept_invite", user, snapshot(user))
 
 
 def update_account(session: Session, *, actor: User, user: User, role: str, active: bool,
@@ -188,14 +190,14 @@ def update_account(session: Session, *, actor: User, user: User, role: str, acti
     if role not in ROLES:
         raise AccountError(_l("role must be one of %(roles)s", roles=", ".join(ROLES)))
     authority = _authority_for(session, role, authority_id, organisation)
-    before = _snapshot(user)
+    before = snapshot(user)
     user.role, user.active = role, active
     user.authority_id = authority_id if role == "regulator" else None
     user.organisation = organisation if role == "ngo" else ""
     if authority is not None:
         user.country = authority.country
-    if before != _snapshot(user):
+    if before != snapshot(user):
         user.session_version += 1  # a new role or a disabled account: log out everywhere
     session.add(user)
     session.flush()
-    _audit(session, actor, "user.update", user, before)
+    audit_account(session, actor, "user.update", user, before)
