@@ -5,6 +5,7 @@ from typing import Any, Iterable
 
 from flask_babel import get_locale
 from markupsafe import Markup
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import Select
 
@@ -34,3 +35,12 @@ class FixedSelect(Select):
             if len(self._rendered) < self.KEPT:
                 self._rendered[key] = markup
         return markup
+
+
+def text_language_field(label) -> SelectField:
+    """The language a public text is written in: the visitor's own by default; any language
+    a public text may be shown in (vocab.TEXT_LANGUAGES), each named in the visitor's language."""
+    from registry.i18n import language_name
+    from registry.vocab import TEXT_LANGUAGES
+    return SelectField(label, default=lambda: str(get_locale() or "es"), choices=lambda: [
+        (code, language_name(code)) for code in TEXT_LANGUAGES])

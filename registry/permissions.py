@@ -95,6 +95,11 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
     "sanction.end": (STAFF, owns_act),         # lift it, record its appeal; target: the sanction
     "finding.record": (STAFF, _supervises),
     "inspection.record": (STAFF, _supervises),
+    # a public text's translations: its author's (a sanction's or finding's authority, a red
+    # flag's reviewers); target: the sanction, finding or red flag
+    "public_text.translate": (STAFF, lambda u, record: owns_act(u, record)
+                              if hasattr(record, "authority_id")
+                              else _agency_of_country(u, _flag_agency(record))),
     "red_flag.review": (STAFF, lambda u, flag: _agency_of_country(u, _flag_agency(flag))),
     "evidence.open": (STAFF, lambda u, file: _agency_of_country(u, _flag_agency(file))),
     "red_flag.submit": (("ngo", "regulator", "admin"), _any),

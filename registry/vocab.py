@@ -26,6 +26,9 @@ LICENCE_STATUSES = {
     "banned": N_("Banned"),
 }
 
+# The languages a regulator's public text may be written or translated in (registry.public.texts).
+TEXT_LANGUAGES = ("es", "en", "fr", "pt", "ht")
+
 DASHBOARD_LICENCE_FILTERS = {  # registry.regulation.dashboard.LICENCE_FILTERS
     "active": N_("Licensed"),
     "expiring": N_("Expiring in 60 days"),

@@ -9,8 +9,9 @@ from sqlmodel import func, select
 
 from registry.accounts.service import create_user
 from registry.audit.chain import verify
-from registry.models import (Agency, AuditEntry, Authority, EvidenceContent, EvidenceFile, Finding,
-                             Inspection, Licence, RedFlag, Sanction, SanctionEvent, User)
+from registry.models import (Agency, AuditEntry, Authority, EvidenceContent, EvidenceFile,
+                             Finding, Inspection, Licence, PublicText, RedFlag, Sanction,
+                             SanctionEvent, User)
 
 PASSWORD = "correct horse battery"
 EN = {"Accept-Language": "en"}
@@ -97,7 +98,8 @@ def counts(session):
                            .order_by(User.id)).all()),
         tuple((s.status, s.lifted_on, s.appeal_state)
               for s in session.exec(select(Sanction).order_by(Sanction.id)).all()),
-        tuple(l.valid_until for l in session.exec(select(Licence).order_by(Licence.id)).all()))
+        tuple(l.valid_until for l in session.exec(select(Licence).order_by(Licence.id)).all()),
+        session.exec(select(func.count()).select_from(PublicText)).one())
 
 
 def requests(world):
@@ -140,6 +142,8 @@ def requests(world):
                          {"record": str(agency.id), "checked": "y"}),
         "link red flag": (f"/manage/red-flags/{world['flag'].id}/agency",
                           {"record": str(world["second"].id), "checked": "y"}),
+        "translate sanction": (f"/manage/texts/sanction/{world['warning'].id}",
+                               {"lang": "en", "text": "Returns filed late"}),
         "add authority": ("/admin/authorities/new", {"name": "Ministerio HN", "country": "HN",
                                                      "code": "HN-STSS", "languages": "es"}),
         "edit authority": (f"/admin/authorities/{world['users']['regulator'].authority_id}",
@@ -162,7 +166,8 @@ ALLOWED["add authority"] = ALLOWED["edit authority"] = {"admin"}
 
 # Writes open to everyone (or to every account, on its own behalf), tested in their own files.
 OPEN = {"accounts.login", "accounts.logout", "accounts.change_password", "admin.accept_invite",
-        "reports.report", "reports.report_status"}
+        "reports.report", "reports.report_status", "accounts.forgot_password",
+        "accounts.reset_password"}
 
 
 def test_the_matrix_covers_every_state_changing_url(app, world):
@@ -589,3 +594,35 @@ def test_an_appeal_on_a_revocation_needs_a_second_regulator_at_every_step(client
                             "sanction.propose_appeal_overturned", "sanction.appeal_overturned",
                             "licence.reinstate"]
     assert verify(session)[1] == []
+
+
+def test_a_summary_says_its_language_until_it_is_translated(client, session, world):
+    agency = world["agency"]
+    client = as_role(client, world, "regulator")
+    url = f"/manage/agencies/{agency.id}/sanctions"
+    client.post(url, data={"sanction-type": "warning", "sanction-licence_id": "0",
+                           "sanction-decision_ref": "W-7", "sanction-starts_on": "2026-02-01",
+                           "sanction-summary": "Cobró cuotas a los trabajadores",
+                           "sanction-lang": "es", "csrf_token": token(client)})
+    sanction = session.exec(select(Sanction).where(Sanction.decision_ref == "W-7")).one()
+    assert sanction.lang == "es"
+    english = client.get(f"/agencies/{agency.id}", headers=EN).get_data(as_text=True)
+    assert '<span lang="es">Cobró cuotas a los trabajadores</span>' in english
+    assert "(written in Spanish; no translation yet)" in english
+
+    page = f"/manage/texts/sanction/{sanction.id}"
+    refused = client.post(page, headers=EN, data={"lang": "es", "text": "Otra cosa",
+                                                  "csrf_token": token(client, page)})
+    assert refused.status_code == 400 and "Otra cosa" in refused.get_data(as_text=True)
+    assert "already written in this language" in refused.get_data(as_text=True)
+    saved = client.post(page, data={"lang": "en", "text": "Charged workers fees",
+                                     "csrf_token": token(client, page)})
+    assert saved.status_code == 302
+    english = client.get(f"/agencies/{agency.id}", headers=EN).get_data(as_text=True)
+    assert '<span lang="en">Charged workers fees</span>' in english
+    assert "no translation yet" not in english
+    spanish = client.get(f"/agencies/{agency.id}", headers={"Accept-Language": "es"})
+    assert "Cobró cuotas a los trabajadores" in spanish.get_data(as_text=True)
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "public_text.add")).one()
+    assert (entry.entity, entry.entity_id, entry.agency_id) == ("sanction", sanction.id,
+                                                                agency.id)

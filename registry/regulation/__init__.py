@@ -5,5 +5,5 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from registry.regulation import merge_views, views  # noqa: F401 - merge_views adds routes
+    from registry.regulation import merge_views, translation_views, views  # noqa: F401 (routes)
     app.register_blueprint(views.bp)

@@ -6,7 +6,7 @@ from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMul
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from registry.formtools import choices
+from registry.formtools import choices, text_language_field
 from registry.vocab import (AGENCY_KINDS, INSPECTION_KINDS, INSPECTION_OUTCOMES, SANCTION_EVENTS,
                             SANCTION_TYPES)
 
@@ -48,6 +48,7 @@ class SanctionForm(FlaskForm):
     starts_on = DateField(_l("From"), validators=[DataRequired()])
     ends_on = DateField(_l("Until (empty: no end date)"), validators=[Optional()])
     summary = TextAreaField(_l("Public summary"), validators=[DataRequired(), Length(max=4000)])
+    lang = text_language_field(_l("Language of the summary"))
 
 
 class SanctionEventForm(FlaskForm):
@@ -70,6 +71,7 @@ class FindingForm(FlaskForm):
     reference = StringField(_l("Reference"), validators=[DataRequired(), Length(max=120)])
     decided_on = DateField(_l("Date of the finding"), validators=[DataRequired()])
     summary = TextAreaField(_l("Public summary"), validators=[DataRequired(), Length(max=4000)])
+    lang = text_language_field(_l("Language of the summary"))
     red_flag_ids = SelectMultipleField(_l("Substantiated red flags it rests on"), coerce=int,
                                        validators=[Optional()])
 
@@ -93,3 +95,9 @@ class SameAgencyForm(FlaskForm):
     def chosen_id(self) -> int | None:
         value = (self.record.data or "").strip() or (self.candidate.data or "")
         return int(value) if value.isdigit() and len(value) < 13 else None
+
+
+class TranslationForm(FlaskForm):
+    """A public text in another language."""
+    lang = text_language_field(_l("Language"))
+    text = TextAreaField(_l("Translation"), validators=[DataRequired(), Length(max=4000)])

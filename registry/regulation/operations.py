@@ -50,8 +50,8 @@ def _audit(session: Session, actor: User, action: str, obj: Any, agency_id: int 
 AGENCY_FIELDS = ("name", "kind", "country", "address", "city")
 LICENCE_FIELDS = ("number", "country", "licence_class", "status", "valid_from", "valid_until",
                   "conditions")
-SANCTION_FIELDS = ("type", "decision_ref", "starts_on", "ends_on", "summary", "appeal_state",
-                   "status", "licence_id")
+SANCTION_FIELDS = ("type", "decision_ref", "starts_on", "ends_on", "summary", "lang",
+                   "appeal_state", "status", "licence_id")
 
 
 def create_agency(session: Session, *, actor: User, name: str, kind: str, country: str,
@@ -118,7 +118,8 @@ def renew_licence(session: Session, *, actor: User, licence: Licence, valid_unti
 
 def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
                     decision_ref: str, starts_on: date, ends_on: date | None, summary: str,
-                    licence: Licence | None = None, finding: Finding | None = None) -> Sanction:
+                    licence: Licence | None = None, finding: Finding | None = None,
+                    lang: str = "") -> Sanction:
     """Record a sanction. Revocations and bans wait for a second regulator; the rest apply now
     (a preventive suspension takes effect at once)."""
     authorize(actor, "sanction.impose", agency)
@@ -132,7 +133,7 @@ def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
                             "has a sanction"))
     sanction = Sanction(agency_id=agency.id, authority_id=actor.authority_id, type=type,
                         decision_ref=decision_ref, starts_on=starts_on, ends_on=ends_on,
-                        summary=summary, licence_id=licence.id if licence else None,
+                        summary=summary, lang=lang, licence_id=licence.id if licence else None,
                         status="awaiting_confirmation" if type in FOUR_EYES else "in_force",
                         proposed_by_id=actor.id)
     session.add(sanction)
@@ -169,7 +170,7 @@ def confirm_sanction(session: Session, *, actor: User, sanction: Sanction) -> No
 
 
 INSPECTION_FIELDS = ("kind", "visited_on", "outcome", "notes")
-FINDING_FIELDS = ("reference", "decided_on", "summary", "sanction_id")
+FINDING_FIELDS = ("reference", "decided_on", "summary", "lang", "sanction_id")
 
 
 def record_inspection(session: Session, *, actor: User, agency: Agency, kind: str,
@@ -187,14 +188,14 @@ def record_inspection(session: Session, *, actor: User, agency: Agency, kind: st
 
 def record_finding(session: Session, *, actor: User, agency: Agency, reference: str,
                    decided_on: date, summary: str,
-                   red_flags: Iterable[RedFlag] = ()) -> Finding:
+                   red_flags: Iterable[RedFlag] = (), lang: str = "") -> Finding:
     """A regulator's fraud finding, resting on substantiated red flags of the same agency."""
     authorize(actor, "finding.record", agency)
     red_flags = list(red_flags)
     if any(f.agency_id != agency.id or f.state != "substantiated" for f in red_flags):
         raise RuleBroken(_l("a finding rests only on substantiated red flags of this agency"))
     finding = Finding(agency_id=agency.id, authority_id=actor.authority_id, reference=reference,
-                      decided_on=decided_on, summary=summary, red_flags=red_flags)
+                      decided_on=decided_on, summary=summary, lang=lang, red_flags=red_flags)
     session.add(finding)
     session.flush()
     _audit(session, actor, "finding.record", finding, agency.id, {},

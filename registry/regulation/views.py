@@ -203,7 +203,8 @@ def impose_sanction(agency_id: int):
             sanction = ops.impose_sanction(
                 get_session(), actor=current_user, agency=agency, type=form.type.data,
                 decision_ref=form.decision_ref.data, starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data, summary=form.summary.data, licence=licence,
+                ends_on=form.ends_on.data, summary=form.summary.data, lang=form.lang.data,
+                licence=licence,
                 finding=finding)
             _commit()
             flash(_("Sanction recorded; it becomes public when a second regulator of your "
@@ -293,7 +294,8 @@ def record_finding(agency_id: int):
         try:
             ops.record_finding(get_session(), actor=current_user, agency=agency,
                                reference=form.reference.data, decided_on=form.decided_on.data,
-                               summary=form.summary.data, red_flags=flags)
+                               summary=form.summary.data, red_flags=flags,
+                               lang=form.lang.data)
             _commit()
             flash(_("Finding recorded. To sanction on its basis, choose it in the sanction form."))
             return redirect(url_for("regulation.agency", agency_id=agency.id))

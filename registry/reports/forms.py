@@ -7,7 +7,7 @@ from wtforms import (DateField, HiddenField, MultipleFileField, SelectField, Str
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from registry.countries import country_choices
-from registry.formtools import choices
+from registry.formtools import choices, text_language_field
 from registry.vocab import RED_FLAG_CATEGORIES, RED_FLAG_STATES
 
 
@@ -51,3 +51,4 @@ class ReviewForm(FlaskForm):
                         choices=choices((k, _l(v)) for k, v in RED_FLAG_STATES.items()))
     public_summary = TextAreaField(_l("Public summary (shown on the agency's page when "
                                       "substantiated)"), validators=[Length(max=2000)])
+    lang = text_language_field(_l("Language of the summary"))

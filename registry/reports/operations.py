@@ -83,7 +83,7 @@ def submit(session: Session, *, reporter: User | None, agency: Agency, category:
 
 
 def review(session: Session, *, actor: User, flag: RedFlag, state: str,
-           public_summary: str) -> None:
+           public_summary: str, lang: str = "") -> None:
     """Move a red flag along its lifecycle; a substantiated one needs a public summary."""
     agency = session.get(Agency, flag.agency_id)
     authorize(actor, "red_flag.review", flag)
@@ -95,6 +95,7 @@ def review(session: Session, *, actor: User, flag: RedFlag, state: str,
         raise RuleBroken(_l("write the public summary before substantiating"))
     before = {"state": flag.state, "public_summary": flag.public_summary}
     flag.state, flag.public_summary = state, public_summary.strip()
+    flag.lang = lang if flag.public_summary else ""
     flag.reviewed_by_id, flag.updated_at = actor.id, utcnow()
     session.add(flag)
     if state == "substantiated" and agency.listing == "reported":

@@ -147,7 +147,7 @@ def review(flag_id: int):
     if form.validate_on_submit():
         try:
             ops.review(get_session(), actor=current_user, flag=flag, state=form.state.data,
-                       public_summary=form.public_summary.data or "")
+                       public_summary=form.public_summary.data or "", lang=form.lang.data)
             get_session().commit()
             drain_now()
             flash(_("Red flag updated."))
