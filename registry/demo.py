@@ -30,10 +30,13 @@ def load_demo(session: Session, today: date | None = None) -> int:
     today = today or date.today()
     year = timedelta(days=365)
     mx = Authority(name=f"{DEMO_MARK} Secretaría de Trabajo de Ejemplo", country="MX",
+                   code="DEMO-MX", languages="es", phone="+52 55 0000 0000",
                    website="https://trabajo.example", contact="+52 55 0000 0000")
     gt = Authority(name=f"{DEMO_MARK} Ministerio de Empleo de Ejemplo", country="GT",
+                   code="DEMO-GT", languages="es",
                    website="https://empleo.example", contact="1500 (línea de ejemplo)")
     ca = Authority(name=f"{DEMO_MARK} Example Immigration Consultants Council", country="CA",
+                   code="DEMO-CA", languages="en,fr", email="info@council.example",
                    website="https://council.example", contact="info@council.example")
 
     horizonte = _agency("Agencia Horizonte Ficticio, S.A. de C.V.", "MX", city="Ciudad de Ejemplo",

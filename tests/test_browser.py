@@ -161,8 +161,13 @@ def test_anonymous_report_returns_a_receipt_code(browser, live):
     visitor.goto(f"{visitor.base}/search?q=Visas+Garantizadas+Express")
     visitor.click("text=Report this recruiter")
     assert visitor.input_value("input[name=name]") == "Visas Garantizadas Express"
+    assert visitor.input_value("select[name=country]") == ""  # nobody is filed by default
     visitor.select_option("select[name=category]", "guaranteed_visa")
     visitor.fill("textarea[name=description]", "Promised a Canadian visa for 2,000 dollars.")
+    visitor.click("main button[type=submit]")
+    assert "Choose the country where it happened." in visitor.content()
+    assert visitor.input_value("textarea[name=description]").startswith("Promised a Canadian")
+    visitor.select_option("select[name=country]", "MX")
     visitor.click("main button[type=submit]")
     code = visitor.inner_text(".receipt strong")
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
@@ -192,3 +197,15 @@ def test_pages_keep_to_their_policy_and_cannot_be_framed(browser, live):
     framed = [frame for frame in framer.frames if frame is not framer.main_frame]
     assert framed and all(frame.query_selector("input[name=password]") is None
                           for frame in framed)
+
+
+def test_staff_pages_fit_a_phone_without_sideways_scrolling(browser, live):
+    regulator = page_for(browser, live)
+    regulator.set_viewport_size({"width": 412, "height": 900})
+    log_in(regulator, "reg1@gov.example")
+    assert regulator.url.endswith("/manage/")  # a regulator lands on its dashboard
+    for path in ("/manage/", "/manage/red-flags", f"/manage/agencies/{live['agency_id']}",
+                 "/report"):
+        regulator.goto(regulator.base + path)
+        width = regulator.evaluate("document.documentElement.scrollWidth")
+        assert width <= 412, (path, width)

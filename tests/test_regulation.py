@@ -347,11 +347,15 @@ def test_renamed_agency_stays_findable_by_its_former_name(app, client, session, 
     assert "Agencia Sierra Madre" in found["results"][0]["aliases"]
 
 
-def test_manage_page_title_is_the_agency_name(client, world):
+def test_every_page_title_names_the_page_then_the_registry(client, world):
     client = as_role(client, world, "regulator")
     page = client.get(f"/manage/agencies/{world['agency'].id}", headers=EN).get_data(as_text=True)
     title = page[page.index("<title>"):page.index("</title>")]
-    assert title == "<title>Manage: Agencia Sierra Madre"
+    assert title == "<title>Manage: Agencia Sierra Madre · Recruitment registry"
+    for path in ("/manage/", "/manage/red-flags", "/report", "/help"):
+        other = client.get(path, headers=EN).get_data(as_text=True)
+        title = other[other.index("<title>") + 7:other.index("</title>")]
+        assert title.endswith(" · Recruitment registry") and title.count("Recruitment") == 1
     assert page.count("Record the visit") == 1
 
 
