@@ -133,6 +133,9 @@ def test_a_report_naming_a_merged_record_is_filed_on_the_survivor(client, sessio
 @pytest.mark.parametrize("data, message", [
     ({"record": "999999", "checked": "y"}, "No agency has this record number."),
     ({"record": "abc", "checked": "y"}, "Write the record number only"),
+    ({"record": "١٢", "checked": "y"}, "No agency has this record number."),
+    ({"candidate": "²", "checked": "y"}, "Choose the agency, or write its record number."),
+    ({"record": "99999999999", "checked": "y"}, "No agency has this record number."),
     ({"checked": "y"}, "Choose the agency, or write its record number."),
     ({"record": "SELF", "checked": "y"}, "cannot be merged into itself"),
     ({"record": "REPORTED", "checked": "y"}, "not into a reported name"),

@@ -215,3 +215,12 @@ def test_an_administrator_on_a_regulators_page_is_told_why(client, world):
     assert response.status_code == 403
     assert "This page is for regulators" in page and "Something went wrong" not in page
     assert 'href="/admin/"' in page
+
+
+@pytest.mark.parametrize("choice", ["²", "١٢", "99999999999999999999", "-1", "0"])
+def test_a_strange_choice_is_asked_again_not_an_error(client, session, world, choice):
+    before = agencies(session)
+    response = send(client, name="Agensia Sierra Madre", choice=choice)
+    assert response.status_code == 200
+    assert "Is it one of these?" in response.get_data(as_text=True)
+    assert agencies(session) == before

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from registry.audit.chain import append
 from registry.countries import is_country
+from registry.ids import to_id
 from registry.models import Authority, User
 
 FIELDS = ("code", "name", "country", "website", "contact", "email", "phone", "languages")
@@ -21,8 +22,8 @@ class AuthorityError(ValueError):
 def find(session: Session, reference: str) -> Authority | None:
     """An authority by its id or its code (as `create-user --authority` takes it)."""
     reference = reference.strip()
-    if reference.isdigit() and len(reference) < 19:
-        found = session.get(Authority, int(reference))
+    if to_id(reference) is not None:
+        found = session.get(Authority, to_id(reference))
         if found is not None:
             return found
     return session.exec(select(Authority).where(Authority.code == reference)).first() or \

@@ -7,6 +7,7 @@ from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMul
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from registry.formtools import choices, text_language_field
+from registry.ids import to_id
 from registry.vocab import (AGENCY_KINDS, INSPECTION_KINDS, INSPECTION_OUTCOMES, SANCTION_EVENTS,
                             SANCTION_TYPES)
 
@@ -94,7 +95,7 @@ class SameAgencyForm(FlaskForm):
 
     def chosen_id(self) -> int | None:
         value = (self.record.data or "").strip() or (self.candidate.data or "")
-        return int(value) if value.isdigit() and len(value) < 13 else None
+        return to_id(value)
 
 
 class TranslationForm(FlaskForm):

@@ -15,6 +15,7 @@ from registry.agencies.merging import survivor_of
 from registry.agencies.records import is_public
 from registry.clock import today
 from registry.db import get_lookup_connection
+from registry.ids import to_id
 from registry.models import Agency
 from registry.search import get_index, get_listing, get_rankings
 from registry.search.matching import name_key
@@ -63,8 +64,7 @@ def name_agency(session: Session, *, name: str, country: str, chosen: str,
     if known is not None and known.name == name:
         return Naming(agency=survivor_of(session, known))
     if chosen and chosen != NEW:
-        agency = session.get(Agency, int(chosen)) if chosen.isdigit() and \
-            len(chosen) < 19 else None
+        agency = session.get(Agency, to_id(chosen)) if to_id(chosen) else None
         agency = survivor_of(session, agency)
         if agency is not None and is_public(agency):
             return Naming(agency=agency)
