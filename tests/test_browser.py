@@ -209,3 +209,24 @@ def test_staff_pages_fit_a_phone_without_sideways_scrolling(browser, live):
         regulator.goto(regulator.base + path)
         width = regulator.evaluate("document.documentElement.scrollWidth")
         assert width <= 412, (path, width)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_search_placeholder_is_not_cut_on_a_360_px_phone(browser, live, lang):
+    context = browser.new_context(locale=lang, viewport={"width": 360, "height": 740},
+                                  extra_http_headers={"Accept-Language": lang})
+    page = context.new_page()
+    page.goto(live["url"] + "/")
+    room, needed = page.evaluate("""() => {
+        const input = document.querySelector("#q"), style = getComputedStyle(input);
+        const ctx = document.createElement("canvas").getContext("2d");
+        ctx.font = style.font;
+        return [input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+                ctx.measureText(input.placeholder).width];
+    }""")
+    assert needed <= room, (lang, needed, room)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    header = page.inner_text("header")
+    assert ("Denunciar a un reclutador" if lang == "es" else "Report a recruiter") in header
+    assert ("Seguir una denuncia" if lang == "es" else "Follow a report") in header
+    context.close()
