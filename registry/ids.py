@@ -1,6 +1,6 @@
 """Record ids as they arrive in URLs, query strings and forms: bounded to what the database can
-hold (a signed 64-bit integer), so that an absurd id is a clear "not found" or "not valid",
-never an OverflowError from the database driver."""
+hold (the tables' ids are INTEGER: a signed 32-bit integer on PostgreSQL), so that an absurd id
+is a clear "not found" or "not valid", never an out-of-range error from the database."""
 from __future__ import annotations
 
 import re
@@ -9,12 +9,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
-_DIGITS = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER; SQLite's is larger
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 def to_id(value: Any) -> int | None:
-    """The id written in `value` (ASCII digits, 1 to 2**63 - 1), or None."""
+    """The id written in `value` (ASCII digits, 1 to MAX_ID), or None."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value if 0 < value <= MAX_ID else None
     if not isinstance(value, str) or not _DIGITS.fullmatch(value.strip()):
@@ -32,7 +32,7 @@ def id_arg(value: str) -> int:
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: ASCII digits up to 2**63 - 1; anything else does not match
+    """`<int:...>` in every route: ASCII digits up to MAX_ID; anything else does not match
     (404)."""
 
     regex = r"[0-9]{1,19}"

@@ -13,7 +13,8 @@ from registry import create_app, schema
 from registry.accounts.service import MAX_FAILURES_PER_ADDRESS
 from test_regulation import ALLOWED, EN, as_role, requests, token, world  # noqa: F401
 
-ABSURD_IDS = ["99999999999999999999", "9223372036854775808", "0", "²", "1e5", "-1"]
+ABSURD_IDS = ["99999999999999999999", "9223372036854775808", "99999999999", "2147483648",
+              "0", "²", "1e5", "-1"]
 
 
 def test_every_page_has_strict_security_headers(client, world):
