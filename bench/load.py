@@ -29,6 +29,7 @@ Datasette and sqlite-utils are installed into .bench-venv/ on first use (they ar
 dependencies). The query mix: 30% exact names, 20% names with a typo, 15% aliases and former
 names, 15% licence numbers, 20% real names that are not registered.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,7 +58,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from search_quality import database, registry_rows, typo  # noqa: E402
-from synthetic import load_registry, registry_rows as synthetic_registry  # noqa: E402
+from synthetic import load_registry  # noqa: E402
+from synthetic import registry_rows as synthetic_registry  # noqa: E402
 
 from registry.ops.gunicorn_conf import default_workers  # noqa: E402
 
@@ -89,8 +91,9 @@ class Measure:
 
 
 # -- the registry and the queries --------------------------------------------------------------
-def make_queries(registry: list[dict], held_out: list[dict], count: int = 400,
-                 seed: int = 5) -> list[Query]:
+def make_queries(
+    registry: list[dict], held_out: list[dict], count: int = 400, seed: int = 5
+) -> list[Query]:
     rng = random.Random(seed)
     queries: list[Query] = []
     picks = lambda: rng.randrange(len(registry))  # noqa: E731
@@ -108,8 +111,12 @@ def make_queries(registry: list[dict], held_out: list[dict], count: int = 400,
         elif roll < 0.65:
             j = named[rng.randrange(len(named))] if named else i
             x = registry[j]
-            queries.append(Query((x["aliases"] + x["former"])[0] if x["aliases"] or x["former"]
-                                 else x["name"], j + 1))
+            queries.append(
+                Query(
+                    (x["aliases"] + x["former"])[0] if x["aliases"] or x["former"] else x["name"],
+                    j + 1,
+                )
+            )
         elif roll < 0.80:
             queries.append(Query(r["licences"][0][0], i + 1))
         else:
@@ -144,8 +151,14 @@ def wait_for(url: str, seconds: float = 120) -> None:
 
 @contextmanager
 def serving(command: list[str], env: dict, health_url: str):
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_for(health_url)
         yield process
@@ -173,8 +186,18 @@ def worker_memory_mb(master_pid: int) -> list[float]:
 
 
 def gunicorn(app: str, port: int, workers: int) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "-c", "python:registry.ops.gunicorn_conf",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), app]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:registry.ops.gunicorn_conf",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        app,
+    ]
 
 
 # -- measuring ---------------------------------------------------------------------------------
@@ -192,12 +215,17 @@ def one_client(base: str, paths: list[str]) -> tuple[list[float], list[bytes]]:
 def wrk(base: str, paths: list[str], duration: int) -> tuple[float, str]:
     """Requests per second with wrk -t2 -c8 cycling through `paths`."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
-                     "i = 0\nrequest = function()\n  i = i % #paths + 1\n"
-                     "  return wrk.format('GET', paths[i])\nend\n")
-    output = subprocess.run(["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", "-s",
-                             script.name, base], capture_output=True, text=True,
-                            check=True).stdout
+        script.write(
+            "paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
+            "i = 0\nrequest = function()\n  i = i % #paths + 1\n"
+            "  return wrk.format('GET', paths[i])\nend\n"
+        )
+    output = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", "-s", script.name, base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     os.unlink(script.name)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: .*", output)
@@ -213,19 +241,26 @@ def search_path(query: Query) -> str:
     return "/api/v1/search?" + urllib.parse.urlencode({"q": query.text})
 
 
-def measure_registry(backend: str, url: str, index_dir: str, queries: list[Query],
-                     duration: int) -> list[Measure]:
+def measure_registry(
+    backend: str, url: str, index_dir: str, queries: list[Query], duration: int
+) -> list[Measure]:
     port = free_port()
-    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_INDEX_DIR": index_dir,
-           "REGISTRY_SEARCH_BACKEND": backend, "REGISTRY_SECRET_KEY": "bench",
-           "REGISTRY_INDEXER_THREAD": "0"}
+    env = {
+        **os.environ,
+        "REGISTRY_DATABASE_URL": url,
+        "REGISTRY_INDEX_DIR": index_dir,
+        "REGISTRY_SEARCH_BACKEND": backend,
+        "REGISTRY_SECRET_KEY": "bench",
+        "REGISTRY_INDEXER_THREAD": "0",
+    }
     base = f"http://127.0.0.1:{port}"
     api = [search_path(q) for q in queries]
     html = ["/search?" + urllib.parse.urlencode({"q": q.text}) for q in queries]
     sample = queries[:ONE_CLIENT]
     workers = default_workers(url)  # what production runs with this database
-    with serving(gunicorn("registry:create_app()", port, workers), env,
-                 base + "/healthz") as server:
+    with serving(
+        gunicorn("registry:create_app()", port, workers), env, base + "/healthz"
+    ) as server:
         one_client(base, api[-50:] * workers)  # warm every worker (with queries not measured)
         times, bodies = one_client(base, api[:ONE_CLIENT])
         api_measure = summary(f"registry {backend}: API ({workers} workers)", times)
@@ -235,8 +270,9 @@ def measure_registry(backend: str, url: str, index_dir: str, queries: list[Query
             first = data["results"][0]["id"] if data["results"] else None
             hits += right_first(query, first, data["outcome"] == "match")
         api_measure.right_first = hits / len(sample)
-        html_measure = summary(f"registry {backend}: HTML page",
-                               one_client(base, html[:ONE_CLIENT])[0])
+        html_measure = summary(
+            f"registry {backend}: HTML page", one_client(base, html[:ONE_CLIENT])[0]
+        )
         api_measure.throughput, api_measure.extra = wrk(base, api, duration)
         html_measure.throughput, html_measure.extra = wrk(base, html, duration)
         flood = Measure(f"registry {backend}: API, flood of {FLOOD}")
@@ -250,29 +286,67 @@ def measure_registry(backend: str, url: str, index_dir: str, queries: list[Query
 LEAN_DATASETTE = {"_nocount": 1, "_nofacet": 1, "_nosuggest": 1}
 
 
-def measure_datasette(registry: list[dict], queries: list[Query], tmp: Path,
-                      duration: int) -> list[Measure]:
+def measure_datasette(
+    registry: list[dict], queries: list[Query], tmp: Path, duration: int
+) -> list[Measure]:
     ensure_peers()
     db = tmp / "peers.db"
     with sqlite3.connect(db) as connection:
-        connection.execute("CREATE TABLE agencies (id INTEGER PRIMARY KEY, name TEXT, "
-                           "aliases TEXT, licences TEXT, country TEXT)")
-        connection.executemany("INSERT INTO agencies VALUES (?, ?, ?, ?, ?)", (
-            (i + 1, r["name"], " | ".join(r["aliases"] + r["former"]),
-             " ".join(n for n, _ in r["licences"]), r["country"])
-            for i, r in enumerate(registry)))
-    subprocess.run([str(PEERS_VENV / "bin" / "sqlite-utils"), "enable-fts", str(db), "agencies",
-                    "name", "aliases", "licences", "--fts5"], check=True)
+        connection.execute(
+            "CREATE TABLE agencies (id INTEGER PRIMARY KEY, name TEXT, "
+            "aliases TEXT, licences TEXT, country TEXT)"
+        )
+        connection.executemany(
+            "INSERT INTO agencies VALUES (?, ?, ?, ?, ?)",
+            (
+                (
+                    i + 1,
+                    r["name"],
+                    " | ".join(r["aliases"] + r["former"]),
+                    " ".join(n for n, _ in r["licences"]),
+                    r["country"],
+                )
+                for i, r in enumerate(registry)
+            ),
+        )
+    subprocess.run(
+        [
+            str(PEERS_VENV / "bin" / "sqlite-utils"),
+            "enable-fts",
+            str(db),
+            "agencies",
+            "name",
+            "aliases",
+            "licences",
+            "--fts5",
+        ],
+        check=True,
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [str(PEERS_VENV / "bin" / "datasette"), "serve", str(db), "--port", str(port),
-               "--setting", "sql_time_limit_ms", "5000"]
+    command = [
+        str(PEERS_VENV / "bin" / "datasette"),
+        "serve",
+        str(db),
+        "--port",
+        str(port),
+        "--setting",
+        "sql_time_limit_ms",
+        "5000",
+    ]
     measures = []
     with serving(command, dict(os.environ), base + "/-/versions.json") as server:
-        for label, lean in (("Datasette FTS5, table page", {}),
-                            ("Datasette FTS5, no count/facets", LEAN_DATASETTE)):
-            paths = ["/peers/agencies.json?" + urllib.parse.urlencode(
-                {"_search": q.text, "_size": 5, "_shape": "objects", **lean}) for q in queries]
+        for label, lean in (
+            ("Datasette FTS5, table page", {}),
+            ("Datasette FTS5, no count/facets", LEAN_DATASETTE),
+        ):
+            paths = [
+                "/peers/agencies.json?"
+                + urllib.parse.urlencode(
+                    {"_search": q.text, "_size": 5, "_shape": "objects", **lean}
+                )
+                for q in queries
+            ]
             one_client(base, paths[-50:])
             times, bodies = one_client(base, paths[:ONE_CLIENT])
             measure = summary(label, times)
@@ -311,17 +385,31 @@ def ensure_peers() -> None:
     if (PEERS_VENV / "bin" / "datasette").exists():
         return
     subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
-    subprocess.run([str(PEERS_VENV / "bin" / "pip"), "install", "--quiet",
-                    "datasette>=0.65,<0.66", "sqlite-utils>=3.38,<5"], check=True)
+    subprocess.run(
+        [
+            str(PEERS_VENV / "bin" / "pip"),
+            "install",
+            "--quiet",
+            "datasette>=0.65,<0.66",
+            "sqlite-utils>=3.38,<5",
+        ],
+        check=True,
+    )
 
 
 # -- building ----------------------------------------------------------------------------------
 def build(backend: str, url: str, index_dir: str, registry: list[dict]) -> tuple[float, float]:
     """Write the registry and rebuild the index; (seconds to load, agencies per second)."""
-    os.environ.update(REGISTRY_DATABASE_URL=url, REGISTRY_INDEX_DIR=index_dir,
-                      REGISTRY_SEARCH_BACKEND=backend, REGISTRY_SECRET_KEY="bench",
-                      REGISTRY_INDEXER_THREAD="0", REGISTRY_LOG_LEVEL="WARNING")
+    os.environ.update(
+        REGISTRY_DATABASE_URL=url,
+        REGISTRY_INDEX_DIR=index_dir,
+        REGISTRY_SEARCH_BACKEND=backend,
+        REGISTRY_SECRET_KEY="bench",
+        REGISTRY_INDEXER_THREAD="0",
+        REGISTRY_LOG_LEVEL="WARNING",
+    )
     from registry import create_app, schema
+
     app = create_app()
     engine = app.extensions["registry.engine"]
     schema.upgrade(engine)
@@ -346,6 +434,7 @@ def profile(queries: list[Query]) -> None:
     from registry.clock import today
     from registry.search import get_index
     from registry.search.service import search
+
     app = create_app()
     with app.test_request_context(), Session(app.extensions["registry.engine"]) as session:
         for q in queries[:50]:
@@ -357,13 +446,20 @@ def profile(queries: list[Query]) -> None:
         profiler.disable()
     stats = pstats.Stats(profiler)
     total = stats.total_tt
-    print(f"\nprofile: {len(queries)} lookups, {total * 1000 / len(queries):.1f} ms of CPU each "
-          "(cProfile adds overhead); cumulative share of the top functions:")
+    print(
+        f"\nprofile: {len(queries)} lookups, {total * 1000 / len(queries):.1f} ms of CPU each "
+        "(cProfile adds overhead); cumulative share of the top functions:"
+    )
     rows = sorted(((v[3], f) for f, v in stats.stats.items()), reverse=True)
     shown = 0
     for cumulative, (filename, line, name) in rows:
-        if "registry" not in filename and "whoosh" not in filename and "sqlalchemy" not in \
-                filename and "psycopg" not in filename and "rapidfuzz" not in filename:
+        if (
+            "registry" not in filename
+            and "whoosh" not in filename
+            and "sqlalchemy" not in filename
+            and "psycopg" not in filename
+            and "rapidfuzz" not in filename
+        ):
             continue
         short = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
         print(f"  {cumulative / total * 100:5.1f}%  {short}:{line} {name}")
@@ -371,15 +467,18 @@ def profile(queries: list[Query]) -> None:
         if shown == 22:
             break
     print("own time (tottime) of the top functions:")
-    for own, (filename, line, name) in sorted(((v[2], f) for f, v in stats.stats.items()),
-                                              reverse=True)[:15]:
+    for own, (filename, line, name) in sorted(
+        ((v[2], f) for f, v in stats.stats.items()), reverse=True
+    )[:15]:
         short = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
         print(f"  {own / total * 100:5.1f}%  {short}:{line} {name}")
 
 
 # -- report ------------------------------------------------------------------------------------
-HEADER = (f"{'':36} {'median ms':>9} {'p95 ms':>7} {'right 1st':>9} {'req/s':>8} "
-          f"{'vs trivial':>10} {'peak MB/worker':>15}")
+HEADER = (
+    f"{'':36} {'median ms':>9} {'p95 ms':>7} {'right 1st':>9} {'req/s':>8} "
+    f"{'vs trivial':>10} {'peak MB/worker':>15}"
+)
 
 
 def print_table(size: int, rows: list[Measure], trivial: Measure) -> None:
@@ -394,10 +493,13 @@ def print_rows(rows: list[Measure], trivial: Measure) -> None:
         rf = f"{m.right_first:9.2f}" if m.right_first is not None else "        -"
         ratio = m.throughput / trivial.throughput if trivial.throughput else 0
         memory = f"{max(m.memory_mb):.0f}" if m.memory_mb else "-"
-        timed = (f"{m.median_ms:9.1f} {m.p95_ms:7.1f}" if m.median_ms
-                 else f"{'-':>9} {'-':>7}")  # no one-client figures
-        print(f"{m.label:36} {timed} {rf} {m.throughput:8.0f} "
-              f"{ratio:10.2f} {memory:>15} {m.extra}", flush=True)
+        timed = (
+            f"{m.median_ms:9.1f} {m.p95_ms:7.1f}" if m.median_ms else f"{'-':>9} {'-':>7}"
+        )  # no one-client figures
+        print(
+            f"{m.label:36} {timed} {rf} {m.throughput:8.0f} {ratio:10.2f} {memory:>15} {m.extra}",
+            flush=True,
+        )
 
 
 def summary_ratios(rows: list[Measure], trivial: Measure) -> None:
@@ -406,9 +508,11 @@ def summary_ratios(rows: list[Measure], trivial: Measure) -> None:
         fastest = max(peers, key=lambda m: m.throughput)
         for m in rows:
             if m.label.startswith("registry"):
-                print(f"  {m.label}: {m.throughput / fastest.throughput:.2f}x Datasette's "
-                      f"throughput, {m.throughput / trivial.throughput:.2f}x the trivial "
-                      "endpoint's")
+                print(
+                    f"  {m.label}: {m.throughput / fastest.throughput:.2f}x Datasette's "
+                    f"throughput, {m.throughput / trivial.throughput:.2f}x the trivial "
+                    "endpoint's"
+                )
 
 
 def main() -> None:
@@ -417,27 +521,34 @@ def main() -> None:
     parser.add_argument("--backends", default="whoosh,postgres")
     parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per figure")
     parser.add_argument("--no-peers", action="store_true")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile the lookups in-process after the last backend")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile the lookups in-process after the last backend",
+    )
     args = parser.parse_args()
     kept, held_out = registry_rows()
-    trivial = Measure("trivial Flask endpoint") if args.no_peers else measure_trivial(
-        args.duration)
+    trivial = Measure("trivial Flask endpoint") if args.no_peers else measure_trivial(args.duration)
     for size in [int(s) for s in args.sizes.split(",")]:
         started = time.perf_counter()
         registry = synthetic_registry(kept, size)
         queries = make_queries(registry, held_out, THROUGHPUT_MIX)
-        print(f"\n{size:,} synthetic agencies generated in {time.perf_counter() - started:.0f} s "
-              f"({sum(len(r['aliases']) + len(r['former']) for r in registry):,} other names, "
-              f"{sum(len(r['licences']) for r in registry):,} licences, "
-              f"{sum(r['sanctions'] for r in registry):,} sanctions, "
-              f"{sum(r['red_flags'] for r in registry):,} red flags); {len(queries)} queries")
+        print(
+            f"\n{size:,} synthetic agencies generated in {time.perf_counter() - started:.0f} s "
+            f"({sum(len(r['aliases']) + len(r['former']) for r in registry):,} other names, "
+            f"{sum(len(r['licences']) for r in registry):,} licences, "
+            f"{sum(r['sanctions'] for r in registry):,} sanctions, "
+            f"{sum(r['red_flags'] for r in registry):,} red flags); {len(queries)} queries"
+        )
         rows: list[Measure] = []
         for backend in args.backends.split(","):
             with tempfile.TemporaryDirectory() as tmp, database(Path(tmp), backend) as url:
                 loaded, rate = build(backend, url, f"{tmp}/index", registry)
-                print(f"{backend}: records written in {loaded:.0f} s; index rebuilt at "
-                      f"{rate:,.0f} agencies/s", flush=True)
+                print(
+                    f"{backend}: records written in {loaded:.0f} s; index rebuilt at "
+                    f"{rate:,.0f} agencies/s",
+                    flush=True,
+                )
                 measured = measure_registry(backend, url, f"{tmp}/index", queries, args.duration)
                 print_rows(measured, trivial)
                 rows += measured

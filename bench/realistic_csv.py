@@ -6,6 +6,7 @@ are mapped to the registry's vocabulary.
 
     python bench/realistic_csv.py OUT.csv
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,11 +18,20 @@ from pathlib import Path
 from registry.imports.csv_format import COLUMNS
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-POEA_STATUS = {"Valid License": "active", "Delisted": "expired", "Cancelled": "revoked",
-               "Forever Banned": "banned", "Inactive": "expired", "Suspended": "suspended",
-               "Expired": "expired", "Suspended (Document Processing)": "suspended",
-               "Denied Renewal": "expired", "Ceased Operations": "expired", "Revoked": "revoked",
-               "Preventive Suspension": "suspended"}
+POEA_STATUS = {
+    "Valid License": "active",
+    "Delisted": "expired",
+    "Cancelled": "revoked",
+    "Forever Banned": "banned",
+    "Inactive": "expired",
+    "Suspended": "suspended",
+    "Expired": "expired",
+    "Suspended (Document Processing)": "suspended",
+    "Denied Renewal": "expired",
+    "Ceased Operations": "expired",
+    "Revoked": "revoked",
+    "Preventive Suspension": "suspended",
+}
 EMAIL = re.compile(r"^[^@\s/]+@[^@\s/]+\.[a-z]{2,}$", re.I)
 FORMER = re.compile(r"\s*\((?:FORMERLY|FOR\.)\s*:?\s*([^)]*)\)?", re.I)
 
@@ -42,17 +52,23 @@ def poea_rows():
             valid = re.findall(r"\d+/\d+/\d{4}", row.get("license_validity") or "")
             status = POEA_STATUS.get(row["status"].strip(), "expired")
             website = (row.get("website") or "").strip()
-            yield {"name": name, "kind": "agency", "country": "PH",
-                   "licence_number": f"POEA-{i:05d}", "status": status,
-                   "aliases": "|".join(aliases),
-                   "valid_from": _date(valid[0]) if len(valid) == 2 else "",
-                   "valid_until": _date(valid[1]) if len(valid) == 2 else "",
-                   "authority": "POEA (historical snapshot)",
-                   "address": (row.get("address") or "")[:500],
-                   "phone": (row.get("telephone") or "").split("/")[0].strip()[:40],
-                   "email": "|".join(e for e in re.split(r"[/;,\s]+", row.get("email") or "")
-                                     if EMAIL.match(e)),
-                   "website": website if "." in website and " " not in website else ""}
+            yield {
+                "name": name,
+                "kind": "agency",
+                "country": "PH",
+                "licence_number": f"POEA-{i:05d}",
+                "status": status,
+                "aliases": "|".join(aliases),
+                "valid_from": _date(valid[0]) if len(valid) == 2 else "",
+                "valid_until": _date(valid[1]) if len(valid) == 2 else "",
+                "authority": "POEA (historical snapshot)",
+                "address": (row.get("address") or "")[:500],
+                "phone": (row.get("telephone") or "").split("/")[0].strip()[:40],
+                "email": "|".join(
+                    e for e in re.split(r"[/;,\s]+", row.get("email") or "") if EMAIL.match(e)
+                ),
+                "website": website if "." in website and " " not in website else "",
+            }
 
 
 def sat_rows(limit: int):
@@ -65,32 +81,45 @@ def sat_rows(limit: int):
         if len(rfc) != 12 or not name or name.lower().startswith("información") or rfc in seen:
             continue
         seen.add(rfc)
-        yield {"name": name, "kind": "employer", "country": "MX", "licence_number": rfc,
-               "status": "active", "valid_from": "2020-01-01",
-               "valid_until": (date(2027, 1, 1) + timedelta(days=len(seen) % 700)).isoformat(),
-               "authority": "SAT (historical snapshot)"}
+        yield {
+            "name": name,
+            "kind": "employer",
+            "country": "MX",
+            "licence_number": rfc,
+            "status": "active",
+            "valid_from": "2020-01-01",
+            "valid_until": (date(2027, 1, 1) + timedelta(days=len(seen) % 700)).isoformat(),
+            "authority": "SAT (historical snapshot)",
+        }
         if len(seen) >= limit:
             return
 
 
 def idb_rows():
     from babel import Locale
-    codes = {name.lower(): code for code, name in Locale("en").territories.items()
-             if len(code) == 2}
-    alias = re.compile(r"\((?:doing business as|also known as|previously known as)?\s*([^)]*)\)",
-                       re.I)
+
+    codes = {
+        name.lower(): code for code, name in Locale("en").territories.items() if len(code) == 2
+    }
+    alias = re.compile(
+        r"\((?:doing business as|also known as|previously known as)?\s*([^)]*)\)", re.I
+    )
     with (DATA / "idb_sanctioned_firms_individuals_2025.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             country = codes.get(row["Country"].strip().lower()) or codes.get(
-                row["Nationality"].strip().lower())
+                row["Nationality"].strip().lower()
+            )
             title = row["Title"].strip()
             name = alias.sub("", title).strip(" ,")
             if not country or not name:
                 continue
             aliases = [a.strip() for a in alias.findall(title) if a.strip()]
-            yield {"name": name[:300], "country": country,
-                   "kind": "consultant" if row["Entity"].strip() == "Individual" else "agency",
-                   "aliases": "|".join(aliases)}
+            yield {
+                "name": name[:300],
+                "country": country,
+                "kind": "consultant" if row["Entity"].strip() == "Individual" else "agency",
+                "aliases": "|".join(aliases),
+            }
 
 
 def main(out: Path, total: int = 15000) -> int:

@@ -1,7 +1,8 @@
 """Median and p95 time of the lookup (candidates + ranking + verdicts) over the realistic registry.
 
-    python bench/search_latency.py        # builds ~14,650 agencies from ../shared/data first
+python bench/search_latency.py        # builds ~14,650 agencies from ../shared/data first
 """
+
 from __future__ import annotations
 
 import os
@@ -21,17 +22,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "agencies.csv"
         make_csv(csv_path)
-        os.environ.update(REGISTRY_DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
-                          REGISTRY_INDEX_DIR=f"{tmp}/index", REGISTRY_SECRET_KEY="bench",
-                          REGISTRY_INDEXER_THREAD="0")
+        os.environ.update(
+            REGISTRY_DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
+            REGISTRY_INDEX_DIR=f"{tmp}/index",
+            REGISTRY_SECRET_KEY="bench",
+            REGISTRY_INDEXER_THREAD="0",
+        )
         for args in (["init-db"], ["import-agencies", str(csv_path), "--skip-invalid"]):
-            subprocess.run([sys.executable, "-m", "flask", "--app", "registry", *args],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "flask", "--app", "registry", *args],
+                check=True,
+                capture_output=True,
+            )
         from sqlmodel import Session, select
 
         from registry import create_app
-        from registry.models import Agency
         from registry.clock import today
+        from registry.models import Agency
         from registry.search import get_index
         from registry.search.service import search
 
@@ -49,8 +56,10 @@ def main() -> None:
                 timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
         print(f"agencies: {len(names)}, queries: {len(queries)}")
-        print(f"median {statistics.median(timings):.1f} ms, "
-              f"p95 {timings[int(len(timings) * 0.95)]:.1f} ms, max {timings[-1]:.1f} ms")
+        print(
+            f"median {statistics.median(timings):.1f} ms, "
+            f"p95 {timings[int(len(timings) * 0.95)]:.1f} ms, max {timings[-1]:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

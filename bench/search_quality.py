@@ -12,6 +12,7 @@ the same search the web page uses, and prints per category:
 
     python bench/search_quality.py [--backend whoosh] [--show-misses CATEGORY]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from realistic_csv import COLUMNS, idb_rows, poea_rows, sat_rows  # noqa: E402
 
-from registry.search.matching import (FREE_MAIL, STOPWORDS, domain_key, fold, name_key,
-                                      search_tokens)  # noqa: E402
+from registry.search.matching import (  # noqa: E402
+    FREE_MAIL,
+    STOPWORDS,
+    domain_key,
+    fold,
+    name_key,
+    search_tokens,  # noqa: E402
+)
 
 SEED = 20261124
 PER_CATEGORY = 150
@@ -64,7 +71,8 @@ def registry_rows() -> tuple[list[dict], list[dict]]:
         additions = list(csv.DictReader(handle))
     kept = [r for r in real if not held_out(r["name"])] + additions
     keys = {name_key(r["name"]) for r in kept} | {
-        name_key(a) for r in kept for a in (r.get("aliases") or "").split("|") if a}
+        name_key(a) for r in kept for a in (r.get("aliases") or "").split("|") if a
+    }
     left_out = [r for r in real if held_out(r["name"]) and name_key(r["name"]) not in keys]
     return kept, left_out
 
@@ -107,18 +115,19 @@ def one_edit(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)  # people get the first letter right
     kind = rng.choice(["sub", "del", "ins", "swap"])
     if kind == "sub":
-        return word[:i] + neighbour(word[i], rng) + word[i + 1:]
+        return word[:i] + neighbour(word[i], rng) + word[i + 1 :]
     if kind == "del":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == "ins":
         return word[:i] + neighbour(word[i], rng) + word[i:]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
 def typo(name: str, rng: random.Random, edits: int) -> str | None:
     words = words_of(name)
-    long_enough = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()
-                   and fold(w) not in STOPWORDS]
+    long_enough = [
+        i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha() and fold(w) not in STOPWORDS
+    ]
     if not long_enough:
         return None
     targets = rng.sample(long_enough, min(edits, len(long_enough)))
@@ -139,7 +148,7 @@ def dropped_or_doubled(name: str, rng: random.Random) -> str | None:
     i = rng.choice(candidates)
     w = words[i]
     j = rng.randrange(1, len(w))
-    words[i] = w[:j] + w[j] + w[j:] if rng.random() < 0.5 else w[:j] + w[j + 1:]
+    words[i] = w[:j] + w[j] + w[j:] if rng.random() < 0.5 else w[:j] + w[j + 1 :]
     return " ".join(words)
 
 
@@ -168,8 +177,11 @@ def legal_form_variant(name: str, rng: random.Random) -> str:
     bare = " ".join(bare_words(name))
     if rng.random() < 0.25:
         return bare
-    family = LEGAL_SPELLINGS[0] if re.search(r"C\.?\s?V\.?$", name, re.I) else rng.choice(
-        LEGAL_SPELLINGS)
+    family = (
+        LEGAL_SPELLINGS[0]
+        if re.search(r"C\.?\s?V\.?$", name, re.I)
+        else rng.choice(LEGAL_SPELLINGS)
+    )
     return f"{bare} {rng.choice(family)}".replace(" ,", ",")
 
 
@@ -184,10 +196,21 @@ def word_order(name: str, rng: random.Random) -> str | None:
 
 
 SOUND_RULES = [
-    (r"v", "b"), (r"b", "v"), (r"z", "s"), (r"s(?=[aou])", "z"), (r"c(?=[ei])", "s"),
-    (r"ll", "y"), (r"y(?=[aeiou])", "ll"), (r"\bh(?=[aeiou])", ""), (r"\b(?=[aeiou])", "h"),
-    (r"ñ", "n"), (r"ción\b", "sión"), (r"qu(?=[ei])", "k"), (r"x(?=[aeiou])", "j"),
-    (r"ss", "s"), (r"ç", "s"),
+    (r"v", "b"),
+    (r"b", "v"),
+    (r"z", "s"),
+    (r"s(?=[aou])", "z"),
+    (r"c(?=[ei])", "s"),
+    (r"ll", "y"),
+    (r"y(?=[aeiou])", "ll"),
+    (r"\bh(?=[aeiou])", ""),
+    (r"\b(?=[aeiou])", "h"),
+    (r"ñ", "n"),
+    (r"ción\b", "sión"),
+    (r"qu(?=[ei])", "k"),
+    (r"x(?=[aeiou])", "j"),
+    (r"ss", "s"),
+    (r"ç", "s"),
 ]
 
 
@@ -198,11 +221,13 @@ def sound_alike(name: str, rng: random.Random) -> str | None:
     rng.shuffle(rules)
     changed = 0
     for pattern, replacement in rules:
-        spots = [m for m in re.finditer(pattern, text) if m.start() > 0 or pattern.startswith("\\b")]
+        spots = [
+            m for m in re.finditer(pattern, text) if m.start() > 0 or pattern.startswith("\\b")
+        ]
         if not spots:
             continue
         m = rng.choice(spots)
-        text = text[:m.start()] + replacement + text[m.end():]
+        text = text[: m.start()] + replacement + text[m.end() :]
         changed += 1
         if changed == 2:
             break
@@ -220,18 +245,35 @@ def person_order(name: str, rng: random.Random) -> str | None:
     return " ".join(last + first)
 
 
-TRANSLITERATIONS = [("mohammed", "muhammad"), ("mohamed", "mohammed"), ("muhammad", "mohamad"),
-                    ("ahmed", "ahmad"), ("hussain", "hussein"), ("hussein", "husain"),
-                    ("yusuf", "youssef"), ("abdul", "abdel"), ("abdel", "abdul"),
-                    ("aleksandr", "alexander"), ("sergey", "sergei"), ("yevgeny", "evgeni"),
-                    ("mikhail", "michail"), ("khan", "kan"), ("sh", "sch"), ("ou", "u"),
-                    ("kh", "h"), ("ph", "f"), ("y", "i"), ("j", "dj")]
+TRANSLITERATIONS = [
+    ("mohammed", "muhammad"),
+    ("mohamed", "mohammed"),
+    ("muhammad", "mohamad"),
+    ("ahmed", "ahmad"),
+    ("hussain", "hussein"),
+    ("hussein", "husain"),
+    ("yusuf", "youssef"),
+    ("abdul", "abdel"),
+    ("abdel", "abdul"),
+    ("aleksandr", "alexander"),
+    ("sergey", "sergei"),
+    ("yevgeny", "evgeni"),
+    ("mikhail", "michail"),
+    ("khan", "kan"),
+    ("sh", "sch"),
+    ("ou", "u"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("y", "i"),
+    ("j", "dj"),
+]
 
 
 def transliterated(name: str, rng: random.Random) -> str | None:
     ascii_only = strip_accents(name)
     if any(ord(c) > 127 for c in ascii_only) and rng.random() < 0.7:
         from anyascii import anyascii
+
         return anyascii(name)
     lowered = name.lower()
     for old, new in TRANSLITERATIONS:
@@ -244,7 +286,7 @@ def distinctive_part(name: str, rng: random.Random, unique_parts: dict[str, int]
     words = [w for w in bare_words(name) if fold(w) not in STOPWORDS]
     if len(words) < 3:
         return None
-    spans = [words[i:i + 2] for i in range(len(words) - 1)]
+    spans = [words[i : i + 2] for i in range(len(words) - 1)]
     rng.shuffle(spans)
     for span in spans:
         key = " ".join(fold(w) for w in span)
@@ -286,8 +328,9 @@ def phone_variant(phone: str, rng: random.Random) -> str | None:
 def website_variant(website: str, email: str, rng: random.Random) -> str | None:
     domain = re.sub(r"^(https?://)?(www\.)?", "", website.strip().lower()).split("/")[0]
     if rng.random() < 0.5 and "." in domain:
-        return rng.choice([f"https://{domain}/", f"WWW.{domain.upper()}", f"http://www.{domain}/contact",
-                           domain])
+        return rng.choice(
+            [f"https://{domain}/", f"WWW.{domain.upper()}", f"http://www.{domain}/contact", domain]
+        )
     first = email.split("|")[0]
     if "@" in first and first.split("@")[1].lower() not in FREE_MAIL:
         return rng.choice([first, "jobs@" + first.split("@")[1]])
@@ -310,8 +353,15 @@ def look_alike(name: str, rng: random.Random) -> str:
 def short_query(rng: random.Random) -> str:
     letters = "ABCDEFGHJKLMNPRSTV"
     initials = "".join(rng.choice(letters) for _ in range(rng.choice([2, 3])))
-    return rng.choice([initials, f"{initials} Services", f"{initials} Inc", f"{initials} Agency",
-                       f"{initials} Manpower"])
+    return rng.choice(
+        [
+            initials,
+            f"{initials} Services",
+            f"{initials} Inc",
+            f"{initials} Agency",
+            f"{initials} Manpower",
+        ]
+    )
 
 
 # -- the query set -----------------------------------------------------------------------------
@@ -325,7 +375,7 @@ def build_queries(kept: list[dict], left_out: list[dict]) -> list[LabelledQuery]
         for name in names:
             words = [fold(w) for w in bare_words(name) if fold(w) not in STOPWORDS]
             for i in range(len(words) - 1):
-                seen.add(" ".join(words[i:i + 2]))
+                seen.add(" ".join(words[i : i + 2]))
         for key in seen:
             parts[key] += 1
 
@@ -354,8 +404,11 @@ def build_queries(kept: list[dict], left_out: list[dict]) -> list[LabelledQuery]
             alias_count[name_key(a)] += 1
     telling = lambda a: len(name_key(a)) >= 6 and alias_count[name_key(a)] == 1  # noqa: E731
     with_alias = [r for r in real if any(telling(a) for a in (r.get("aliases") or "").split("|"))]
-    sample(with_alias, lambda r: rng.choice([a for a in r["aliases"].split("|") if telling(a)]),
-           "former or trade name")
+    sample(
+        with_alias,
+        lambda r: rng.choice([a for a in r["aliases"].split("|") if telling(a)]),
+        "former or trade name",
+    )
     sample(real, lambda r: typo(r["name"], rng, 1), "typo, one edit")
     sample(real, lambda r: typo(r["name"], rng, 2), "typo, two edits")
     sample(real, lambda r: dropped_or_doubled(r["name"], rng), "dropped or doubled letter")
@@ -374,16 +427,33 @@ def build_queries(kept: list[dict], left_out: list[dict]) -> list[LabelledQuery]
         for value in [r.get("website", ""), *r.get("email", "").split("|")]:
             if value:
                 domains[domain_key(value)] += 1
-    own = [r for r in poea if all(domains[domain_key(v)] == 1 for v in
-                                  [r.get("website", ""), *r.get("email", "").split("|")] if v)]
-    sample([r for r in own if r.get("website") or r.get("email")],
-           lambda r: website_variant(r.get("website", ""), r.get("email", ""), rng),
-           "website or e-mail")
-    sample(left_out, lambda r: r["name"], "not registered (real names held out)",
-           lambda r: NOT_REGISTERED)
+    own = [
+        r
+        for r in poea
+        if all(
+            domains[domain_key(v)] == 1
+            for v in [r.get("website", ""), *r.get("email", "").split("|")]
+            if v
+        )
+    ]
+    sample(
+        [r for r in own if r.get("website") or r.get("email")],
+        lambda r: website_variant(r.get("website", ""), r.get("email", ""), rng),
+        "website or e-mail",
+    )
+    sample(
+        left_out,
+        lambda r: r["name"],
+        "not registered (real names held out)",
+        lambda r: NOT_REGISTERED,
+    )
     licensed = [r for r in poea if r.get("status") == "active"]
-    sample(licensed, lambda r: look_alike(r["name"], rng), "look-alike of a licensed agency",
-           lambda r: NOT_REGISTERED)
+    sample(
+        licensed,
+        lambda r: look_alike(r["name"], rng),
+        "look-alike of a licensed agency",
+        lambda r: NOT_REGISTERED,
+    )
     registered_keys = {name_key(r["name"]) for r in kept}
     for _ in range(PER_CATEGORY):
         text = short_query(rng)
@@ -391,8 +461,13 @@ def build_queries(kept: list[dict], left_out: list[dict]) -> list[LabelledQuery]
             queries.append(LabelledQuery("short or initials only", text, NOT_REGISTERED))
     with (HERE / "quality_queries.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            queries.append(LabelledQuery("hand-labelled: " + row["category"], row["query"],
-                                         row["expected"] or NOT_REGISTERED))
+            queries.append(
+                LabelledQuery(
+                    "hand-labelled: " + row["category"],
+                    row["query"],
+                    row["expected"] or NOT_REGISTERED,
+                )
+            )
     return queries
 
 
@@ -408,6 +483,7 @@ def database(tmp: Path, backend: str):
         yield os.environ.get("BENCH_SQLITE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
         return
     from sqlalchemy import create_engine, text
+
     url = os.environ.get("BENCH_DATABASE_URL") or POSTGRES
     name = "bench_" + uuid.uuid4().hex[:10]
     admin = create_engine(url)
@@ -429,11 +505,19 @@ def build_instance(tmp: Path, rows: list[dict], backend: str, url: str) -> None:
         writer.writeheader()
         for row in rows:
             writer.writerow({c: row.get(c, "") for c in COLUMNS})
-    os.environ.update(REGISTRY_DATABASE_URL=url, REGISTRY_INDEX_DIR=f"{tmp}/index", REGISTRY_SECRET_KEY="bench",
-                      REGISTRY_INDEXER_THREAD="0", REGISTRY_SEARCH_BACKEND=backend)
+    os.environ.update(
+        REGISTRY_DATABASE_URL=url,
+        REGISTRY_INDEX_DIR=f"{tmp}/index",
+        REGISTRY_SECRET_KEY="bench",
+        REGISTRY_INDEXER_THREAD="0",
+        REGISTRY_SEARCH_BACKEND=backend,
+    )
     for args in (["init-db"], ["import-agencies", str(csv_path), "--skip-invalid"]):
-        subprocess.run([sys.executable, "-m", "flask", "--app", "registry", *args], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "registry", *args],
+            check=True,
+            capture_output=True,
+        )
 
 
 def evaluate(queries: list[LabelledQuery], show_misses: str | None) -> dict:
@@ -453,12 +537,12 @@ def evaluate(queries: list[LabelledQuery], show_misses: str | None) -> dict:
             ids_by_key[name_key(name)].add(agency_id)
         index = get_index()
         for q in queries[:50]:  # warm caches as a running server would be
-            search(connection=session.connection(), index=index, text=q.text, on=today(),
-                   limit=5)
+            search(connection=session.connection(), index=index, text=q.text, on=today(), limit=5)
         for q in queries:
             started = time.perf_counter()
-            result = search(connection=session.connection(), index=index, text=q.text,
-                            on=today(), limit=5)
+            result = search(
+                connection=session.connection(), index=index, text=q.text, on=today(), limit=5
+            )
             elapsed = (time.perf_counter() - started) * 1000
             ids = [h.agency.id for h in result.hits]
             if q.expected == NOT_REGISTERED:
@@ -470,8 +554,10 @@ def evaluate(queries: list[LabelledQuery], show_misses: str | None) -> dict:
 
 
 def report(by_category: dict, show_misses: str | None) -> None:
-    header = (f"{'category':42} {'n':>4} {'r@1':>6} {'r@5':>6} {'match':>6} {'false':>6} "
-              f"{'med ms':>7} {'p95 ms':>7}")
+    header = (
+        f"{'category':42} {'n':>4} {'r@1':>6} {'r@5':>6} {'match':>6} {'false':>6} "
+        f"{'med ms':>7} {'p95 ms':>7}"
+    )
     print(header)
     print("-" * len(header))
     totals = defaultdict(list)
@@ -484,27 +570,40 @@ def report(by_category: dict, show_misses: str | None) -> None:
         false = [r for r in unregistered if r[3] == "match"]
         times = sorted(r[4] for r in rows)
         fmt = lambda a, b: f"{len(a) / len(b):6.3f}" if b else "     -"  # noqa: E731
-        print(f"{category[:42]:42} {len(rows):4} {fmt(at1, registered)} {fmt(at5, registered)} "
-              f"{fmt(as_match, at1)} {fmt(false, unregistered)} "
-              f"{statistics.median(times):7.1f} {times[int(len(times) * 0.95)]:7.1f}")
-        for key, value in (("registered", registered), ("at1", at1), ("at5", at5),
-                           ("as_match", as_match), ("unregistered", unregistered),
-                           ("false", false), ("times", times)):
+        print(
+            f"{category[:42]:42} {len(rows):4} {fmt(at1, registered)} {fmt(at5, registered)} "
+            f"{fmt(as_match, at1)} {fmt(false, unregistered)} "
+            f"{statistics.median(times):7.1f} {times[int(len(times) * 0.95)]:7.1f}"
+        )
+        for key, value in (
+            ("registered", registered),
+            ("at1", at1),
+            ("at5", at5),
+            ("as_match", as_match),
+            ("unregistered", unregistered),
+            ("false", false),
+            ("times", times),
+        ):
             totals[key] += value
         if show_misses and show_misses.lower() in category.lower():
             for q, ids, right, outcome_, _, result in rows:
-                wrong = (right and not (ids[:1] and ids[0] in right)) or (
-                    not right and outcome_ == "match") or (right and outcome_ != "match")
+                wrong = (
+                    (right and not (ids[:1] and ids[0] in right))
+                    or (not right and outcome_ == "match")
+                    or (right and outcome_ != "match")
+                )
                 if wrong:
                     top = [(h.agency.name, h.match, round(h.score, 1)) for h in result.hits[:3]]
                     print(f"    MISS {q.text!r} -> {outcome_} {top} (want {q.expected!r})")
     t = totals
     times = sorted(t["times"])
     print("-" * len(header))
-    print(f"{'overall':42} {len(times):4} {len(t['at1']) / len(t['registered']):6.3f} "
-          f"{len(t['at5']) / len(t['registered']):6.3f} {len(t['as_match']) / len(t['at1']):6.3f} "
-          f"{len(t['false']) / len(t['unregistered']):6.3f} {statistics.median(times):7.1f} "
-          f"{times[int(len(times) * 0.95)]:7.1f}")
+    print(
+        f"{'overall':42} {len(times):4} {len(t['at1']) / len(t['registered']):6.3f} "
+        f"{len(t['at5']) / len(t['registered']):6.3f} {len(t['as_match']) / len(t['at1']):6.3f} "
+        f"{len(t['false']) / len(t['unregistered']):6.3f} {statistics.median(times):7.1f} "
+        f"{times[int(len(times) * 0.95)]:7.1f}"
+    )
 
 
 def overall(by_category: dict) -> tuple[float, float, float]:
@@ -513,17 +612,23 @@ def overall(by_category: dict) -> tuple[float, float, float]:
     registered = [r for r in rows if r[2]]
     at1 = [r for r in registered if r[1][:1] and r[1][0] in r[2]]
     unregistered = [r for r in rows if not r[2]]
-    return (len(at1) / len(registered), sum(r[3] == "match" for r in at1) / len(at1),
-            sum(r[3] == "match" for r in unregistered) / len(unregistered))
+    return (
+        len(at1) / len(registered),
+        sum(r[3] == "match" for r in at1) / len(at1),
+        sum(r[3] == "match" for r in unregistered) / len(unregistered),
+    )
 
 
 def calibrate(queries: list[LabelledQuery]) -> None:
     """The same query set under other thresholds: the chosen ones are marked *."""
     from registry.search import matching
-    budgets = {"0/1/2 from 4/8 letters": matching.word_budget,
-               "0/1/2 from 5/9 letters": lambda n: 0 if n < 5 else 1 if n < 9 else 2,
-               "0/1/2 from 3/6 letters": lambda n: 0 if n < 3 else 1 if n < 6 else 2,
-               "0/1 from 4 letters": lambda n: 0 if n < 4 else 1}
+
+    budgets = {
+        "0/1/2 from 4/8 letters": matching.word_budget,
+        "0/1/2 from 5/9 letters": lambda n: 0 if n < 5 else 1 if n < 9 else 2,
+        "0/1/2 from 3/6 letters": lambda n: 0 if n < 3 else 1 if n < 6 else 2,
+        "0/1 from 4 letters": lambda n: 0 if n < 4 else 1,
+    }
     chosen_budget, chosen_cost = matching.word_budget, matching.MAX_COST
     print(f"\n{'word budget':26} {'max cost':>8} {'r@1':>6} {'match':>6} {'false':>6}")
     for label, budget in budgets.items():
@@ -539,31 +644,48 @@ def calibrate(queries: list[LabelledQuery]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["whoosh", "postgres", "both"], default="both",
-                        help="postgres runs in a schema of its own in BENCH_DATABASE_URL "
-                             "(default: the local server's database test)")
-    parser.add_argument("--size", type=int, default=0,
-                        help="pad the registry with synthetic agencies up to this many rows "
-                             "(bench/synthetic.py), e.g. 100000")
-    parser.add_argument("--calibrate", action="store_true",
-                        help="also run the query set under other matching thresholds")
-    parser.add_argument("--show-misses", metavar="CATEGORY",
-                        help="print the queries of categories containing this text that went wrong")
+    parser.add_argument(
+        "--backend",
+        choices=["whoosh", "postgres", "both"],
+        default="both",
+        help="postgres runs in a schema of its own in BENCH_DATABASE_URL "
+        "(default: the local server's database test)",
+    )
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=0,
+        help="pad the registry with synthetic agencies up to this many rows "
+        "(bench/synthetic.py), e.g. 100000",
+    )
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="also run the query set under other matching thresholds",
+    )
+    parser.add_argument(
+        "--show-misses",
+        metavar="CATEGORY",
+        help="print the queries of categories containing this text that went wrong",
+    )
     args = parser.parse_args()
     kept, left_out = registry_rows()
     if args.size > len(kept):  # padded first, so that labels ("not registered", "distinctive")
         from synthetic import synthetic_rows  # hold for the registry searched
+
         avoid = {name_key(r["name"]) for r in kept + left_out}
         kept = kept + synthetic_rows(kept, args.size - len(kept), avoid=avoid)
     queries = build_queries(kept, left_out)
     summary = {}
-    for backend in (["whoosh", "postgres"] if args.backend == "both" else [args.backend]):
+    for backend in ["whoosh", "postgres"] if args.backend == "both" else [args.backend]:
         with tempfile.TemporaryDirectory() as tmp, database(Path(tmp), backend) as url:
             started = time.perf_counter()
             build_instance(Path(tmp), kept, backend, url)
-            print(f"\nregistry: {len(kept)} rows imported in "
-                  f"{time.perf_counter() - started:.0f} s ({len(left_out)} real names held out); "
-                  f"{len(queries)} labelled queries; backend {backend}")
+            print(
+                f"\nregistry: {len(kept)} rows imported in "
+                f"{time.perf_counter() - started:.0f} s ({len(left_out)} real names held out); "
+                f"{len(queries)} labelled queries; backend {backend}"
+            )
             results = evaluate(queries, args.show_misses)
             report(results, args.show_misses)
             summary[backend] = overall(results), [r[4] for rows in results.values() for r in rows]
@@ -573,8 +695,10 @@ def main() -> None:
         print(f"\n{'backend':10} {'r@1':>6} {'match':>6} {'false':>6} {'med ms':>7} {'p95 ms':>7}")
         for backend, ((r1, as_match, false), times) in summary.items():
             times = sorted(times)
-            print(f"{backend:10} {r1:6.3f} {as_match:6.3f} {false:6.3f} "
-                  f"{statistics.median(times):7.1f} {times[int(len(times) * 0.95)]:7.1f}")
+            print(
+                f"{backend:10} {r1:6.3f} {as_match:6.3f} {false:6.3f} "
+                f"{statistics.median(times):7.1f} {times[int(len(times) * 0.95)]:7.1f}"
+            )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The recruitment-integrity registry: `flask --app registry run`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,12 +11,34 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults from the environment, then `test_config`."""
-    from registry import (accounts, api, audit, authorities, cli, config, db, i18n, ids, ops,
-                          permissions, public, regulation, reports, search, security, sessions)
     from flask_wtf.csrf import CSRFProtect
 
-    app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True,
-                template_folder=str(ROOT / "templates"))
+    from registry import (
+        accounts,
+        api,
+        audit,
+        authorities,
+        cli,
+        config,
+        db,
+        i18n,
+        ids,
+        ops,
+        permissions,
+        public,
+        regulation,
+        reports,
+        search,
+        security,
+        sessions,
+    )
+
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
     ids.init_app(app)  # before any blueprint's routes are added
     if test_config and "INSTANCE_PATH" in test_config:
         app.instance_path = str(test_config["INSTANCE_PATH"])

@@ -1,4 +1,5 @@
 """Command-line tools: `flask --app registry <command>`."""
+
 from __future__ import annotations
 
 import csv
@@ -36,33 +37,45 @@ def init_db() -> None:
     if index.stale:  # written by an older version: rebuild it from the records
         count = index.rebuild()
         index.stale = False
-        click.echo(f"The search index was written by an older version; rebuilt it: "
-                   f"{count} agencies.")
+        click.echo(
+            f"The search index was written by an older version; rebuilt it: {count} agencies."
+        )
     with Session(_engine()) as session:
         try:
             rekeyed = rekey(session)
             session.commit()
         except ValueError as error:
             session.rollback()
-            click.echo(f"The audit log was written before it was keyed, and {error}. Find out "
-                       "what happened (verify-audit lists the problems) before it is keyed.",
-                       err=True)
+            click.echo(
+                f"The audit log was written before it was keyed, and {error}. Find out "
+                "what happened (verify-audit lists the problems) before it is keyed.",
+                err=True,
+            )
             rekeyed = None
     if rekeyed is not None:
-        click.echo(f"The audit log is keyed now (REGISTRY_AUDIT_KEY or instance/audit_key): "
-                   f"rekeyed {rekeyed} entries, after checking them.")
+        click.echo(
+            f"The audit log is keyed now (REGISTRY_AUDIT_KEY or instance/audit_key): "
+            f"rekeyed {rekeyed} entries, after checking them."
+        )
     with Session(_engine()) as session:
         found = move_into_database(session, Path(current_app.instance_path) / "evidence")
     if found.moved:
-        click.echo(f"Moved {found.moved} evidence files from this server's instance/evidence/ "
-                   "into the database.")
+        click.echo(
+            f"Moved {found.moved} evidence files from this server's instance/evidence/ "
+            "into the database."
+        )
     if found.absent:
-        click.echo(f"{found.absent} evidence files received by an older version are not on this "
-                   "server: run init-db on the server that received them.", err=True)
+        click.echo(
+            f"{found.absent} evidence files received by an older version are not on this "
+            "server: run init-db on the server that received them.",
+            err=True,
+        )
     if found.differing:
-        click.echo(f"{found.differing} evidence files in instance/evidence/ differ from what was "
-                   "received (their SHA-256 digests do not match): left where they are.",
-                   err=True)
+        click.echo(
+            f"{found.differing} evidence files in instance/evidence/ differ from what was "
+            "received (their SHA-256 digests do not match): left where they are.",
+            err=True,
+        )
 
 
 @click.command("reindex")
@@ -70,7 +83,9 @@ def init_db() -> None:
 def reindex() -> None:
     """Rebuild the search index from the database."""
     from sqlmodel import func, select
+
     from registry.models import Agency
+
     with Session(_engine()) as session:
         total = session.exec(select(func.count()).select_from(Agency)).one()
     with click.progressbar(length=total, label="Indexing agencies") as bar:
@@ -88,8 +103,18 @@ def _os_user() -> str:
 def _audit_cli(session: Session, action: str, after: dict) -> None:
     """Writes from the command line are audited too, under the actor "cli"."""
     from registry.audit.chain import append
-    append(session, actor="cli", actor_id=None, action=action, entity="agency", entity_id=None,
-           agency_id=None, before={}, after=after)
+
+    append(
+        session,
+        actor="cli",
+        actor_id=None,
+        action=action,
+        entity="agency",
+        entity_id=None,
+        agency_id=None,
+        before={},
+        after=after,
+    )
 
 
 def _index_outbox() -> None:
@@ -104,15 +129,18 @@ def _index_outbox() -> None:
 @click.command("import-agencies")
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--skip-invalid", is_flag=True,
-              help="Import the valid rows and write the invalid ones to FILE.rejects.csv.")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the valid rows and write the invalid ones to FILE.rejects.csv.",
+)
 def import_agencies(path: Path, skip_invalid: bool) -> None:
     """Import agencies and licences from a CSV file (see README for the columns)."""
     try:
         data = path.read_bytes()  # once: its rows, then its digest for the audit log
         rows = list(read_rows(BytesIO(data)))
     except ValueError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     valid = [r for r in rows if isinstance(r, AgencyRow)]
     invalid = [r for r in rows if isinstance(r, RowError)]
     with Session(_engine()) as session:
@@ -124,8 +152,10 @@ def import_agencies(path: Path, skip_invalid: bool) -> None:
     if invalid and not skip_invalid:
         for error in invalid:
             click.echo(str(error), err=True)
-        raise click.ClickException(f"{len(invalid)} invalid row(s); nothing was imported. "
-                                   "Fix them, or use --skip-invalid to import the valid rows.")
+        raise click.ClickException(
+            f"{len(invalid)} invalid row(s); nothing was imported. "
+            "Fix them, or use --skip-invalid to import the valid rows."
+        )
     if invalid:
         rejects = path.with_name(path.stem + ".rejects.csv")
         _write_rejects(rejects, invalid)
@@ -134,17 +164,32 @@ def import_agencies(path: Path, skip_invalid: bool) -> None:
     with Session(_engine()) as session:
         with click.progressbar(length=len(valid), label="Importing agencies") as bar:
             importer = import_rows(session, valid, progress=bar.update, actor=actor)
-        append(session, actor=actor, actor_id=None, action="import.agencies", entity="import",
-               entity_id=None, agency_id=None, before={}, after={
-                   "file": path.name, "sha256": hashlib.sha256(data).hexdigest(),
-                   "rows": len(valid), "created": importer.created,
-                   "changed": importer.changed - importer.created, "rejected": len(invalid)})
+        append(
+            session,
+            actor=actor,
+            actor_id=None,
+            action="import.agencies",
+            entity="import",
+            entity_id=None,
+            agency_id=None,
+            before={},
+            after={
+                "file": path.name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "rows": len(valid),
+                "created": importer.created,
+                "changed": importer.changed - importer.created,
+                "rejected": len(invalid),
+            },
+        )
         session.commit()
     _index_outbox()
     if importer.created:
         get_index().compact()
-    click.echo(f"{len(valid)} row(s) read, {importer.created} new agencies, "
-               f"{importer.changed - importer.created} changed, {len(invalid)} rejected.")
+    click.echo(
+        f"{len(valid)} row(s) read, {importer.created} new agencies, "
+        f"{importer.changed - importer.created} changed, {len(invalid)} rejected."
+    )
 
 
 def _write_rejects(target: Path, errors: list[RowError]) -> None:
@@ -152,8 +197,13 @@ def _write_rejects(target: Path, errors: list[RowError]) -> None:
         writer = csv.writer(handle)
         writer.writerow(["line", "errors", *COLUMNS])
         for error in errors:
-            writer.writerow([error.line, "; ".join(error.messages),
-                             *((error.raw.get(c) or "") for c in COLUMNS)])
+            writer.writerow(
+                [
+                    error.line,
+                    "; ".join(error.messages),
+                    *((error.raw.get(c) or "") for c in COLUMNS),
+                ]
+            )
 
 
 @click.command("export-agencies")
@@ -162,6 +212,7 @@ def _write_rejects(target: Path, errors: list[RowError]) -> None:
 def export_agencies(path: Path) -> None:
     """Export every agency, one row per licence, in the import format."""
     from registry.imports.export import export_rows
+
     with Session(_engine()) as session, path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
@@ -177,14 +228,16 @@ def export_agencies(path: Path) -> None:
 def demo_data() -> None:
     """Load the fictional demo registry (idempotent)."""
     from registry.demo import load_demo
+
     with Session(_engine()) as session:
         created = load_demo(session)
         if created:
             _audit_cli(session, "demo.load", {"created": created})
         session.commit()
     _index_outbox()
-    click.echo(f"Demo data loaded ({created} new agencies)." if created else
-               "Demo data already present.")
+    click.echo(
+        f"Demo data loaded ({created} new agencies)." if created else "Demo data already present."
+    )
 
 
 def init_app(app: Flask) -> None:

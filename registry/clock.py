@@ -1,6 +1,6 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 
 def today() -> date:
     """The date verdicts are computed for: today in UTC."""
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()

@@ -1,4 +1,5 @@
 """Configuration read from the environment, with defaults in the instance folder."""
+
 from __future__ import annotations
 
 import os

@@ -1,14 +1,45 @@
 """Country codes (ISO 3166-1 alpha-2) and their names in the visitor's language, from Babel."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from flask_babel import get_locale
 
 # The member countries of the Regional Conference on Migration, and frequent destinations.
-REGION = ("AR", "BZ", "BO", "BR", "CA", "CL", "CO", "CR", "DO", "EC", "SV", "ES", "US", "GT", "HN",
-          "JM", "MX", "NI", "PA", "PY", "PE", "PH", "PT", "GB", "UY", "VE", "AU", "DE", "IT", "FR")
+REGION = (
+    "AR",
+    "BZ",
+    "BO",
+    "BR",
+    "CA",
+    "CL",
+    "CO",
+    "CR",
+    "DO",
+    "EC",
+    "SV",
+    "ES",
+    "US",
+    "GT",
+    "HN",
+    "JM",
+    "MX",
+    "NI",
+    "PA",
+    "PY",
+    "PE",
+    "PH",
+    "PT",
+    "GB",
+    "UY",
+    "VE",
+    "AU",
+    "DE",
+    "IT",
+    "FR",
+)
 
 
 def is_country(code: str) -> bool:
@@ -25,7 +56,7 @@ def country_choices() -> list[tuple[str, str]]:
     return list(_choices(str(get_locale() or Locale("es"))))
 
 
-@lru_cache(maxsize=None)  # one per language (the search form is built on every results page)
+@cache  # one per language (the search form is built on every results page)
 def _choices(locale: str) -> tuple[tuple[str, str], ...]:
     territories = Locale.parse(locale).territories
     return tuple(sorted(((c, territories.get(c, c)) for c in REGION), key=lambda pair: pair[1]))

@@ -1,13 +1,13 @@
 """Languages: Spanish and English, chosen from a cookie, then the browser, then Spanish."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Callable
 
 from babel.support import Translations
-from flask import (Flask, current_app, g, has_app_context, has_request_context, redirect,
-                   request)
+from flask import Flask, current_app, g, has_app_context, has_request_context, redirect, request
 from flask_babel import Babel, format_date, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -30,11 +30,14 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
-    return _best_language(request.headers.get("Accept-Language", ""), tuple(languages),
-                          current_app.config["BABEL_DEFAULT_LOCALE"])
+    return _best_language(
+        request.headers.get("Accept-Language", ""),
+        tuple(languages),
+        current_app.config["BABEL_DEFAULT_LOCALE"],
+    )
 
 
-@lru_cache(maxsize=1024)  # browsers send a few dozen different headers; parsing one took 30 us
+@lru_cache(maxsize=1024)  # browsers send a few dozen different headers
 def _best_language(header: str, languages: tuple[str, ...], default: str) -> str:
     """The language of `languages` that an Accept-Language header prefers, or `default`."""
     return parse_accept_header(header, LanguageAccept).best_match(languages) or default
@@ -56,8 +59,14 @@ def set_language(code: str):
         target = "/"
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
-                            httponly=True, secure=request.is_secure)
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
     return response
 
 
@@ -73,8 +82,11 @@ def translations() -> Translations:
 
 
 def init_app(app: Flask) -> None:
-    Babel(app, locale_selector=select_locale,
-          default_translation_directories=str(ROOT / "registry" / "translations"))
+    Babel(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "registry" / "translations"),
+    )
     app.add_url_rule("/language/<code>", "set_language", set_language)
     app.after_request(_vary)
     # What templates imported without context (macros) call for _() and {% trans %}.
@@ -83,7 +95,8 @@ def init_app(app: Flask) -> None:
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True)
+        newstyle=True,
+    )
     app.jinja_env.globals.update(get_locale=get_locale, day=day)
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["language_name"] = language_name
@@ -119,12 +132,17 @@ def _bound_gettext() -> dict:
     catalogue = translations()
     gettext = _newstyle(catalogue.ugettext)
     # `_` too: Jinja's own `_` looks `gettext` up in the context and calls it, at every string.
-    return {"gettext": gettext, "_": gettext,
-            "ngettext": _newstyle_plural(catalogue.ungettext), "tr": catalogue.ugettext}
+    return {
+        "gettext": gettext,
+        "_": gettext,
+        "ngettext": _newstyle_plural(catalogue.ungettext),
+        "tr": catalogue.ugettext,
+    }
 
 
 def _newstyle(translate: Callable[[str], str]):
     """As Jinja's newstyle gettext: escaped when autoescaping, variables put in by name."""
+
     @pass_context
     def gettext(context, message: str, **variables):
         text = translate(message)

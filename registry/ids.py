@@ -1,6 +1,7 @@
 """Record ids as they arrive in URLs, query strings and forms: bounded to what the database can
 hold (the tables' ids are INTEGER: a signed 32-bit integer on PostgreSQL), so that an absurd id
 is a clear "not found" or "not valid", never an out-of-range error from the database."""
+
 from __future__ import annotations
 
 import re

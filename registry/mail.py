@@ -10,6 +10,7 @@ Configuration (environment): REGISTRY_MAIL_SERVER, REGISTRY_MAIL_PORT (25),
 REGISTRY_MAIL_SECURITY (none | starttls | ssl), REGISTRY_MAIL_USERNAME, REGISTRY_MAIL_PASSWORD,
 REGISTRY_MAIL_SENDER.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,11 +53,14 @@ def _deliver(config: dict, mail: EmailMessage) -> bool:
     for attempt in range(1, ATTEMPTS + 1):
         try:
             if config["MAIL_SECURITY"] == "ssl":
-                server = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"],
-                                          timeout=TIMEOUT, context=ssl.create_default_context())
+                server = smtplib.SMTP_SSL(
+                    config["MAIL_SERVER"],
+                    config["MAIL_PORT"],
+                    timeout=TIMEOUT,
+                    context=ssl.create_default_context(),
+                )
             else:
-                server = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
-                                      timeout=TIMEOUT)
+                server = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=TIMEOUT)
             with server:
                 if config["MAIL_SECURITY"] == "starttls":
                     server.starttls(context=ssl.create_default_context())
@@ -66,9 +70,8 @@ def _deliver(config: dict, mail: EmailMessage) -> bool:
             return True
         except (OSError, smtplib.SMTPException) as error:
             log.warning("mail to %s, attempt %d of %d: %s", mail["To"], attempt, ATTEMPTS, error)
-            time.sleep(min(2 ** attempt, 10) if attempt < ATTEMPTS else 0)
-    log.error("mail to %s not sent after %d attempts: %s", mail["To"], ATTEMPTS,
-              mail["Subject"])
+            time.sleep(min(2**attempt, 10) if attempt < ATTEMPTS else 0)
+    log.error("mail to %s not sent after %d attempts: %s", mail["To"], ATTEMPTS, mail["Subject"])
     return False
 
 
@@ -78,10 +81,15 @@ def send(*, to: str, subject: str, body: str) -> threading.Thread | None:
     config = {key: current_app.config[key] for key in settings({})}
     mail = message(to=to, subject=subject, body=body, sender=config["MAIL_SENDER"])
     if not config["MAIL_SERVER"]:
-        log.warning("no REGISTRY_MAIL_SERVER: the message to %s is logged, not sent:\n%s\n\n%s",
-                    to, subject, body)
+        log.warning(
+            "no REGISTRY_MAIL_SERVER: the message to %s is logged, not sent:\n%s\n\n%s",
+            to,
+            subject,
+            body,
+        )
         return None
-    thread = threading.Thread(target=_deliver, args=(config, mail), name="registry-mail",
-                              daemon=True)
+    thread = threading.Thread(
+        target=_deliver, args=(config, mail), name="registry-mail", daemon=True
+    )
     thread.start()
     return thread

@@ -13,9 +13,11 @@ The rules, for a regulator (an account of one authority, hence of one country):
   behalf of their organisation. Admins manage accounts. Regulators and admins read the audit log.
 The public (no account) searches, reports anonymously and follows a report by its receipt.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
@@ -53,8 +55,11 @@ def owns_licence(user: Any, licence: Any) -> bool:
 
 def owns_act(user: Any, act: Any) -> bool:
     """A sanction or a finding is the act of the authority that made it."""
-    return act is not None and authority_id_of(user) is not None and \
-        act.authority_id == authority_id_of(user)
+    return (
+        act is not None
+        and authority_id_of(user) is not None
+        and act.authority_id == authority_id_of(user)
+    )
 
 
 def _agency_of_country(user: Any, agency: Any) -> bool:
@@ -65,8 +70,10 @@ def _agency_of_country(user: Any, agency: Any) -> bool:
 def _supervises(user: Any, agency: Any) -> bool:
     """Sanctions, findings, visits: on agencies of the authority's country, or holding one of
     its licences."""
-    return agency is not None and (_agency_of_country(user, agency) or any(
-        owns_licence(user, licence) for licence in agency.licences))
+    return agency is not None and (
+        _agency_of_country(user, agency)
+        or any(owns_licence(user, licence) for licence in agency.licences)
+    )
 
 
 def _flag_agency(target: Any) -> Any:
@@ -83,31 +90,38 @@ def _any(_user: Any, _target: Any) -> bool:
 RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
     # the regulators' area: its dashboard, an agency's management page, the review queue
     "manage.view": (STAFF, lambda u, _t: authority_id_of(u) is not None),
-    "agency.create": (STAFF, _own_country),                       # target: the country
-    "agency.edit": (STAFF, _agency_of_country),                   # target: the agency
-    "agency.merge": (STAFF, _agency_of_country),        # target: the record merged away
-    "agency.absorb": (STAFF, _supervises),     # target: the survivor of a merge or a linked flag
-    "licence.issue": (STAFF, lambda u, agency: agency is not None
-                      and jurisdiction_of(u) is not None),        # a licence of its own country
-    "licence.renew": (STAFF, owns_licence),                       # target: the licence
-    "sanction.impose": (STAFF, _supervises),                      # target: the agency
-    "sanction.confirm": (STAFF, owns_act),                        # target: the sanction
-    "sanction.end": (STAFF, owns_act),         # lift it, record its appeal; target: the sanction
+    "agency.create": (STAFF, _own_country),  # target: the country
+    "agency.edit": (STAFF, _agency_of_country),  # target: the agency
+    "agency.merge": (STAFF, _agency_of_country),  # target: the record merged away
+    "agency.absorb": (STAFF, _supervises),  # target: the survivor of a merge or a linked flag
+    "licence.issue": (
+        STAFF,
+        lambda u, agency: agency is not None and jurisdiction_of(u) is not None,
+    ),  # a licence of its own country
+    "licence.renew": (STAFF, owns_licence),  # target: the licence
+    "sanction.impose": (STAFF, _supervises),  # target: the agency
+    "sanction.confirm": (STAFF, owns_act),  # target: the sanction
+    "sanction.end": (STAFF, owns_act),  # lift it, record its appeal; target: the sanction
     "finding.record": (STAFF, _supervises),
     "inspection.record": (STAFF, _supervises),
     # a public text's translations: its author's (a sanction's or finding's authority, a red
     # flag's reviewers); target: the sanction, finding or red flag
-    "public_text.translate": (STAFF, lambda u, record: owns_act(u, record)
-                              if hasattr(record, "authority_id")
-                              else _agency_of_country(u, _flag_agency(record))),
+    "public_text.translate": (
+        STAFF,
+        lambda u, record: (
+            owns_act(u, record)
+            if hasattr(record, "authority_id")
+            else _agency_of_country(u, _flag_agency(record))
+        ),
+    ),
     "red_flag.review": (STAFF, lambda u, flag: _agency_of_country(u, _flag_agency(flag))),
     "evidence.open": (STAFF, lambda u, file: _agency_of_country(u, _flag_agency(file))),
     "red_flag.submit": (("ngo", "regulator", "admin"), _any),
-    "red_flag.follow": (("ngo", "regulator", "admin"), _any),     # "My reports"
+    "red_flag.follow": (("ngo", "regulator", "admin"), _any),  # "My reports"
     "audit.view": (("regulator", "admin"), _any),
     "users.manage": (("admin",), _any),
     "authorities.manage": (("admin",), _any),
-    "reports.unrouted": (("admin",), _any),   # reports no authority covers (registry.reports)
+    "reports.unrouted": (("admin",), _any),  # reports no authority covers (registry.reports)
 }
 ACTIONS = {action: roles for action, (roles, _rule) in RULES.items()}
 
@@ -124,7 +138,7 @@ def can(user: Any, action: str, target: Any = None) -> bool:
 
 
 def why_denied(user: Any, action: str) -> str:
-    """"role": the page is for another role (the 403 page says whose it is); "record": the
+    """ "role": the page is for another role (the 403 page says whose it is); "record": the
     role is right but the record is another authority's or country's."""
     roles, _rule = RULES[action]
     return "record" if getattr(user, "role", None) in roles else "role:" + roles[0]

@@ -1,4 +1,5 @@
 """Creating and upgrading the schema with Alembic (never `create_all`)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -12,6 +12,7 @@ the client's address behind trusted proxies.
   address is the connection's. Log-in lock-outs and the public report limit count per address:
   behind a proxy that is not trusted, every visitor would share the proxy's.
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -19,8 +20,10 @@ from functools import wraps
 from flask import Flask, abort, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; "
-                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -36,8 +39,9 @@ def _limit_request_size() -> None:
     """Requests that take no files are held to a megabyte (checked against Content-Length before
     the body is read, and while it is read when there is none)."""
     if request.endpoint not in UPLOAD_ENDPOINTS:
-        request.max_content_length = min(SMALL_REQUEST_BYTES,
-                                         request.max_content_length or SMALL_REQUEST_BYTES)
+        request.max_content_length = min(
+            SMALL_REQUEST_BYTES, request.max_content_length or SMALL_REQUEST_BYTES
+        )
 
 
 def _refuse_nul_bytes() -> None:
@@ -45,8 +49,11 @@ def _refuse_nul_bytes() -> None:
     a request carrying one is answered 400 here, whatever it was going to do."""
     values = [*request.args.values(), *request.args.keys()]
     if request.method in ("POST", "PUT", "PATCH"):
-        values += [*request.form.values(), *request.form.keys(),
-                   *(f.filename or "" for f in request.files.values())]
+        values += [
+            *request.form.values(),
+            *request.form.keys(),
+            *(f.filename or "" for f in request.files.values()),
+        ]
     if any("\x00" in value for value in values):
         abort(400, description="A value contains a NUL byte.")
 
@@ -62,11 +69,13 @@ def _headers(response):
 def no_store(view):
     """For pages that hold what only their reader should see (a receipt code, a report's state):
     kept by no cache, neither a proxy's nor the browser's on a shared phone."""
+
     @wraps(view)
     def wrapper(*args, **kwargs):
         response = make_response(view(*args, **kwargs))
         response.headers["Cache-Control"] = "no-store"
         return response
+
     return wrapper
 
 

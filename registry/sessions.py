@@ -1,4 +1,5 @@
 """The session cookie: Secure whenever the request came over HTTPS, HttpOnly, SameSite=Lax."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -9,33 +9,43 @@ Rules, in order of precedence (the most severe state that holds on the date wins
    finding, or a substantiated red flag;
 5. expired   - licences exist but none is valid on the date;
 6. unlicensed - no licence at all.
-A licence past its valid-until date no longer authorises anything: active and suspended licences count
-as expired from the day after, whatever their stored status (revoked and banned stay as they are, being
-more severe). A sanction overturned on appeal, or lifted, does not count from that day; one with an
-appeal pending does.
+A licence past its valid-until date no longer authorises anything: active and suspended licences
+count as expired from the day after, whatever their stored status (revoked and banned stay as
+they are, being more severe). A sanction overturned on appeal, or lifted, does not count from
+that day; one with an appeal pending does.
 
-A ban, a revocation or a suspension in force acts on the licences it concerns (`concerns`): the one it
-names, or, when it names none, every licence of the authority that imposed it. Such a licence reads
-banned, revoked or suspended, never "active", whatever its stored status: the table, the reasons and
-the badge are read from the same rule and cannot contradict each other. The reasons come in the
-order of the badge: first those that decide it.
+A ban, a revocation or a suspension in force acts on the licences it concerns (`concerns`): the
+one it names, or, when it names none, every licence of the authority that imposed it. Such a
+licence reads banned, revoked or suspended, never "active", whatever its stored status: the
+table, the reasons and the badge are read from the same rule and cannot contradict each other.
+The reasons come in the order of the badge: first those that decide it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from registry.vocab import N_, SANCTION_TYPES, RED_FLAG_CATEGORIES
+from registry.vocab import N_, RED_FLAG_CATEGORIES, SANCTION_TYPES
 
-SEVERITY = ("banned", "revoked", "suspended", "licensed_with_warnings", "licensed", "expired",
-            "unlicensed")
+SEVERITY = (
+    "banned",
+    "revoked",
+    "suspended",
+    "licensed_with_warnings",
+    "licensed",
+    "expired",
+    "unlicensed",
+)
 
 SUMMARIES = {
     "licensed": N_("Licensed: this agency holds a valid licence to recruit."),
     "licensed_with_warnings": N_(
         "Licensed, with warnings: it holds a valid licence, but regulators have recorded problems. "
-        "Read them before you deal with it."),
+        "Read them before you deal with it."
+    ),
     "suspended": N_("Suspended: this agency may not recruit at the moment."),
     "revoked": N_("Licence revoked: this agency may not recruit."),
     "banned": N_("Banned: this agency or person is disqualified from recruiting."),
@@ -46,17 +56,23 @@ SUMMARIES = {
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One plain-language reason. `template` is a msgid; params ending in `_label` are msgids too."""
+    """One plain-language reason. `template` is a msgid; params ending in `_label` are msgids
+    too."""
 
     template: str
     params: dict[str, Any] = field(default_factory=dict)
     tone: str = "info"  # ok | info | warning | danger
 
-    def text(self, gettext: Callable[[str], str] = lambda s: s,
-             date_format: Callable[[date], str] = date.isoformat) -> str:
+    def text(
+        self,
+        gettext: Callable[[str], str] = lambda s: s,
+        date_format: Callable[[date], str] = date.isoformat,
+    ) -> str:
         """The reason in a language: `gettext` translates, `date_format` writes the dates."""
-        values = {k: gettext(v) if k.endswith("_label") else
-                  date_format(v) if isinstance(v, date) else v for k, v in self.params.items()}
+        values = {
+            k: gettext(v) if k.endswith("_label") else date_format(v) if isinstance(v, date) else v
+            for k, v in self.params.items()
+        }
         return gettext(self.template) % values
 
 
@@ -128,66 +144,118 @@ def effective_licence_status(licence: Any, on: date, sanctions: Iterable[Any] = 
 
 
 def _licence_reason(licence: Any, status: str, acting: Any | None = None) -> Reason:
-    params = {"number": licence.number, "authority": _authority_name(licence),
-              "until": licence.valid_until or "", "since": licence.valid_from or ""}
+    params = {
+        "number": licence.number,
+        "authority": _authority_name(licence),
+        "until": licence.valid_until or "",
+        "since": licence.valid_from or "",
+    }
     if status == "suspended" and acting is not None and acting.ends_on:
         params["end"] = acting.ends_on
-        return Reason(N_("Licence %(number)s issued by %(authority)s is suspended until "
-                         "%(end)s."), params, "danger")
+        return Reason(
+            N_("Licence %(number)s issued by %(authority)s is suspended until %(end)s."),
+            params,
+            "danger",
+        )
     if status == "active" and licence.valid_until:
-        return Reason(N_("Licence %(number)s issued by %(authority)s is active until %(until)s."),
-                      params, "ok")
+        return Reason(
+            N_("Licence %(number)s issued by %(authority)s is active until %(until)s."),
+            params,
+            "ok",
+        )
     if status == "active":
-        return Reason(N_("Licence %(number)s issued by %(authority)s is active, with no end date."),
-                      params, "ok")
+        return Reason(
+            N_("Licence %(number)s issued by %(authority)s is active, with no end date."),
+            params,
+            "ok",
+        )
     if status == "expired" and licence.valid_until:
-        return Reason(N_("Licence %(number)s issued by %(authority)s expired on %(until)s."),
-                      params, "warning")
+        return Reason(
+            N_("Licence %(number)s issued by %(authority)s expired on %(until)s."),
+            params,
+            "warning",
+        )
     if status == "pending":
-        return Reason(N_("Licence %(number)s issued by %(authority)s is not valid before %(since)s."),
-                      params, "warning")
+        return Reason(
+            N_("Licence %(number)s issued by %(authority)s is not valid before %(since)s."),
+            params,
+            "warning",
+        )
     templates = {
         "expired": N_("Licence %(number)s issued by %(authority)s has expired."),
         "suspended": N_("Licence %(number)s issued by %(authority)s is suspended."),
         "revoked": N_("Licence %(number)s issued by %(authority)s has been revoked."),
-        "banned": N_("Licence %(number)s issued by %(authority)s is cancelled and its holder banned."),
+        "banned": N_(
+            "Licence %(number)s issued by %(authority)s is cancelled and its holder banned."
+        ),
     }
     return Reason(templates[status], params, "danger" if status != "expired" else "warning")
 
 
 def _sanction_reason(sanction: Any, on: date) -> Reason:
     lifted_on = getattr(sanction, "lifted_on", None)
-    params = {"type_label": SANCTION_TYPES.get(sanction.type, sanction.type),
-              "authority": _authority_name(sanction), "ref": sanction.decision_ref or "—",
-              "start": sanction.starts_on, "end": sanction.ends_on or "",
-              "lifted": lifted_on or ""}
+    params = {
+        "type_label": SANCTION_TYPES.get(sanction.type, sanction.type),
+        "authority": _authority_name(sanction),
+        "ref": sanction.decision_ref or "—",
+        "start": sanction.starts_on,
+        "end": sanction.ends_on or "",
+        "lifted": lifted_on or "",
+    }
     if sanction.appeal_state == "overturned":
-        return Reason(N_("%(type_label)s by %(authority)s (decision %(ref)s) was overturned on "
-                         "appeal."), params, "info")
+        return Reason(
+            N_("%(type_label)s by %(authority)s (decision %(ref)s) was overturned on appeal."),
+            params,
+            "info",
+        )
     if lifted_on is not None and lifted_on <= on:
-        return Reason(N_("%(type_label)s by %(authority)s from %(start)s (decision %(ref)s) was "
-                         "lifted on %(lifted)s."), params, "info")
+        return Reason(
+            N_(
+                "%(type_label)s by %(authority)s from %(start)s (decision %(ref)s) was "
+                "lifted on %(lifted)s."
+            ),
+            params,
+            "info",
+        )
     if not sanction_in_force(sanction, on):
         if sanction.starts_on > on:
-            return Reason(N_("%(type_label)s by %(authority)s will apply from %(start)s (decision "
-                             "%(ref)s)."), params, "warning")
-        return Reason(N_("Past sanction: %(type_label)s by %(authority)s from %(start)s to %(end)s "
-                         "(decision %(ref)s); it has ended."), params, "info")
+            return Reason(
+                N_("%(type_label)s by %(authority)s will apply from %(start)s (decision %(ref)s)."),
+                params,
+                "warning",
+            )
+        return Reason(
+            N_(
+                "Past sanction: %(type_label)s by %(authority)s from %(start)s to %(end)s "
+                "(decision %(ref)s); it has ended."
+            ),
+            params,
+            "info",
+        )
     severe = sanction.type in ("suspension", "revocation", "ban")
     tone = "danger" if severe else "warning"
     if sanction.ends_on:
-        template = N_("%(type_label)s by %(authority)s from %(start)s to %(end)s, decision %(ref)s.")
+        template = N_(
+            "%(type_label)s by %(authority)s from %(start)s to %(end)s, decision %(ref)s."
+        )
     else:
-        template = N_("%(type_label)s by %(authority)s since %(start)s, with no end date, decision "
-                      "%(ref)s.")
+        template = N_(
+            "%(type_label)s by %(authority)s since %(start)s, with no end date, decision %(ref)s."
+        )
     return Reason(template, params, tone)
 
 
 _WARNING_SANCTIONS = ("warning", "fine", "condition", "criminal_referral")
 
 
-def evaluate(*, licences: Iterable[Any], sanctions: Iterable[Any], findings: Iterable[Any] = (),
-             red_flags: Iterable[Any] = (), on: date) -> Verdict:
+def evaluate(
+    *,
+    licences: Iterable[Any],
+    sanctions: Iterable[Any],
+    findings: Iterable[Any] = (),
+    red_flags: Iterable[Any] = (),
+    on: date,
+) -> Verdict:
     """Return the verdict for one agency's records on the date `on`."""
     licences = list(licences)
     # Four eyes: a sanction awaiting a second regulator's confirmation is not public yet.
@@ -196,24 +264,35 @@ def evaluate(*, licences: Iterable[Any], sanctions: Iterable[Any], findings: Ite
     reasons: list[Reason] = []
     warnings = False
 
-    for licence in sorted(licences, key=lambda l: (l.valid_until or date.max), reverse=True):
+    for licence in sorted(licences, key=lambda lic: lic.valid_until or date.max, reverse=True):
         status = effective_licence_status(licence, on, sanctions)
         reasons.append(_licence_reason(licence, status, _acting_sanction(licence, sanctions, on)))
         states.add({"active": "licensed", "pending": "unlicensed"}.get(status, status))
         if status == "active" and licence.conditions:
             warnings = True
-            reasons.append(Reason(N_("Licence %(number)s carries conditions: %(conditions)s"),
-                                  {"number": licence.number, "conditions": licence.conditions},
-                                  "warning"))
+            reasons.append(
+                Reason(
+                    N_("Licence %(number)s carries conditions: %(conditions)s"),
+                    {"number": licence.number, "conditions": licence.conditions},
+                    "warning",
+                )
+            )
 
     for sanction in sorted(sanctions, key=lambda s: s.starts_on, reverse=True):
         reasons.append(_sanction_reason(sanction, on))
         if not sanction_in_force(sanction, on):
             continue
         if sanction.appeal_state == "pending":
-            reasons.append(Reason(N_("An appeal against decision %(ref)s is pending; the sanction "
-                                     "applies meanwhile."), {"ref": sanction.decision_ref or "—"},
-                                  "warning"))
+            reasons.append(
+                Reason(
+                    N_(
+                        "An appeal against decision %(ref)s is pending; the sanction "
+                        "applies meanwhile."
+                    ),
+                    {"ref": sanction.decision_ref or "—"},
+                    "warning",
+                )
+            )
         if sanction.type in _SANCTION_CODES:
             states.add(_SANCTION_CODES[sanction.type])
         elif sanction.type in _WARNING_SANCTIONS:
@@ -222,24 +301,42 @@ def evaluate(*, licences: Iterable[Any], sanctions: Iterable[Any], findings: Ite
     for finding in findings:
         if finding.decided_on <= on:
             warnings = True
-            reasons.append(Reason(N_("Finding by %(authority)s on %(date)s (reference %(ref)s): "
-                                     "%(summary)s"),
-                                  {"authority": _authority_name(finding),
-                                   "date": finding.decided_on,
-                                   "ref": finding.reference or "—", "summary": finding.summary},
-                                  "warning"))
+            reasons.append(
+                Reason(
+                    N_("Finding by %(authority)s on %(date)s (reference %(ref)s): %(summary)s"),
+                    {
+                        "authority": _authority_name(finding),
+                        "date": finding.decided_on,
+                        "ref": finding.reference or "—",
+                        "summary": finding.summary,
+                    },
+                    "warning",
+                )
+            )
 
     substantiated = [f for f in red_flags if f.state == "substantiated"]
     for flag in substantiated:
         warnings = True
-        reasons.append(Reason(N_("A red flag was substantiated by a regulator: %(category_label)s."),
-                              {"category_label": RED_FLAG_CATEGORIES.get(flag.category,
-                                                                         flag.category)},
-                              "warning"))
+        reasons.append(
+            Reason(
+                N_("A red flag was substantiated by a regulator: %(category_label)s."),
+                {"category_label": RED_FLAG_CATEGORIES.get(flag.category, flag.category)},
+                "warning",
+            )
+        )
 
     if not licences:
-        reasons.insert(0, Reason(N_("No licence is recorded for this agency. Recruiting without a "
-                                    "licence is illegal in most countries."), {}, "danger"))
+        reasons.insert(
+            0,
+            Reason(
+                N_(
+                    "No licence is recorded for this agency. Recruiting without a "
+                    "licence is illegal in most countries."
+                ),
+                {},
+                "danger",
+            ),
+        )
     if "licensed" in states and warnings:
         states.add("licensed_with_warnings")
     states.add("unlicensed")
@@ -254,6 +351,5 @@ _LICENSED_TONE_ORDER = {"ok": 0, "danger": 1, "warning": 2, "info": 3}
 
 
 def _order_for(code: str) -> Callable[[Reason], int]:
-    order = _LICENSED_TONE_ORDER if code in ("licensed", "licensed_with_warnings") \
-        else _TONE_ORDER
+    order = _LICENSED_TONE_ORDER if code in ("licensed", "licensed_with_warnings") else _TONE_ORDER
     return lambda reason: order[reason.tone]

@@ -3,6 +3,7 @@
 Codes are what the database, the CSV and the API carry; labels are what people read.
 `N_` only marks a string for extraction; `label()` translates it when a page is rendered.
 """
+
 from __future__ import annotations
 
 
@@ -87,16 +88,26 @@ RED_FLAG_STATES = {
 
 # What a reporter reads on the status page: what the state means and what happens next.
 RED_FLAG_NEXT_STEPS = {
-    "received": N_("Your report is waiting for a regulator to read it. This usually takes a few "
-                   "days. Keep your code and come back later."),
-    "under_review": N_("A regulator is looking into it. If you left a way to contact you, they "
-                       "may write to you for more details."),
-    "substantiated": N_("A regulator confirmed what you reported. It is now shown on the "
-                        "agency's public page, to warn others."),
-    "unsubstantiated": N_("The regulator could not confirm it with the information available. "
-                          "If you have more evidence, send a new report."),
-    "referred": N_("It was passed to another authority that can act on it (for example the "
-                   "police or a labour inspectorate)."),
+    "received": N_(
+        "Your report is waiting for a regulator to read it. This usually takes a few "
+        "days. Keep your code and come back later."
+    ),
+    "under_review": N_(
+        "A regulator is looking into it. If you left a way to contact you, they "
+        "may write to you for more details."
+    ),
+    "substantiated": N_(
+        "A regulator confirmed what you reported. It is now shown on the "
+        "agency's public page, to warn others."
+    ),
+    "unsubstantiated": N_(
+        "The regulator could not confirm it with the information available. "
+        "If you have more evidence, send a new report."
+    ),
+    "referred": N_(
+        "It was passed to another authority that can act on it (for example the "
+        "police or a labour inspectorate)."
+    ),
 }
 
 REPORTER_TYPES = {"ngo": N_("NGO"), "public": N_("Member of the public")}

@@ -4,6 +4,7 @@ FILE.json maps English msgids to Spanish. Entries it names are set and lose thei
 the script then lists every msgid still untranslated or fuzzy (tests/test_i18n.py fails on them).
 Run `pybabel extract` and `pybabel update` first (see README).
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,9 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "registry/translations/es/LC_MESSAGES/messages.po"
+CATALOGUE = (
+    Path(__file__).resolve().parent.parent / "registry/translations/es/LC_MESSAGES/messages.po"
+)
 
 
 def main(translations: dict[str, str]) -> int:
@@ -36,5 +39,6 @@ def main(translations: dict[str, str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")) if len(sys.argv) > 1
-                  else {}))
+    sys.exit(
+        main(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")) if len(sys.argv) > 1 else {})
+    )

@@ -5,6 +5,7 @@ PostgreSQL search backend (a schema of its own per test, dropped afterwards).
 Every test taking `app` runs on both; `@pytest.mark.whoosh_only` marks tests of the Whoosh
 folder itself (its lock, its files).
 """
+
 from __future__ import annotations
 
 import os
@@ -16,11 +17,21 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from registry import create_app, schema
-from registry.models import Agency, AgencyContact, AgencyName, Authority, Licence, Sanction
+from registry.accounts.service import create_user
+from registry.models import (
+    Agency,
+    AgencyContact,
+    AgencyName,
+    Authority,
+    Licence,
+    RedFlag,
+    Sanction,
+    SanctionEvent,
+)
 from registry.search import get_index
 from registry.search.matching import licence_key, name_key
 
-
+PASSWORD = "correct horse battery"  # every test account's (tests/support.py logs in with it)
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
@@ -68,20 +79,32 @@ def pytest_generate_tests(metafunc):
 def pytest_collection_modifyitems(config, items):
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if (item.get_closest_marker("whoosh_only") and callspec
-                and callspec.params.get("database_url") == "postgres"):
+        if (
+            item.get_closest_marker("whoosh_only")
+            and callspec
+            and callspec.params.get("database_url") == "postgres"
+        ):
             item.add_marker(pytest.mark.skip(reason="tests the Whoosh index folder"))
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch, database_url):
-    for name in ("REGISTRY_DATABASE_URL", "REGISTRY_INDEX_DIR", "REGISTRY_SECRET_KEY",
-                 "REGISTRY_SEARCH_BACKEND"):
+    for name in (
+        "REGISTRY_DATABASE_URL",
+        "REGISTRY_INDEX_DIR",
+        "REGISTRY_SECRET_KEY",
+        "REGISTRY_SEARCH_BACKEND",
+    ):
         monkeypatch.delenv(name, raising=False)
-    app = create_app({
-        "TESTING": True, "INSTANCE_PATH": tmp_path / "instance", "DATABASE_URL": database_url,
-        "INDEX_DIR": str(tmp_path / "instance" / "index"), "INDEXER_THREAD": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": tmp_path / "instance",
+            "DATABASE_URL": database_url,
+            "INDEX_DIR": str(tmp_path / "instance" / "index"),
+            "INDEXER_THREAD": False,
+        }
+    )
     schema.upgrade(app.extensions["registry.engine"])
     if app.extensions["registry.index"].stale:  # as init-db does: a new PostgreSQL index
         app.extensions["registry.index"].rebuild()
@@ -109,9 +132,11 @@ def session(app):
 @pytest.fixture
 def index_now(app):
     """Drain the outbox into the index, as the background indexer would."""
+
     def run() -> int:
         with app.app_context():
             return get_index().drain()
+
     return run
 
 
@@ -122,6 +147,7 @@ def make_authority(session):
         session.add(authority)
         session.commit()
         return authority
+
     return make
 
 
@@ -130,25 +156,150 @@ def make_agency(session, make_authority):
     """Create and commit an agency; `licence=(number, status, valid_until)` adds a licence."""
     authorities: dict[str, Authority] = {}
 
-    def make(name: str, *, country: str = "MX", kind: str = "agency", aliases=(), former=(),
-             licence: tuple | None = None, phones=(), emails=(), websites=(),
-             sanctions=()) -> Agency:
+    def make(
+        name: str,
+        *,
+        country: str = "MX",
+        kind: str = "agency",
+        aliases=(),
+        former=(),
+        licence: tuple | None = None,
+        phones=(),
+        emails=(),
+        websites=(),
+        sanctions=(),
+    ) -> Agency:
         if country not in authorities:
             authorities[country] = make_authority(f"Ministry of {country}", country)
         authority = authorities[country]
         agency = Agency(name=name, name_key=name_key(name), country=country, kind=kind)
         agency.names = [AgencyName(name=n, type="alias") for n in aliases] + [
-            AgencyName(name=n, type="former") for n in former]
-        agency.contacts = ([AgencyContact(type="phone", value=p) for p in phones]
-                           + [AgencyContact(type="email", value=e) for e in emails]
-                           + [AgencyContact(type="website", value=w) for w in websites])
+            AgencyName(name=n, type="former") for n in former
+        ]
+        agency.contacts = (
+            [AgencyContact(type="phone", value=p) for p in phones]
+            + [AgencyContact(type="email", value=e) for e in emails]
+            + [AgencyContact(type="website", value=w) for w in websites]
+        )
         if licence:
             number, status, until = licence
-            agency.licences = [Licence(number=number, number_key=licence_key(number),
-                                       country=country, status=status, authority=authority,
-                                       valid_from=date(2020, 1, 1), valid_until=until)]
+            agency.licences = [
+                Licence(
+                    number=number,
+                    number_key=licence_key(number),
+                    country=country,
+                    status=status,
+                    authority=authority,
+                    valid_from=date(2020, 1, 1),
+                    valid_until=until,
+                )
+            ]
         agency.sanctions = [Sanction(authority=authority, **s) for s in sanctions]
         session.add(agency)
         session.commit()
         return agency
+
     return make
+
+
+# The regulators' world the role x URL matrix runs in (tests/support.py): two MX regulators, a GT
+# regulator, an NGO and an administrator; a licensed MX agency with a revocation awaiting its
+# second regulator, a red flag, a warning, a future ban with a lifting awaiting confirmation, a
+# reported name and a second registered agency.
+@pytest.fixture
+def world(session, make_authority, make_agency, index_now):
+    mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
+    users = {
+        "regulator": create_user(
+            session,
+            email="mx1@gov.example",
+            role="regulator",
+            password=PASSWORD,
+            authority_id=mx.id,
+        ),
+        "regulator_2": create_user(
+            session,
+            email="mx2@gov.example",
+            role="regulator",
+            password=PASSWORD,
+            authority_id=mx.id,
+        ),
+        "other_regulator": create_user(
+            session, email="gt@gov.example", role="regulator", password=PASSWORD, authority_id=gt.id
+        ),
+        "ngo": create_user(
+            session,
+            email="ngo@ngo.example",
+            role="ngo",
+            password=PASSWORD,
+            organisation="Casa del Migrante",
+        ),
+        "admin": create_user(session, email="admin@example.org", role="admin", password=PASSWORD),
+    }
+    session.commit()
+    agency = make_agency(
+        "Agencia Sierra Madre", country="MX", licence=("MX-77", "active", date(2099, 1, 1))
+    )
+    licence = agency.licences[0]
+    licence.authority_id = mx.id
+    session.add(licence)
+    pending = Sanction(
+        agency_id=agency.id,
+        authority_id=mx.id,
+        type="revocation",
+        decision_ref="REV-1",
+        starts_on=date(2026, 1, 1),
+        summary="Fraud",
+        status="awaiting_confirmation",
+        proposed_by_id=users["regulator_2"].id,
+        licence_id=licence.id,
+    )
+    session.add(pending)
+    flag = RedFlag(agency_id=agency.id, category="other", description="Asked for a visa fee")
+    session.add(flag)
+    warning = Sanction(
+        agency_id=agency.id,
+        authority_id=mx.id,
+        type="warning",
+        decision_ref="W-1",
+        starts_on=date(2026, 1, 1),
+        summary="Late returns",
+    )
+    future_ban = Sanction(
+        agency_id=agency.id,
+        authority_id=mx.id,
+        type="ban",
+        decision_ref="BAN-1",
+        starts_on=date(2098, 1, 1),
+        summary="Fraud",
+        proposed_by_id=users["regulator"].id,
+        confirmed_by_id=users["regulator_2"].id,
+    )
+    session.add_all([warning, future_ban])
+    session.flush()
+    lifting = SanctionEvent(
+        sanction_id=future_ban.id,
+        kind="lifted",
+        on=date(2098, 2, 1),
+        reason="Repaid the workers",
+        status="awaiting_confirmation",
+        proposed_by_id=users["regulator_2"].id,
+    )
+    session.add(lifting)
+    reported = make_agency("Sierra Madre Talentos", country="MX")
+    reported.listing = "reported"
+    second = make_agency("Agencia Costa Verde", country="MX")
+    session.add(reported)
+    session.commit()
+    index_now()
+    return {
+        "users": users,
+        "agency": agency,
+        "licence": licence,
+        "pending": pending,
+        "flag": flag,
+        "warning": warning,
+        "lifting": lifting,
+        "reported": reported,
+        "second": second,
+    }

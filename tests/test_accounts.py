@@ -1,4 +1,5 @@
 """Accounts: the create-user command, logging in and out, limits on guessing."""
+
 from __future__ import annotations
 
 import re
@@ -18,6 +19,7 @@ def make_user(session):
         user = create_user(session, email=email, role=role, password=PASSWORD, **kwargs)
         session.commit()
         return user
+
     return make
 
 
@@ -27,44 +29,62 @@ def csrf_token(client, url="/login") -> str:
 
 
 def log_in(client, email, password=PASSWORD, **extra):
-    return client.post("/login" + extra.pop("query", ""), data={
-        "email": email, "password": password, "csrf_token": csrf_token(client)},
-        headers={"Accept-Language": "en"}, **extra)
+    return client.post(
+        "/login" + extra.pop("query", ""),
+        data={"email": email, "password": password, "csrf_token": csrf_token(client)},
+        headers={"Accept-Language": "en"},
+        **extra,
+    )
 
 
 def test_create_user_command(runner, session, make_authority):
     authority = make_authority("Ministerio de Trabajo", "GT")
-    result = runner.invoke(args=["create-user", "Ana@Example.org", "--role", "regulator",
-                                 "--authority", str(authority.id), "--password-stdin"],
-                           input=PASSWORD + "\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "Ana@Example.org",
+            "--role",
+            "regulator",
+            "--authority",
+            str(authority.id),
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     user = session.exec(select(User)).one()
     assert (user.email, user.role, user.country) == ("ana@example.org", "regulator", "GT")
     assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
 
 
-@pytest.mark.parametrize("args, message", [
-    (["x@example.org", "--role", "regulator"], "give --authority ID-OR-CODE"),
-    (["x@example.org", "--role", "regulator", "--authority", "99"], "no authority has the id"),
-    (["x@example.org", "--role", "regulator", "--authority", "XX-NONE"], "'XX-NONE'"),
-    (["x@example.org", "--role", "ngo"], "give --organisation NAME"),
-    (["not-an-email", "--role", "admin"], "is not an e-mail address"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["x@example.org", "--role", "regulator"], "give --authority ID-OR-CODE"),
+        (["x@example.org", "--role", "regulator", "--authority", "99"], "no authority has the id"),
+        (["x@example.org", "--role", "regulator", "--authority", "XX-NONE"], "'XX-NONE'"),
+        (["x@example.org", "--role", "ngo"], "give --organisation NAME"),
+        (["not-an-email", "--role", "admin"], "is not an e-mail address"),
+    ],
+)
 def test_create_user_refuses_incomplete_accounts(runner, args, message):
     result = runner.invoke(args=["create-user", *args, "--password-stdin"], input=PASSWORD)
     assert result.exit_code != 0 and message in result.output
 
 
 def test_short_password_is_refused(runner):
-    result = runner.invoke(args=["create-user", "a@example.org", "--role", "admin",
-                                 "--password-stdin"], input="short\n")
+    result = runner.invoke(
+        args=["create-user", "a@example.org", "--role", "admin", "--password-stdin"],
+        input="short\n",
+    )
     assert result.exit_code != 0 and "at least 12 characters" in result.output
 
 
 def test_duplicate_account_is_refused(runner, make_user):
     make_user("a@example.org")
-    result = runner.invoke(args=["create-user", "A@example.org", "--role", "admin",
-                                 "--password-stdin"], input=PASSWORD)
+    result = runner.invoke(
+        args=["create-user", "A@example.org", "--role", "admin", "--password-stdin"], input=PASSWORD
+    )
     assert result.exit_code != 0 and "exists already" in result.output
 
 
@@ -125,8 +145,9 @@ def test_disabled_account_cannot_log_in(client, session, make_user):
 def test_password_change_logs_out_every_session(app, client, session, make_user):
     user = make_user("a@example.org")
     log_in(client, "a@example.org")
-    assert client.post("/logout", data={"csrf_token": csrf_token(client, "/help")}
-                       ).status_code == 302  # the session was valid
+    assert (
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/help")}).status_code == 302
+    )  # the session was valid
     log_in(client, "a@example.org")
     change_password(session, user=user, password="another long password")
     session.commit()
@@ -140,9 +161,11 @@ def test_session_cookie_flags(client, make_user):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
     assert "Secure" not in cookie  # plain HTTP on a laptop
-    secure = client.post("/login", base_url="https://localhost", data={
-        "email": "a@example.org", "password": PASSWORD,
-        "csrf_token": csrf_token(client)})
+    secure = client.post(
+        "/login",
+        base_url="https://localhost",
+        data={"email": "a@example.org", "password": PASSWORD, "csrf_token": csrf_token(client)},
+    )
     assert "Secure" in secure.headers.get("Set-Cookie", "")
 
 
@@ -151,9 +174,15 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(app, clien
     other = app.test_client()
     log_in(client, "a@example.org")
     log_in(other, "a@example.org")
-    response = client.post("/account/password", data={
-        "current": PASSWORD, "password": "a new long password", "confirm": "a new long password",
-        "csrf_token": csrf_token(client, "/account/password")})
+    response = client.post(
+        "/account/password",
+        data={
+            "current": PASSWORD,
+            "password": "a new long password",
+            "confirm": "a new long password",
+            "csrf_token": csrf_token(client, "/account/password"),
+        },
+    )
     assert response.status_code == 302
     assert client.get("/account/password").status_code == 200  # still logged in here
     assert other.get("/account/password").status_code == 302  # logged out there
@@ -163,16 +192,25 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(app, clien
 def test_password_change_needs_the_current_password(client, make_user):
     make_user("a@example.org")
     log_in(client, "a@example.org")
-    response = client.post("/account/password", headers={"Accept-Language": "en"}, data={
-        "current": "not my password!", "password": "a new long password",
-        "confirm": "a new long password", "csrf_token": csrf_token(client, "/account/password")})
+    response = client.post(
+        "/account/password",
+        headers={"Accept-Language": "en"},
+        data={
+            "current": "not my password!",
+            "password": "a new long password",
+            "confirm": "a new long password",
+            "csrf_token": csrf_token(client, "/account/password"),
+        },
+    )
     assert response.status_code == 400 and "Wrong password." in response.get_data(as_text=True)
 
 
 def test_failed_log_ins_are_kept_for_their_window_only(client, session, make_user):
     from datetime import timedelta
+
     from registry.accounts.service import WINDOW
     from registry.models import LoginAttempt, utcnow
+
     make_user("a@example.org")
     log_in(client, "a@example.org", "wrong password!!")
     old = session.exec(select(LoginAttempt)).all()
@@ -184,17 +222,30 @@ def test_failed_log_ins_are_kept_for_their_window_only(client, session, make_use
     log_in(client, "b@example.org", "wrong password!!")
     session.expire_all()
     assert sorted(a.key for a in session.exec(select(LoginAttempt)).all()) == [
-        "account:b@example.org", "address:127.0.0.1"]
+        "account:b@example.org",
+        "address:127.0.0.1",
+    ]
 
 
 def test_create_user_takes_the_authority_by_its_code(runner, session):
     from registry.authorities.service import save
-    authority = save(session, actor=None, name="Secretaría del Trabajo", country="MX",
-                     code="mx-stps")
+
+    authority = save(
+        session, actor=None, name="Secretaría del Trabajo", country="MX", code="mx-stps"
+    )
     session.commit()
-    result = runner.invoke(args=["create-user", "ana@example.org", "--role", "regulator",
-                                 "--authority", "MX-STPS", "--password-stdin"],
-                           input=PASSWORD + "\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "ana@example.org",
+            "--role",
+            "regulator",
+            "--authority",
+            "MX-STPS",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert session.exec(select(User)).one().authority_id == authority.id
 
@@ -202,6 +253,7 @@ def test_create_user_takes_the_authority_by_its_code(runner, session):
 def test_list_authorities_prints_id_code_country_and_name(runner, session):
     assert "No authorities yet" in runner.invoke(args=["list-authorities"]).output
     from registry.authorities.service import save
+
     save(session, actor=None, name="Secretaría del Trabajo", country="MX", code="MX-STPS")
     save(session, actor=None, name="Ministerio de Trabajo", country="GT")
     session.commit()

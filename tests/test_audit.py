@@ -1,4 +1,5 @@
 """The audit chain: appended in the writer's transaction, and any tampering is detected."""
+
 from __future__ import annotations
 
 import threading
@@ -11,9 +12,17 @@ from registry.audit.chain import append, entry_hash, verify
 
 def add(session, n=3):
     for i in range(n):
-        append(session, actor="reg@example.org", actor_id=1, action="licence.suspend",
-               entity="licence", entity_id=i, agency_id=7, before={"status": "active"},
-               after={"status": "suspended"})
+        append(
+            session,
+            actor="reg@example.org",
+            actor_id=1,
+            action="licence.suspend",
+            entity="licence",
+            entity_id=i,
+            agency_id=7,
+            before={"status": "active"},
+            after={"status": "suspended"},
+        )
     session.commit()
 
 
@@ -25,7 +34,7 @@ def test_intact_chain_verifies(runner, session):
 
 def test_edited_entry_is_detected(runner, session):
     add(session)
-    session.exec(text("UPDATE audit_entry SET after = '{\"status\":\"active\"}' WHERE seq = 2"))
+    session.exec(text('UPDATE audit_entry SET after = \'{"status":"active"}\' WHERE seq = 2'))
     session.commit()
     result = runner.invoke(args=["verify-audit"])
     assert result.exit_code != 0
@@ -50,8 +59,17 @@ def test_deleting_the_newest_entries_is_detected(session):
 
 def test_rolled_back_write_leaves_no_entry(session):
     add(session, 1)
-    append(session, actor="x", actor_id=None, action="a", entity="e", entity_id=None,
-           agency_id=None, before={}, after={})
+    append(
+        session,
+        actor="x",
+        actor_id=None,
+        action="a",
+        entity="e",
+        entity_id=None,
+        agency_id=None,
+        before={},
+        after={},
+    )
     session.rollback()
     add(session, 1)
     count, problems = verify(session)
@@ -80,6 +98,7 @@ def _rewrite_with(session, digest) -> None:
     """What someone with the database but not the key would do: change an entry, then recompute
     every hash after it (and the head) so that the chain links up again."""
     from registry.models import AuditEntry, AuditHead
+
     session.exec(text("UPDATE audit_entry SET actor = 'nobody@example.org' WHERE seq = 2"))
     session.commit()
     previous = "0" * 64
@@ -117,6 +136,7 @@ def test_a_truncated_chain_is_detected_by_an_anchor_kept_elsewhere(runner, sessi
     assert runner.invoke(args=["verify-audit", "--anchor", kept]).exit_code == 0
     # The newest entries removed and the head moved back: a valid, shorter chain...
     from registry.models import AuditEntry, AuditHead
+
     session.exec(text("DELETE FROM audit_entry WHERE seq >= 3"))
     second = session.exec(select(AuditEntry).where(AuditEntry.seq == 2)).one()
     head = session.get(AuditHead, 1)
@@ -136,6 +156,7 @@ def test_init_db_rekeys_a_chain_written_before_the_key(runner, session):
     """A chain of plain SHA-256 (before migration 0011) is verified, then rehashed with the key;
     a broken one is left as it is, and said so."""
     from registry.models import AuditHead
+
     head = session.get(AuditHead, 1)
     head.scheme = 1
     session.add(head)

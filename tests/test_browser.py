@@ -2,6 +2,7 @@
 
 A live server runs in a thread on a free port, with the background indexer on, as in production.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,6 @@ from datetime import date
 
 import pytest
 from sqlmodel import Session, select
-from playwright import sync_api as playwright
 from werkzeug.serving import make_server
 
 from registry import create_app, schema
@@ -21,17 +21,26 @@ from registry.accounts.service import create_user
 from registry.models import Agency, AgencyName, Authority, Licence, RedFlag
 from registry.search.matching import licence_key, name_key
 
+if os.environ.get("REGISTRY_REQUIRE_BROWSER"):  # CI: a missing Playwright is a failure
+    from playwright import sync_api as playwright
+else:
+    playwright = pytest.importorskip("playwright.sync_api")
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and os.environ.get("REGISTRY_REQUIRE_BROWSER"):
     raise RuntimeError("REGISTRY_REQUIRE_BROWSER is set but chromium is not installed")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
-                                "(apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+)
 PASSWORD = "correct horse battery"
+WAIT = 30  # seconds: what "never" means for an event awaited (timings are measured in bench/)
 
 
 def _png() -> bytes:
     from io import BytesIO
+
     from PIL import Image
+
     out = BytesIO()
     Image.new("RGB", (8, 8), (30, 120, 200)).save(out, "PNG")
     return out.getvalue()
@@ -43,9 +52,15 @@ PNG = _png()
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
-    app = create_app({"INSTANCE_PATH": folder, "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
-                      "INDEX_DIR": str(folder / "index"), "INDEXER_THREAD": True,
-                      "INDEXER_INTERVAL": 0.5})
+    app = create_app(
+        {
+            "INSTANCE_PATH": folder,
+            "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+            "INDEX_DIR": str(folder / "index"),
+            "INDEXER_THREAD": True,
+            "INDEXER_INTERVAL": 0.5,
+        }
+    )
     engine = app.extensions["registry.engine"]
     schema.upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:
@@ -53,15 +68,30 @@ def live(tmp_path_factory):
         session.add(mx)
         session.flush()
         for email in ("reg1@gov.example", "reg2@gov.example"):
-            create_user(session, email=email, role="regulator", password=PASSWORD,
-                        authority_id=mx.id)
-        create_user(session, email="ngo@ngo.example", role="ngo", password=PASSWORD,
-                    organisation="Casa del Migrante")
-        agency = Agency(name="Agencia Sierra Madre", name_key=name_key("Agencia Sierra Madre"),
-                        country="MX")
+            create_user(
+                session, email=email, role="regulator", password=PASSWORD, authority_id=mx.id
+            )
+        create_user(
+            session,
+            email="ngo@ngo.example",
+            role="ngo",
+            password=PASSWORD,
+            organisation="Casa del Migrante",
+        )
+        agency = Agency(
+            name="Agencia Sierra Madre", name_key=name_key("Agencia Sierra Madre"), country="MX"
+        )
         agency.names = [AgencyName(name="Sierra Empleos", type="trade")]
-        agency.licences = [Licence(number="MX-77", number_key=licence_key("MX-77"), country="MX",
-                                   authority=mx, status="active", valid_until=date(2099, 1, 1))]
+        agency.licences = [
+            Licence(
+                number="MX-77",
+                number_key=licence_key("MX-77"),
+                country="MX",
+                authority=mx,
+                status="active",
+                valid_until=date(2099, 1, 1),
+            )
+        ]
         session.add(agency)
         session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -77,9 +107,17 @@ def live(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -100,7 +138,8 @@ def log_in(page, email):
     page.wait_for_load_state()
 
 
-def test_regulator_suspends_and_the_public_page_says_so_within_two_seconds(browser, live):
+def test_regulator_suspends_and_the_public_search_says_so(browser, live):
+    """The background indexer catches the search up by itself (how fast: bench/)."""
     regulator = page_for(browser, live)
     log_in(regulator, "reg1@gov.example")
     regulator.goto(f"{regulator.base}/manage/agencies/{live['agency_id']}")
@@ -118,7 +157,7 @@ def test_regulator_suspends_and_the_public_page_says_so_within_two_seconds(brows
         public.goto(f"{public.base}/search?q=Sierra+Empleos")
         if public.locator(".hit .verdict-suspended").count():
             break
-        assert time.monotonic() - done < 2.0, "the search did not show the suspension in 2 s"
+        assert time.monotonic() - done < WAIT, "the search never showed the suspension"
         time.sleep(0.1)
     public.click(".hit a.name")
     assert "Suspended" in public.inner_text(".verdict-box")
@@ -139,8 +178,9 @@ def test_ngo_files_a_red_flag_with_evidence_and_sees_it_substantiated(browser, l
     assert "Received" in ngo.inner_text("table")
 
     with Session(live["app"].extensions["registry.engine"]) as session:
-        flag_id = session.exec(select(RedFlag.id).where(RedFlag.submitted_by_id.is_not(None))
-                               ).first()
+        flag_id = session.exec(
+            select(RedFlag.id).where(RedFlag.submitted_by_id.is_not(None))
+        ).first()
     regulator = page_for(browser, live)
     log_in(regulator, "reg2@gov.example")
     regulator.goto(f"{regulator.base}/manage/red-flags/{flag_id}")
@@ -182,21 +222,32 @@ def test_pages_keep_to_their_policy_and_cannot_be_framed(browser, live):
     no violation; and another site cannot show a staff page in a frame (clickjacking)."""
     page = page_for(browser, live)
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
-    for path in ("/", "/search?q=Sierra+Madre", f"/agencies/{live['agency_id']}", "/report",
-                 "/login", "/help", "/nowhere"):
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    for path in (
+        "/",
+        "/search?q=Sierra+Madre",
+        f"/agencies/{live['agency_id']}",
+        "/report",
+        "/login",
+        "/help",
+        "/nowhere",
+    ):
         page.goto(page.base + path)
-        rules = page.evaluate("Array.from(document.styleSheets).reduce("
-                              "(n, sheet) => n + sheet.cssRules.length, 0)")
+        rules = page.evaluate(
+            "Array.from(document.styleSheets).reduce((n, sheet) => n + sheet.cssRules.length, 0)"
+        )
         assert rules > 0, path
     assert violations == []
     framer = page.context.new_page()
     framer.set_content(f'<iframe src="{live["url"]}/login" width="400" height="400"></iframe>')
     framer.wait_for_timeout(1500)
     framed = [frame for frame in framer.frames if frame is not framer.main_frame]
-    assert framed and all(frame.query_selector("input[name=password]") is None
-                          for frame in framed)
+    assert framed and all(frame.query_selector("input[name=password]") is None for frame in framed)
 
 
 def test_staff_pages_fit_a_phone_without_sideways_scrolling(browser, live):
@@ -204,8 +255,12 @@ def test_staff_pages_fit_a_phone_without_sideways_scrolling(browser, live):
     regulator.set_viewport_size({"width": 412, "height": 900})
     log_in(regulator, "reg1@gov.example")
     assert regulator.url.endswith("/manage/")  # a regulator lands on its dashboard
-    for path in ("/manage/", "/manage/red-flags", f"/manage/agencies/{live['agency_id']}",
-                 "/report"):
+    for path in (
+        "/manage/",
+        "/manage/red-flags",
+        f"/manage/agencies/{live['agency_id']}",
+        "/report",
+    ):
         regulator.goto(regulator.base + path)
         width = regulator.evaluate("document.documentElement.scrollWidth")
         assert width <= 412, (path, width)
@@ -213,8 +268,11 @@ def test_staff_pages_fit_a_phone_without_sideways_scrolling(browser, live):
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_the_search_placeholder_is_not_cut_on_a_360_px_phone(browser, live, lang):
-    context = browser.new_context(locale=lang, viewport={"width": 360, "height": 740},
-                                  extra_http_headers={"Accept-Language": lang})
+    context = browser.new_context(
+        locale=lang,
+        viewport={"width": 360, "height": 740},
+        extra_http_headers={"Accept-Language": lang},
+    )
     page = context.new_page()
     page.goto(live["url"] + "/")
     room, needed = page.evaluate("""() => {

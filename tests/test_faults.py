@@ -1,6 +1,7 @@
 """Faults: whatever state the Whoosh index folder is in, a worker boots and serves the rest of the
 site, /healthz tells the truth, the indexer (or `reindex`) repairs the index, and running
 workers move to the repaired one by themselves. A write that commits answers success."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import func, select
+from support import as_role, token
 
 from registry import create_app
 from registry.models import Agency, IndexOutbox
 from registry.search import get_index
 from registry.search.indexer import BackgroundIndexer
-from test_regulation import as_role, token, world  # noqa: F401
 
 pytestmark = pytest.mark.whoosh_only
 
@@ -28,9 +29,15 @@ def registered(app, make_agency, index_now):
 
 def another_worker(app):
     """A worker starting now, on the same database and index folder."""
-    return create_app({"TESTING": True, "INSTANCE_PATH": Path(app.instance_path),
-                       "DATABASE_URL": app.config["DATABASE_URL"],
-                       "INDEX_DIR": app.config["INDEX_DIR"], "INDEXER_THREAD": False})
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": Path(app.instance_path),
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "INDEX_DIR": app.config["INDEX_DIR"],
+            "INDEXER_THREAD": False,
+        }
+    )
 
 
 def found(client, name="Empleos Quetzal Internacional") -> bool:
@@ -58,10 +65,12 @@ def delete_folder(app) -> None:
     shutil.rmtree(app.config["INDEX_DIR"])
 
 
-@pytest.mark.parametrize("damage", [corrupt_segments, delete_table_of_contents,
-                                    corrupt_table_of_contents, delete_folder])
-def test_a_worker_boots_on_a_broken_index_and_the_indexer_repairs_it(app, client, registered,
-                                                                     damage):
+@pytest.mark.parametrize(
+    "damage", [corrupt_segments, delete_table_of_contents, corrupt_table_of_contents, delete_folder]
+)
+def test_a_worker_boots_on_a_broken_index_and_the_indexer_repairs_it(
+    app, client, registered, damage
+):
     assert found(client)
     damage(app)
     assert client.get("/healthz").status_code == 503  # health reads the files afresh
@@ -93,8 +102,7 @@ def test_a_worker_boots_on_a_broken_index_and_the_indexer_repairs_it(app, client
         worker.extensions["registry.engine"].dispose()
 
 
-def test_reindex_repairs_an_index_without_its_table_of_contents(app, client, registered,
-                                                                runner):
+def test_reindex_repairs_an_index_without_its_table_of_contents(app, client, registered, runner):
     assert found(client)
     delete_table_of_contents(app)
     assert client.get("/healthz").status_code == 503
@@ -118,21 +126,32 @@ def test_the_background_indexer_repairs_a_broken_index_by_itself(app, client, re
     assert found(client)
 
 
-def test_a_write_that_commits_answers_success_even_if_indexing_fails(app, client, session,
-                                                                    world, monkeypatch):
+def test_a_write_that_commits_answers_success_even_if_indexing_fails(
+    app, client, session, world, monkeypatch
+):
     index = app.extensions["registry.index"]
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
+
     monkeypatch.setattr(index.index, "put", broken)
     regulator = as_role(client, world, "regulator")
-    response = regulator.post("/manage/agencies/new", data={
-        "name": "Agencia Recién Registrada", "kind": "agency",
-        "csrf_token": token(regulator, "/manage/agencies/new")})
+    response = regulator.post(
+        "/manage/agencies/new",
+        data={
+            "name": "Agencia Recién Registrada",
+            "kind": "agency",
+            "csrf_token": token(regulator, "/manage/agencies/new"),
+        },
+    )
     assert response.status_code == 302  # recorded: a retry would make a duplicate
     created = session.exec(select(Agency).where(Agency.name == "Agencia Recién Registrada")).one()
-    assert session.exec(select(func.count()).select_from(IndexOutbox)
-                        .where(IndexOutbox.agency_id == created.id)).one() == 1
+    assert (
+        session.exec(
+            select(func.count()).select_from(IndexOutbox).where(IndexOutbox.agency_id == created.id)
+        ).one()
+        == 1
+    )
     monkeypatch.undo()
     with app.app_context():
         assert get_index().drain() >= 1  # the indexer catches up

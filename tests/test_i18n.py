@@ -1,4 +1,5 @@
 """Every user-visible string is in the Spanish catalogue."""
+
 from __future__ import annotations
 
 import subprocess
@@ -11,9 +12,26 @@ from registry import ROOT
 
 def test_spanish_catalogue_translates_every_extracted_string(tmp_path):
     pot = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-                    str(ROOT / "babel.cfg"), "-k", "N_", "-k", "_l", "-o", str(pot), str(ROOT)],
-                   check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "N_",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     with pot.open("rb") as handle:
         wanted = {m.id for m in read_po(handle) if m.id}
     with (ROOT / "registry/translations/es/LC_MESSAGES/messages.po").open("rb") as handle:

@@ -1,4 +1,5 @@
 """import-agencies / export-agencies through the real CLI, database and index."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,10 @@ from sqlmodel import func, select
 from registry.models import Agency, AuditEntry, IndexOutbox, Licence
 from registry.search import get_index
 
-HEADER = ("name,kind,country,licence_number,status,aliases,valid_from,valid_until,authority,"
-          "address,city,phone,email,website\n")
+HEADER = (
+    "name,kind,country,licence_number,status,aliases,valid_from,valid_until,authority,"
+    "address,city,phone,email,website\n"
+)
 GOOD = [
     "Agencia Uno S.A. de C.V.,agency,MX,MX-001,active,Uno Empleos|Agencia 1,2024-01-01,"
     "2099-12-31,Secretaría de Trabajo,Calle 1,Monterrey,+52 81 1111 2222,uno@uno.example,"
@@ -74,9 +77,13 @@ def test_reimport_updates_a_status(runner, session, tmp_path):
 
 
 def test_invalid_rows_abort_everything_with_line_numbers(runner, session, tmp_path):
-    rows = [GOOD[0], "Sin País,agency,XX,,,,,,,,,,,", GOOD[1],
-            "Mala Fecha,agency,MX,MX-9,active,,2024-13-01,,,,,,,",
-            "Sin Estado,agency,MX,MX-10,,,,,,,,,,"]
+    rows = [
+        GOOD[0],
+        "Sin País,agency,XX,,,,,,,,,,,",
+        GOOD[1],
+        "Mala Fecha,agency,MX,MX-9,active,,2024-13-01,,,,,,,",
+        "Sin Estado,agency,MX,MX-10,,,,,,,,,,",
+    ]
     result = runner.invoke(args=["import-agencies", str(write(tmp_path, rows))])
     assert result.exit_code != 0
     assert "line 3: country 'XX' is not an ISO 3166-1 alpha-2 code" in result.output
@@ -102,8 +109,10 @@ def test_same_licence_for_two_names_is_rejected(runner, tmp_path):
     rows = [GOOD[0], "Otra Agencia,agency,MX,mx 001,active,,,,,,,,,"]
     result = runner.invoke(args=["import-agencies", str(write(tmp_path, rows))])
     assert result.exit_code != 0
-    assert "line 3: licence_number 'mx 001' is already given to another name on line 2" \
+    assert (
+        "line 3: licence_number 'mx 001' is already given to another name on line 2"
         in result.output
+    )
 
 
 def test_missing_header_column_is_reported(runner, tmp_path):
@@ -134,11 +143,9 @@ def test_export_then_import_round_trips(runner, session, tmp_path, app):
     assert "0 new agencies" in result.output
 
 
-def test_an_unterminated_quote_is_one_bad_line_not_the_rest_of_the_file(runner, session,
-                                                                          tmp_path):
+def test_an_unterminated_quote_is_one_bad_line_not_the_rest_of_the_file(runner, session, tmp_path):
     rows = [GOOD[0], '"Agencia Sin Cierre,agency,MX,,,,,,,,,,,', GOOD[1], GOOD[2]]
-    result = runner.invoke(args=["import-agencies", "--skip-invalid",
-                                 str(write(tmp_path, rows))])
+    result = runner.invoke(args=["import-agencies", "--skip-invalid", str(write(tmp_path, rows))])
     assert result.exit_code == 0, result.output
     assert "3 row(s) read, 3 new agencies, 0 changed, 1 rejected" in result.output
     rejects = (tmp_path / "agencies.rejects.csv").read_text(encoding="utf-8")
@@ -154,12 +161,14 @@ def test_extra_and_missing_columns_are_reported_by_line(runner, session, tmp_pat
     assert count(session, Agency) == 0
 
 
-def test_invalid_utf8_is_reported_by_line_and_the_other_lines_still_read(runner, session,
-                                                                         tmp_path):
+def test_invalid_utf8_is_reported_by_line_and_the_other_lines_still_read(runner, session, tmp_path):
     path = tmp_path / "mixed.csv"
-    path.write_bytes(HEADER.encode() + (GOOD[1] + "\n").encode()
-                     + "Compañía Ñandú,agency,MX,,,,,,,,,,,\n".encode("cp1252")
-                     + (GOOD[2] + "\n").encode())
+    path.write_bytes(
+        HEADER.encode()
+        + (GOOD[1] + "\n").encode()
+        + "Compañía Ñandú,agency,MX,,,,,,,,,,,\n".encode("cp1252")
+        + (GOOD[2] + "\n").encode()
+    )
     result = runner.invoke(args=["import-agencies", str(path)])
     assert result.exit_code != 0
     assert "line 3: not UTF-8 (byte 0xF1 at column 6)" in result.output
@@ -167,15 +176,15 @@ def test_invalid_utf8_is_reported_by_line_and_the_other_lines_still_read(runner,
     assert "2 new agencies" in result.output and count(session, Agency) == 2
 
 
-def test_a_licence_number_that_folds_to_anothers_is_refused_not_applied(runner, session,
-                                                                          tmp_path):
+def test_a_licence_number_that_folds_to_anothers_is_refused_not_applied(runner, session, tmp_path):
     first = "Importadora Uno,agency,MX,IMPZ-1-11,active,,,,,,,,,"
     runner.invoke(args=["import-agencies", str(write(tmp_path, [first], "a.csv"))])
     second = "Importadora Dos,agency,MX,IMPZ-11-1,active,,,,,,,,,"
     result = runner.invoke(args=["import-agencies", str(write(tmp_path, [second], "b.csv"))])
     assert result.exit_code != 0
-    assert ("line 2: licence_number 'IMPZ-11-1' is recorded as 'IMPZ-1-11' for "
-            "'Importadora Uno'") in result.output
+    assert (
+        "line 2: licence_number 'IMPZ-11-1' is recorded as 'IMPZ-1-11' for 'Importadora Uno'"
+    ) in result.output
     session.expire_all()
     agency = session.exec(select(Agency)).one()
     assert agency.name == "Importadora Uno" and agency.licences[0].number == "IMPZ-1-11"
@@ -196,8 +205,11 @@ def test_a_name_an_import_replaces_is_kept_as_a_former_name(runner, session, tmp
     session.refresh(agency)
     assert agency.name == "Uno Talento Global"
     assert ("Agencia Uno S.A. de C.V.", "former") in {(n.name, n.type) for n in agency.names}
-    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "agency.import")
-                         .order_by(AuditEntry.seq.desc())).first()
+    entry = session.exec(
+        select(AuditEntry)
+        .where(AuditEntry.action == "agency.import")
+        .order_by(AuditEntry.seq.desc())
+    ).first()
     assert json.loads(entry.before)["name"] == "Agencia Uno S.A. de C.V."
     assert json.loads(entry.after)["name"] == "Uno Talento Global"
     found = app.test_client().get("/api/v1/search?q=Agencia+Uno+SA+de+CV").get_json()

@@ -1,5 +1,6 @@
 """A forgotten password, end to end through a real SMTP server (aiosmtpd, in a thread): the same
 answer for every address, a one-time link valid for an hour, every other session ended."""
+
 from __future__ import annotations
 
 import queue
@@ -24,6 +25,7 @@ class Inbox:
 
     def __init__(self):
         from aiosmtpd.controller import Controller
+
         self.received: queue.Queue = queue.Queue()
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -31,8 +33,9 @@ class Inbox:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):
-        self.received.put((envelope.rcpt_tos, message_from_bytes(envelope.content,
-                                                                 policy=policy.default)))
+        self.received.put(
+            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default))
+        )
         return "250 OK"
 
     def next(self, timeout=15):
@@ -49,9 +52,11 @@ def inbox(app, monkeypatch):
     pytest.importorskip("aiosmtpd")
     server = Inbox()
     server.controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port,
-                      MAIL_SENDER="registro@example.org")
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_SENDER="registro@example.org"
+    )
     import registry.mail
+
     started = app.extensions.setdefault("test.mail_threads", [])
     real_send = registry.mail.send
 
@@ -59,6 +64,7 @@ def inbox(app, monkeypatch):
         thread = real_send(**kwargs)
         started.append(thread)
         return thread
+
     monkeypatch.setattr(registry.mail, "send", tracked_send)
     yield server
     server.controller.stop()
@@ -66,8 +72,13 @@ def inbox(app, monkeypatch):
 
 @pytest.fixture
 def account(session):
-    user = create_user(session, email="ana@ngo.example", role="ngo", password=PASSWORD,
-                       organisation="Casa del Migrante")
+    user = create_user(
+        session,
+        email="ana@ngo.example",
+        role="ngo",
+        password=PASSWORD,
+        organisation="Casa del Migrante",
+    )
     session.commit()
     return user
 
@@ -78,13 +89,18 @@ def token(client, url):
 
 
 def ask(client, email, address="10.0.0.1"):
-    return client.post("/password/forgot", headers=EN, environ_base={"REMOTE_ADDR": address},
-                       data={"email": email, "csrf_token": token(client, "/password/forgot")})
+    return client.post(
+        "/password/forgot",
+        headers=EN,
+        environ_base={"REMOTE_ADDR": address},
+        data={"email": email, "csrf_token": token(client, "/password/forgot")},
+    )
 
 
 def log_in(client, email, password):
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": token(client, "/login")})
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token(client, "/login")}
+    )
 
 
 def test_a_forgotten_password_is_reset_by_the_link_sent(app, client, session, account, inbox):
@@ -102,16 +118,17 @@ def test_a_forgotten_password_is_reset_by_the_link_sent(app, client, session, ac
 
     page = client.get(link, headers=EN)
     assert page.status_code == 200 and "ana@ngo.example" in page.get_data(as_text=True)
-    done = client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
-                                   "csrf_token": token(client, link)})
+    done = client.post(
+        link,
+        data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": token(client, link)},
+    )
     assert done.status_code == 302 and done.headers["Location"] == "/ngo/reports"
 
     assert client.get(link).status_code == 404  # spent
     assert other_device.get("/ngo/reports").status_code == 302  # that session ended
     assert log_in(app.test_client(), "ana@ngo.example", PASSWORD).status_code == 401
     assert log_in(app.test_client(), "ana@ngo.example", NEW_PASSWORD).status_code == 302
-    entry = session.exec(select(AuditEntry).where(
-        AuditEntry.action == "user.reset_password")).one()
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "user.reset_password")).one()
     assert NEW_PASSWORD not in entry.after and "hash" not in entry.after
 
 
@@ -144,8 +161,11 @@ def test_asking_again_and_again_sends_three_links_at_most(app, client, account, 
 
 
 def test_an_empty_address_is_refused(client):
-    response = client.post("/password/forgot", headers=EN, data={
-        "email": "", "csrf_token": token(client, "/password/forgot")})
+    response = client.post(
+        "/password/forgot",
+        headers=EN,
+        data={"email": "", "csrf_token": token(client, "/password/forgot")},
+    )
     assert response.status_code == 400
 
 

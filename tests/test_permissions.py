@@ -1,4 +1,5 @@
 """The permission rules, table-driven: role x action x the authority and country of the target."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -103,8 +104,12 @@ CASES = [
     (MX_REGULATOR, "audit.view", None, True),
     (MX_REGULATOR, "manage.view", None, True),
     (NGO, "manage.view", None, False),
-    (U("regulator", Auth("MX"), authority_id=1, is_active=False), "licence.issue", MX_AGENCY,
-     False),
+    (
+        U("regulator", Auth("MX"), authority_id=1, is_active=False),
+        "licence.issue",
+        MX_AGENCY,
+        False,
+    ),
     (U("regulator", None), "licence.issue", MX_AGENCY, False),
     (U("regulator", None), "manage.view", None, False),
 ]

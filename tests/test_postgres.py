@@ -2,6 +2,7 @@
 
 Each test works in a schema of its own, dropped afterwards.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,9 @@ def test_migrations_run_and_records_round_trip(pg_engine):
     outbox.register()
     with Session(pg_engine) as session:
         agency = Agency(name="Agencia Prueba", name_key="agencia prueba", country="MX")
-        agency.licences = [Licence(number="MX-1", number_key="MX1", country="MX",
-                                   valid_until=date(2030, 1, 1))]
+        agency.licences = [
+            Licence(number="MX-1", number_key="MX1", country="MX", valid_until=date(2030, 1, 1))
+        ]
         session.add(agency)
         session.commit()
         stored = session.exec(select(Agency)).one()
@@ -53,14 +55,24 @@ def test_audit_chain_does_not_fork_under_concurrent_writers(pg_engine):
     import threading
 
     from registry.audit.chain import append, use_key, verify
+
     schema.upgrade(pg_engine)
     use_key(pg_engine, "a key kept outside the database")
 
     def writer():
         for _ in range(10):
             with Session(pg_engine) as session:
-                append(session, actor="a", actor_id=None, action="x", entity="agency",
-                       entity_id=1, agency_id=1, before={}, after={"n": 1})
+                append(
+                    session,
+                    actor="a",
+                    actor_id=None,
+                    action="x",
+                    entity="agency",
+                    entity_id=1,
+                    agency_id=1,
+                    before={},
+                    after={"n": 1},
+                )
                 session.commit()
 
     threads = [threading.Thread(target=writer) for _ in range(4)]
@@ -76,6 +88,7 @@ def test_a_connection_dropped_while_idle_is_replaced_before_use(postgres_admin):
     """A database restart or a firewall's idle timeout drops pooled connections: one that
     rested in the pool is checked before it is handed out, and replaced."""
     from registry.db import make_engine
+
     engine = make_engine(URL, ping_after_idle=0)
     try:
         with engine.connect() as connection:
@@ -94,13 +107,23 @@ def two_servers(tmp_path, postgres_admin):
     """Two app instances (two app servers) on one PostgreSQL schema, no index folder shared."""
     from registry import create_app
     from tests.conftest import schema_url
+
     name = "t_" + uuid.uuid4().hex[:12]
     with postgres_admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{name}"'))
     url = schema_url(name)
-    apps = [create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / f"node{i}",
-                        "DATABASE_URL": url, "INDEX_DIR": str(tmp_path / f"node{i}" / "index"),
-                        "INDEXER_THREAD": False}) for i in (1, 2)]
+    apps = [
+        create_app(
+            {
+                "TESTING": True,
+                "INSTANCE_PATH": tmp_path / f"node{i}",
+                "DATABASE_URL": url,
+                "INDEX_DIR": str(tmp_path / f"node{i}" / "index"),
+                "INDEXER_THREAD": False,
+            }
+        )
+        for i in (1, 2)
+    ]
     schema.upgrade(apps[0].extensions["registry.engine"])
     yield apps
     for app in apps:
@@ -112,10 +135,17 @@ def two_servers(tmp_path, postgres_admin):
 
 def _add(app, name: str, number: str) -> int:
     from registry.search.matching import licence_key, name_key
+
     with Session(app.extensions["registry.engine"]) as session:
         agency = Agency(name=name, name_key=name_key(name), country="MX")
-        agency.licences = [Licence(number=number, number_key=licence_key(number), country="MX",
-                                   valid_until=date(2030, 1, 1))]
+        agency.licences = [
+            Licence(
+                number=number,
+                number_key=licence_key(number),
+                country="MX",
+                valid_until=date(2030, 1, 1),
+            )
+        ]
         session.add(agency)
         session.commit()
         return agency.id
@@ -124,9 +154,14 @@ def _add(app, name: str, number: str) -> int:
 def _found(app, text_: str) -> list[str]:
     from registry.clock import today
     from registry.search.service import search
+
     with app.test_request_context(), Session(app.extensions["registry.engine"]) as session:
-        result = search(connection=session.connection(), index=app.extensions["registry.index"],
-                        text=text_, on=today())
+        result = search(
+            connection=session.connection(),
+            index=app.extensions["registry.index"],
+            text=text_,
+            on=today(),
+        )
         return [h.agency.name for h in result.hits]
 
 
@@ -143,9 +178,9 @@ def test_a_change_drained_on_one_server_is_found_on_the_other(two_servers):
     assert _found(second, "Horizpnte") == ["Reclutadora Horizonte Azul"]
 
 
-def test_typos_are_found_through_the_trigram_index_when_the_vocabulary_is_too_large(
-        two_servers):
+def test_typos_are_found_through_the_trigram_index_when_the_vocabulary_is_too_large(two_servers):
     from registry.search.postgres_index import _TOO_MANY
+
     first, second = two_servers
     _add(first, "Reclutadora Horizonte Azul", "MX-RH-1")
     _add(first, "Agencia Horizontal Verde", "MX-AH-2")
@@ -166,6 +201,7 @@ def test_concurrent_drains_lose_nothing_and_keep_the_term_counts_exact(two_serve
 
     from registry.search.indexer import pending
     from registry.search.postgres_index import search_term, search_word
+
     first, second = two_servers
     stop = threading.Event()
     errors = []
@@ -180,8 +216,10 @@ def test_concurrent_drains_lose_nothing_and_keep_the_term_counts_exact(two_serve
     threads = [threading.Thread(target=drainer, args=(app,)) for app in two_servers * 2]
     for thread in threads:
         thread.start()
-    ids = [_add(first if i % 2 else second, f"Agencia Prueba Numero {i} Colibri", f"MX-{i}")
-           for i in range(60)]
+    ids = [
+        _add(first if i % 2 else second, f"Agencia Prueba Numero {i} Colibri", f"MX-{i}")
+        for i in range(60)
+    ]
     with Session(first.extensions["registry.engine"]) as session:
         for agency_id in ids[::3]:
             agency = session.get(Agency, agency_id)
@@ -199,8 +237,9 @@ def test_concurrent_drains_lose_nothing_and_keep_the_term_counts_exact(two_serve
     def counts(nonzero: bool) -> dict:
         with engine.connect() as connection:
             words = connection.execute(select(search_word.c.word, search_word.c.frequency))
-            terms = connection.execute(select(search_term.c.field, search_term.c.term,
-                                              search_term.c.frequency))
+            terms = connection.execute(
+                select(search_term.c.field, search_term.c.term, search_term.c.frequency)
+            )
             found = {("w", w): n for w, n in words} | {(f, t): n for f, t, n in terms}
         return {k: n for k, n in found.items() if n or not nonzero}
 
@@ -213,26 +252,41 @@ def test_concurrent_drains_lose_nothing_and_keep_the_term_counts_exact(two_serve
 
 def test_search_backend_follows_the_database_unless_told(tmp_path, monkeypatch, postgres_admin):
     from registry import create_app
+
     monkeypatch.setenv("REGISTRY_SEARCH_BACKEND", "whoosh")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path, "DATABASE_URL": URL,
-                      "INDEX_DIR": str(tmp_path / "index"), "INDEXER_THREAD": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": tmp_path,
+            "DATABASE_URL": URL,
+            "INDEX_DIR": str(tmp_path / "index"),
+            "INDEXER_THREAD": False,
+        }
+    )
     assert app.extensions["registry.index"].name == "whoosh"
     app.extensions["registry.engine"].dispose()
     monkeypatch.delenv("REGISTRY_SEARCH_BACKEND")
-    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path, "DATABASE_URL": URL,
-                      "INDEX_DIR": str(tmp_path / "index"), "INDEXER_THREAD": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": tmp_path,
+            "DATABASE_URL": URL,
+            "INDEX_DIR": str(tmp_path / "index"),
+            "INDEXER_THREAD": False,
+        }
+    )
     assert app.extensions["registry.index"].name == "postgres"
     app.extensions["registry.index"].close()
     app.extensions["registry.engine"].dispose()
 
 
-def test_agencies_holding_every_common_word_are_the_same_however_found(two_servers,
-                                                                       monkeypatch):
+def test_agencies_holding_every_common_word_are_the_same_however_found(two_servers, monkeypatch):
     """When every word typed is common, the oldest agencies holding them all are found by
     walking agencies oldest first or through the GIN index, as the numbers suggest: either way
     the same agencies."""
     from registry.search import postgres_index
     from registry.search.matching import parse_query
+
     first, _second = two_servers
     monkeypatch.setattr(postgres_index, "COMMON", 1)
     for i in range(6):
@@ -243,7 +297,9 @@ def test_agencies_holding_every_common_word_are_the_same_however_found(two_serve
     found = {}
     for walked in (True, False):
         monkeypatch.setattr(index, "_by_age", lambda groups, limit, walked=walked: walked)
-        found[walked] = [c.agency_id for c in index.candidates(
-            parse_query("Servicios Globales", None), limit=2)[1]]
+        found[walked] = [
+            c.agency_id
+            for c in index.candidates(parse_query("Servicios Globales", None), limit=2)[1]
+        ]
     assert found[True] == found[False] and len(found[True]) == 2
     assert _found(first, "Servicios Globales Quetzal")[0].startswith("Servicios Globales")

@@ -1,4 +1,5 @@
 """The public pages and the JSON API, as a migrant's phone and another tool see them."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,12 +16,25 @@ ES = {"Accept-Language": "es-MX,es;q=0.9"}
 @pytest.fixture
 def agencies(make_agency, index_now):
     made = {
-        "ok": make_agency("Agencia Horizonte Laboral", licence=("MX-100", "active", FUTURE),
-                          aliases=["Horizonte Empleos"], phones=["+52 55 5555 0101"]),
-        "suspended": make_agency("Reclutadora Norte", licence=("MX-200", "active", FUTURE),
-                                 sanctions=[{"type": "suspension", "starts_on": date(2026, 1, 1),
-                                             "ends_on": FUTURE, "decision_ref": "RES-7",
-                                             "summary": "Fee complaints"}]),
+        "ok": make_agency(
+            "Agencia Horizonte Laboral",
+            licence=("MX-100", "active", FUTURE),
+            aliases=["Horizonte Empleos"],
+            phones=["+52 55 5555 0101"],
+        ),
+        "suspended": make_agency(
+            "Reclutadora Norte",
+            licence=("MX-200", "active", FUTURE),
+            sanctions=[
+                {
+                    "type": "suspension",
+                    "starts_on": date(2026, 1, 1),
+                    "ends_on": FUTURE,
+                    "decision_ref": "RES-7",
+                    "summary": "Fee complaints",
+                }
+            ],
+        ),
     }
     index_now()
     return made
@@ -75,7 +89,10 @@ def test_agency_page_shows_verdict_reasons_sanctions_and_advice(client, agencies
     agency = agencies["suspended"]
     page = text(client.get(f"/agencies/{agency.id}", headers=EN))
     assert "verdict-suspended" in page
-    assert "Suspension by Ministry of MX from January 1, 2026 to January 1, 2099, decision RES-7." in page
+    assert (
+        "Suspension by Ministry of MX from January 1, 2026 to January 1, 2099, decision RES-7."
+        in page
+    )
     assert "Fee complaints" in page and "RES-7" in page
     assert "ILO Convention 181" in page and "passport" in page
     assert "Record last changed on" in page
@@ -83,11 +100,18 @@ def test_agency_page_shows_verdict_reasons_sanctions_and_advice(client, agencies
 
 def test_ended_sanction_stays_on_the_page(client, session, agencies):
     agency = agencies["ok"]
-    session.add(Sanction(agency_id=agency.id, type="fine", starts_on=date(2020, 1, 1),
-                         ends_on=date(2020, 2, 1), decision_ref="OLD-1"))
+    session.add(
+        Sanction(
+            agency_id=agency.id,
+            type="fine",
+            starts_on=date(2020, 1, 1),
+            ends_on=date(2020, 2, 1),
+            decision_ref="OLD-1",
+        )
+    )
     session.commit()
     page = text(client.get(f"/agencies/{agency.id}", headers=EN))
-    assert "OLD-1" in page and "Past sanction" in page and "verdict-licensed\"" in page
+    assert "OLD-1" in page and "Past sanction" in page and 'verdict-licensed"' in page
 
 
 def test_spanish_by_browser_and_english_by_switcher(client, agencies):
@@ -115,24 +139,32 @@ def test_results_page_and_api_speak_the_language_of_each_request(client, agencie
     the API's summaries are in each request's language, one request after another."""
     for _ in range(2):
         page = text(client.get("/search?q=Agencia+Horizonte+Laboral", headers=ES))
-        assert all(s in page for s in ("Verificar", "Filtros", "Con licencia",
-                                       "Nunca entregue su pasaporte"))
+        assert all(
+            s in page
+            for s in ("Verificar", "Filtros", "Con licencia", "Nunca entregue su pasaporte")
+        )
         assert "Check</button>" not in page and "Never hand over" not in page
         page = text(client.get("/search?q=Agencia+Horizonte+Laboral", headers=EN))
-        assert all(s in page for s in ("Check</button>", "Filters", "Licensed",
-                                       "Never hand over your passport"))
+        assert all(
+            s in page
+            for s in ("Check</button>", "Filters", "Licensed", "Never hand over your passport")
+        )
         assert "Verificar" not in page
         for headers, summary in ((ES, "Con licencia: "), (EN, "Licensed: this agency")):
-            found = client.get("/api/v1/search?q=Agencia+Horizonte+Laboral",
-                               headers=headers).get_json()["results"][0]["verdict"]["summary"]
+            found = client.get(
+                "/api/v1/search?q=Agencia+Horizonte+Laboral", headers=headers
+            ).get_json()["results"][0]["verdict"]["summary"]
             assert found.startswith(summary)
 
 
 def test_responses_in_a_negotiated_language_tell_caches_so(client, agencies):
     """A proxy or CDN in front keys what it keeps on the language's sources: an English page
     kept for one visitor is never served to a Spanish browser."""
-    for path in ("/", "/search?q=Agencia+Horizonte+Laboral",
-                 "/api/v1/search?q=Agencia+Horizonte+Laboral"):
+    for path in (
+        "/",
+        "/search?q=Agencia+Horizonte+Laboral",
+        "/api/v1/search?q=Agencia+Horizonte+Laboral",
+    ):
         vary = client.get(path, headers=ES).headers.get("Vary", "")
         assert {"Accept-Language", "Cookie"} <= {v.strip() for v in vary.split(",")}, path
     # ?lang= in the address chooses alone: the address is the key
@@ -143,8 +175,10 @@ def test_responses_in_a_negotiated_language_tell_caches_so(client, agencies):
 
 def test_spanish_verdict_reasons(client, agencies):
     page = text(client.get(f"/agencies/{agencies['ok'].id}", headers=ES))
-    assert "La licencia MX-100, emitida por Ministry of MX, está vigente hasta el 1 de enero de 2099." \
+    assert (
+        "La licencia MX-100, emitida por Ministry of MX, está vigente hasta el 1 de enero de 2099."
         in page
+    )
 
 
 def test_unknown_agency_is_404(client):
@@ -156,8 +190,21 @@ def test_api_search_shape(client, agencies):
     assert data["query"] == "horizonte empleos" and data["outcome"] == "match"
     assert data["total"] == 1 and data["warnings"] == []
     hit = data["results"][0]
-    assert set(hit) == {"id", "name", "aliases", "kind", "country", "licence_number", "status",
-                        "verdict", "match", "score", "matched_name", "number_of_another", "url"}
+    assert set(hit) == {
+        "id",
+        "name",
+        "aliases",
+        "kind",
+        "country",
+        "licence_number",
+        "status",
+        "verdict",
+        "match",
+        "score",
+        "matched_name",
+        "number_of_another",
+        "url",
+    }
     assert hit["matched_name"] == "Horizonte Empleos" and hit["number_of_another"] is False
     assert hit["name"] == "Agencia Horizonte Laboral" and hit["aliases"] == ["Horizonte Empleos"]
     assert hit["licence_number"] == "MX-100" and hit["verdict"]["code"] == "licensed"
@@ -165,8 +212,10 @@ def test_api_search_shape(client, agencies):
 
 
 def test_api_search_by_phone_and_filters(client, agencies):
-    assert client.get("/api/v1/search?q=(55)%205555-0101").get_json()["results"][0]["name"] == \
-        "Agencia Horizonte Laboral"
+    assert (
+        client.get("/api/v1/search?q=(55)%205555-0101").get_json()["results"][0]["name"]
+        == "Agencia Horizonte Laboral"
+    )
     data = client.get("/api/v1/search?q=horizonte&country=GT").get_json()
     assert data["outcome"] == "none" and data["results"] == []
 
@@ -180,12 +229,18 @@ def test_api_agency_record(client, agencies):
     assert data["licences"][0]["number"] == "MX-200"
 
 
-@pytest.mark.parametrize("url, status", [
-    ("/api/v1/search", 400), ("/api/v1/search?q=x&limit=0", 400),
-    ("/api/v1/search?q=x&limit=abc", 400), ("/api/v1/search?q=x&kind=robot", 400),
-    ("/api/v1/search?q=x&country=Mexico", 400), ("/api/v1/agencies/999", 404),
-    ("/api/v1/nothing", 404),
-])
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/api/v1/search", 400),
+        ("/api/v1/search?q=x&limit=0", 400),
+        ("/api/v1/search?q=x&limit=abc", 400),
+        ("/api/v1/search?q=x&kind=robot", 400),
+        ("/api/v1/search?q=x&country=Mexico", 400),
+        ("/api/v1/agencies/999", 404),
+        ("/api/v1/nothing", 404),
+    ],
+)
 def test_api_errors_are_json(client, url, status):
     response = client.get(url)
     assert response.status_code == status
@@ -195,6 +250,7 @@ def test_api_errors_are_json(client, url, status):
 def test_unexpected_error_is_json_under_api_and_a_page_elsewhere(app, client, caplog):
     def boom():
         raise RuntimeError("database exploded")
+
     app.add_url_rule("/api/v1/boom", "api_boom", boom)
     app.add_url_rule("/boom", "page_boom", boom)
     response = client.get("/api/v1/boom")
@@ -211,13 +267,19 @@ def test_public_pages_read_through_a_reader_that_cannot_write(app):
     rather than commit a half-done change statement by statement."""
     from registry.db import get_reader
     from registry.models import Authority
+
     with app.test_request_context():
         reader = get_reader()
         reader.add(Authority(name="Written through the reader", country="MX"))
         with pytest.raises(RuntimeError, match="does not write"):
             reader.flush()
     with app.app_context():
-        from registry.db import get_session
         from sqlmodel import select
-        assert not get_session().exec(select(Authority).where(
-            Authority.name == "Written through the reader")).all()
+
+        from registry.db import get_session
+
+        assert (
+            not get_session()
+            .exec(select(Authority).where(Authority.name == "Written through the reader"))
+            .all()
+        )

@@ -1,5 +1,6 @@
 """Reports as their users send and follow them: every report reaches someone who can act on it,
 is filed on the agency it names, and says what happens next; each role lands on its own home."""
+
 from __future__ import annotations
 
 import re
@@ -19,18 +20,29 @@ EN = {"Accept-Language": "en"}
 def world(session, make_authority, make_agency, index_now):
     mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
     users = {
-        "regulator": create_user(session, email="mx1@gov.example", role="regulator",
-                                 password=PASSWORD, authority_id=mx.id),
-        "gt_regulator": create_user(session, email="gt@gov.example", role="regulator",
-                                    password=PASSWORD, authority_id=gt.id),
-        "ngo": create_user(session, email="ngo@ngo.example", role="ngo", password=PASSWORD,
-                           organisation="Casa del Migrante"),
-        "admin": create_user(session, email="admin@example.org", role="admin",
-                             password=PASSWORD),
+        "regulator": create_user(
+            session,
+            email="mx1@gov.example",
+            role="regulator",
+            password=PASSWORD,
+            authority_id=mx.id,
+        ),
+        "gt_regulator": create_user(
+            session, email="gt@gov.example", role="regulator", password=PASSWORD, authority_id=gt.id
+        ),
+        "ngo": create_user(
+            session,
+            email="ngo@ngo.example",
+            role="ngo",
+            password=PASSWORD,
+            organisation="Casa del Migrante",
+        ),
+        "admin": create_user(session, email="admin@example.org", role="admin", password=PASSWORD),
     }
     session.commit()
-    agency = make_agency("Agencia Sierra Madre", country="MX",
-                         licence=("MX-77", "active", date(2099, 1, 1)))
+    agency = make_agency(
+        "Agencia Sierra Madre", country="MX", licence=("MX-77", "active", date(2099, 1, 1))
+    )
     index_now()
     return {"users": users, "agency": agency}
 
@@ -41,8 +53,10 @@ def token(client, url="/report"):
 
 
 def log_in(client, email, query=""):
-    response = client.post("/login" + query, data={"email": email, "password": PASSWORD,
-                                                   "csrf_token": token(client, "/login")})
+    response = client.post(
+        "/login" + query,
+        data={"email": email, "password": PASSWORD, "csrf_token": token(client, "/login")},
+    )
     assert response.status_code == 302
     return response
 
@@ -52,11 +66,21 @@ def log_out(client):
 
 
 def send(client, address="10.0.0.1", **fields):
-    data = {"name": "Agencia Sierra Madre", "country": "MX", "category": "recruitment_fee",
-            "description": "They asked me for 500 dollars to process my visa.",
-            "csrf_token": token(client), **fields}
-    return client.post("/report", data=data, headers=EN, content_type="multipart/form-data",
-                       environ_base={"REMOTE_ADDR": address})
+    data = {
+        "name": "Agencia Sierra Madre",
+        "country": "MX",
+        "category": "recruitment_fee",
+        "description": "They asked me for 500 dollars to process my visa.",
+        "csrf_token": token(client),
+        **fields,
+    }
+    return client.post(
+        "/report",
+        data=data,
+        headers=EN,
+        content_type="multipart/form-data",
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def agencies(session):
@@ -71,8 +95,10 @@ def flags_on(session, agency_id):
 
 def options(page: str, name: str) -> list[tuple[str, bool]]:
     select_html = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
-    return [(value, "selected" in rest)
-            for value, rest in re.findall(r'<option[^>]*value="([^"]*)"([^>]*)>', select_html)]
+    return [
+        (value, "selected" in rest)
+        for value, rest in re.findall(r'<option[^>]*value="([^"]*)"([^>]*)>', select_html)
+    ]
 
 
 def test_the_form_starts_with_no_country_and_no_category_chosen(client, world):
@@ -85,8 +111,12 @@ def test_the_form_starts_with_no_country_and_no_category_chosen(client, world):
 
 def test_a_new_name_without_a_country_is_refused_and_keeps_what_was_typed(client, session, world):
     before = agencies(session)
-    response = send(client, name="Zeta Ocupaciones Lejanas", country="",
-                    description="They kept my passport in a drawer.")
+    response = send(
+        client,
+        name="Zeta Ocupaciones Lejanas",
+        country="",
+        description="They kept my passport in a drawer.",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Choose the country where it happened." in page
@@ -104,8 +134,11 @@ def test_an_exact_name_in_its_country_is_filed_on_the_registered_agency(client, 
 
 def test_a_near_name_asks_which_agency_and_files_on_the_one_chosen(client, session, world):
     before = agencies(session)
-    typed = {"name": "Agensia Sierra Madre", "country": "MX",
-             "description": "They promised a job in a farm for a fee."}
+    typed = {
+        "name": "Agensia Sierra Madre",
+        "country": "MX",
+        "description": "They promised a job in a farm for a fee.",
+    }
     asked = send(client, **typed)
     page = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "Is it one of these?" in page
@@ -144,8 +177,12 @@ def test_every_country_offered_leads_to_someone_who_reads_the_report(client, ses
     countries = [value for value, _selected in options(page, "country") if value]
     assert len(countries) >= 11
     for number, country in enumerate(countries):
-        response = send(client, address=f"10.1.{number // 200}.{number % 200}",
-                        name=f"Reclutadora Fantasma {country}", country=country)
+        response = send(
+            client,
+            address=f"10.1.{number // 200}.{number % 200}",
+            name=f"Reclutadora Fantasma {country}",
+            country=country,
+        )
         assert response.status_code == 200, country
     readers = {"MX": "mx1@gov.example", "GT": "gt@gov.example"}
     seen: dict[str, str] = {}
@@ -158,7 +195,8 @@ def test_every_country_offered_leads_to_someone_who_reads_the_report(client, ses
     for country in countries:
         name = f"Reclutadora Fantasma {country}"
         where = [c for c, queue in seen.items() if name in queue] + (
-            ["admin"] if name in admin_page else [])
+            ["admin"] if name in admin_page else []
+        )
         assert where == ([country] if country in readers else ["admin"]), (country, where)
 
 
@@ -166,20 +204,27 @@ def test_the_receipt_and_the_status_page_say_what_happens_next(client, session, 
     routed = send(client).get_data(as_text=True)
     assert "A regulator of Mexico will read it" in routed
     code = re.search(r'class="receipt"><strong>([^<]+)<', routed).group(1)
-    status = client.post("/report/status", data={"code": code, "csrf_token": token(
-        client, "/report/status")}, headers=EN).get_data(as_text=True)
+    status = client.post(
+        "/report/status",
+        data={"code": code, "csrf_token": token(client, "/report/status")},
+        headers=EN,
+    ).get_data(as_text=True)
     assert "Received on" in status and "Last change" in status
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\d">', status)
     assert "waiting for a regulator to read it" in status
 
-    unrouted = send(client, address="10.0.0.2", name="Zeta Ocupaciones Lejanas",
-                    country="HN").get_data(as_text=True)
+    unrouted = send(
+        client, address="10.0.0.2", name="Zeta Ocupaciones Lejanas", country="HN"
+    ).get_data(as_text=True)
     assert "No authority of Honduras uses the registry yet" in unrouted
 
 
 def test_a_wrong_receipt_code_is_a_clear_error(client, world):
-    response = client.post("/report/status", data={"code": "NOPE-NOPE", "csrf_token": token(
-        client, "/report/status")}, headers=EN)
+    response = client.post(
+        "/report/status",
+        data={"code": "NOPE-NOPE", "csrf_token": token(client, "/report/status")},
+        headers=EN,
+    )
     assert response.status_code == 400
     assert "No report has this receipt code" in response.get_data(as_text=True)
 
@@ -194,14 +239,16 @@ def test_the_review_queue_filters_by_state(client, session, world):
     log_in(client, "mx1@gov.example")
     everything = client.get("/manage/red-flags", headers=EN).get_data(as_text=True)
     assert everything.count('class="flag-row"') == 2
-    reviewing = client.get("/manage/red-flags?state=under_review",
-                           headers=EN).get_data(as_text=True)
+    reviewing = client.get("/manage/red-flags?state=under_review", headers=EN).get_data(
+        as_text=True
+    )
     assert reviewing.count('class="flag-row"') == 1
     assert client.get("/manage/red-flags?state=bogus").status_code == 200
 
 
-@pytest.mark.parametrize("role,home", [("regulator", "/manage/"), ("ngo", "/ngo/reports"),
-                                       ("admin", "/admin/")])
+@pytest.mark.parametrize(
+    "role,home", [("regulator", "/manage/"), ("ngo", "/ngo/reports"), ("admin", "/admin/")]
+)
 def test_each_role_lands_on_its_own_home(client, world, role, home):
     response = log_in(client, world["users"][role].email)
     assert response.headers["Location"] == home

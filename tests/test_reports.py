@@ -1,4 +1,5 @@
 """Red flags: anonymous reports with receipts, NGO reports with evidence, regulators' review."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,8 +12,15 @@ import pytest
 from sqlmodel import func, select
 
 from registry.accounts.service import create_user
-from registry.models import (Agency, DailyKey, EvidenceContent, EvidenceFile, LoginAttempt,
-                             RedFlag, ReportCounter)
+from registry.models import (
+    Agency,
+    DailyKey,
+    EvidenceContent,
+    EvidenceFile,
+    LoginAttempt,
+    RedFlag,
+    ReportCounter,
+)
 
 PASSWORD = "correct horse battery"
 EN = {"Accept-Language": "en"}
@@ -20,6 +28,7 @@ EN = {"Accept-Language": "en"}
 
 def image_bytes(kind: str, size=(4, 4)) -> bytes:
     from PIL import Image
+
     out = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(out, kind)
     return out.getvalue()
@@ -27,6 +36,7 @@ def image_bytes(kind: str, size=(4, 4)) -> bytes:
 
 def pdf_bytes() -> bytes:
     from pypdf import PdfWriter
+
     writer, out = PdfWriter(), io.BytesIO()
     writer.add_blank_page(200, 200)
     writer.write(out)
@@ -40,18 +50,31 @@ PNG = image_bytes("PNG")
 def world(session, make_authority, make_agency, index_now):
     mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
     users = {
-        "regulator": create_user(session, email="mx1@gov.example", role="regulator",
-                                 password=PASSWORD, authority_id=mx.id),
-        "other_regulator": create_user(session, email="gt@gov.example", role="regulator",
-                                       password=PASSWORD, authority_id=gt.id),
-        "ngo": create_user(session, email="ngo@ngo.example", role="ngo", password=PASSWORD,
-                           organisation="Casa del Migrante"),
-        "other_ngo": create_user(session, email="b@ngo.example", role="ngo", password=PASSWORD,
-                                 organisation="Otra ONG"),
+        "regulator": create_user(
+            session,
+            email="mx1@gov.example",
+            role="regulator",
+            password=PASSWORD,
+            authority_id=mx.id,
+        ),
+        "other_regulator": create_user(
+            session, email="gt@gov.example", role="regulator", password=PASSWORD, authority_id=gt.id
+        ),
+        "ngo": create_user(
+            session,
+            email="ngo@ngo.example",
+            role="ngo",
+            password=PASSWORD,
+            organisation="Casa del Migrante",
+        ),
+        "other_ngo": create_user(
+            session, email="b@ngo.example", role="ngo", password=PASSWORD, organisation="Otra ONG"
+        ),
     }
     session.commit()
-    agency = make_agency("Agencia Sierra Madre", country="MX",
-                         licence=("MX-77", "active", date(2099, 1, 1)))
+    agency = make_agency(
+        "Agencia Sierra Madre", country="MX", licence=("MX-77", "active", date(2099, 1, 1))
+    )
     index_now()
     return {"users": users, "agency": agency}
 
@@ -62,16 +85,31 @@ def token(client, url="/report"):
 
 
 def log_in(client, email):
-    assert client.post("/login", data={"email": email, "password": PASSWORD,
-                                       "csrf_token": token(client, "/login")}).status_code == 302
+    assert (
+        client.post(
+            "/login",
+            data={"email": email, "password": PASSWORD, "csrf_token": token(client, "/login")},
+        ).status_code
+        == 302
+    )
 
 
 def report(client, headers=EN, environ_base=None, **fields):
-    data = {"name": "Agencia Sierra Madre", "country": "MX", "category": "recruitment_fee",
-            "description": "They asked me for 500 dollars to process my visa.",
-            "csrf_token": token(client), **fields}
-    return client.post("/report", data=data, headers=headers, content_type="multipart/form-data",
-                       environ_base=environ_base or {})
+    data = {
+        "name": "Agencia Sierra Madre",
+        "country": "MX",
+        "category": "recruitment_fee",
+        "description": "They asked me for 500 dollars to process my visa.",
+        "csrf_token": token(client),
+        **fields,
+    }
+    return client.post(
+        "/report",
+        data=data,
+        headers=headers,
+        content_type="multipart/form-data",
+        environ_base=environ_base or {},
+    )
 
 
 def count(session, model):
@@ -92,8 +130,11 @@ def test_anonymous_report_returns_a_receipt_that_follows_it(client, session, wor
     assert session.exec(select(LoginAttempt)).all() == []  # reports are not log-ins
     counters = session.exec(select(ReportCounter)).all()
     assert [c.count for c in counters] == [1] and "127.0.0.1" not in counters[0].key
-    status = client.post("/report/status", data={"code": code.lower(), "csrf_token":
-                                                  token(client, "/report/status")}, headers=EN)
+    status = client.post(
+        "/report/status",
+        data={"code": code.lower(), "csrf_token": token(client, "/report/status")},
+        headers=EN,
+    )
     assert "Received" in status.get_data(as_text=True)
 
 
@@ -116,8 +157,9 @@ def test_public_reports_are_limited_per_connection(client, session, world):
     assert count(session, RedFlag) == 5
 
 
-def test_unknown_name_collects_under_a_reported_entity_not_public(client, session, world,
-                                                                  index_now):
+def test_unknown_name_collects_under_a_reported_entity_not_public(
+    client, session, world, index_now
+):
     report(client, name="Trabajos Canadá Express")
     report(client, name="TRABAJOS CANADA EXPRESS")
     reported = session.exec(select(Agency).where(Agency.listing == "reported")).one()
@@ -130,8 +172,9 @@ def test_unknown_name_collects_under_a_reported_entity_not_public(client, sessio
 
 def test_ngo_report_with_evidence_through_review(app, client, session, world):
     log_in(client, "ngo@ngo.example")
-    response = report(client, agency_id=str(world["agency"].id),
-                      evidence=[(io.BytesIO(PNG), "receipt.png")])
+    response = report(
+        client, agency_id=str(world["agency"].id), evidence=[(io.BytesIO(PNG), "receipt.png")]
+    )
     assert response.status_code == 302
     flag = session.exec(select(RedFlag)).one()
     assert flag.reporter_type == "ngo" and flag.reporter_name == "Casa del Migrante"
@@ -157,13 +200,24 @@ def test_ngo_report_with_evidence_through_review(app, client, session, world):
     assert download.headers["Cache-Control"] == "private, no-store"
     download.close()
     url = f"/manage/red-flags/{flag.id}"
-    bad = client.post(url, data={"state": "substantiated", "public_summary": "x",
-                                 "csrf_token": token(client, url)}, headers=EN)
-    assert bad.status_code == 400 and "cannot go from “Received” to “Substantiated”" in \
-        bad.get_data(as_text=True)
+    bad = client.post(
+        url,
+        data={"state": "substantiated", "public_summary": "x", "csrf_token": token(client, url)},
+        headers=EN,
+    )
+    assert (
+        bad.status_code == 400
+        and "cannot go from “Received” to “Substantiated”" in bad.get_data(as_text=True)
+    )
     for state in ("under_review", "substantiated"):
-        client.post(url, data={"state": state, "public_summary": "Charged a visa fee",
-                               "csrf_token": token(client, url)})
+        client.post(
+            url,
+            data={
+                "state": state,
+                "public_summary": "Charged a visa fee",
+                "csrf_token": token(client, url),
+            },
+        )
     client.post("/logout", data={"csrf_token": token(client)})
 
     public = client.get(f"/agencies/{world['agency'].id}", headers=EN).get_data(as_text=True)
@@ -173,13 +227,15 @@ def test_ngo_report_with_evidence_through_review(app, client, session, world):
     assert "Substantiated" in client.get("/ngo/reports", headers=EN).get_data(as_text=True)
 
 
-def test_init_db_moves_evidence_files_of_older_versions_into_the_database(app, session, world,
-                                                                        runner):
+def test_init_db_moves_evidence_files_of_older_versions_into_the_database(
+    app, session, world, runner
+):
     """Versions before 0010 wrote evidence to instance/evidence/: init-db moves each file whose
     digest matches into the database, deletes it from the disk, and tells of files this server
     does not have (another server received them) or whose bytes differ from what was received."""
-    flag = RedFlag(agency_id=world["agency"].id, category="fees", description="x",
-                   reporter_type="ngo")
+    flag = RedFlag(
+        agency_id=world["agency"].id, category="fees", description="x", reporter_type="ngo"
+    )
     session.add(flag)
     session.flush()
     folder = Path(app.instance_path) / "evidence"
@@ -187,17 +243,22 @@ def test_init_db_moves_evidence_files_of_older_versions_into_the_database(app, s
     (folder / "a1.png").write_bytes(PNG)
     (folder / "b2.png").write_bytes(PNG + b"changed")  # not what was received
     for name in ("a1.png", "b2.png", "c3.png"):  # c3: on another server's disk
-        session.add(EvidenceFile(red_flag_id=flag.id, original_name=name, stored_name=name,
-                                 content_type="image/png", size=len(PNG),
-                                 sha256=hashlib.sha256(PNG).hexdigest()))
+        session.add(
+            EvidenceFile(
+                red_flag_id=flag.id,
+                original_name=name,
+                stored_name=name,
+                content_type="image/png",
+                size=len(PNG),
+                sha256=hashlib.sha256(PNG).hexdigest(),
+            )
+        )
     session.commit()
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0
     assert "Moved 1 evidence files" in result.output
-    assert "1 evidence files received by an older version are not on this server" in \
-        result.output
-    assert "1 evidence files in instance/evidence/ differ from what was received" in \
-        result.output
+    assert "1 evidence files received by an older version are not on this server" in result.output
+    assert "1 evidence files in instance/evidence/ differ from what was received" in result.output
     moved = session.exec(select(EvidenceFile).where(EvidenceFile.stored_name == "a1.png")).one()
     assert session.get(EvidenceContent, moved.id).data == PNG
     assert sorted(p.name for p in folder.iterdir()) == ["b2.png"]
@@ -206,47 +267,63 @@ def test_init_db_moves_evidence_files_of_older_versions_into_the_database(app, s
 
 def test_evidence_of_the_wrong_type_is_refused(client, session, world):
     log_in(client, "ngo@ngo.example")
-    response = report(client, evidence=[(io.BytesIO(b"MZ\x90\x00evil"),
-                                         "photo.png")])
+    response = report(client, evidence=[(io.BytesIO(b"MZ\x90\x00evil"), "photo.png")])
     assert response.status_code == 400
-    assert "photo.png: only PDF, JPEG, PNG or WebP files are accepted" in \
-        response.get_data(as_text=True)
-    spanish = report(client, headers={"Accept-Language": "es"},
-                     evidence=[(io.BytesIO(b"MZ\x90\x00evil"), "photo.png")])
-    assert "photo.png: solo se aceptan archivos PDF, JPEG, PNG o WebP" in \
-        spanish.get_data(as_text=True)
+    assert "photo.png: only PDF, JPEG, PNG or WebP files are accepted" in response.get_data(
+        as_text=True
+    )
+    spanish = report(
+        client,
+        headers={"Accept-Language": "es"},
+        evidence=[(io.BytesIO(b"MZ\x90\x00evil"), "photo.png")],
+    )
+    assert "photo.png: solo se aceptan archivos PDF, JPEG, PNG o WebP" in spanish.get_data(
+        as_text=True
+    )
     assert count(session, RedFlag) == 0 and count(session, EvidenceFile) == 0
     assert count(session, EvidenceContent) == 0
 
 
-@pytest.mark.parametrize("name, data", [
-    ("evil.exe", b"%PDF-1.7\n" + b"MZ\x90\x00 not a document at all" * 50),
-    ("scan.pdf", pdf_bytes()[:-120]),                     # cut short: no trailer
-    ("photo.png", image_bytes("PNG") + b"MZ\x90\x00evil"),  # a program appended to a photo
-    ("photo.jpg", image_bytes("JPEG", (64, 64))[:-200]),  # truncated
-    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),   # the signature and nothing else
-    ("photo.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("evil.exe", b"%PDF-1.7\n" + b"MZ\x90\x00 not a document at all" * 50),
+        ("scan.pdf", pdf_bytes()[:-120]),  # cut short: no trailer
+        ("photo.png", image_bytes("PNG") + b"MZ\x90\x00evil"),  # a program appended to a photo
+        ("photo.jpg", image_bytes("JPEG", (64, 64))[:-200]),  # truncated
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),  # the signature and nothing else
+        ("photo.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8),
+    ],
+)
 def test_evidence_is_checked_whole_not_by_its_first_bytes(client, session, world, name, data):
     log_in(client, "ngo@ngo.example")
     response = report(client, evidence=[(io.BytesIO(data), name)])
     assert response.status_code == 400
-    assert f"{name}: only PDF, JPEG, PNG or WebP files are accepted" in \
-        response.get_data(as_text=True)
+    assert f"{name}: only PDF, JPEG, PNG or WebP files are accepted" in response.get_data(
+        as_text=True
+    )
     assert count(session, RedFlag) == 0 and count(session, EvidenceFile) == 0
 
 
-@pytest.mark.parametrize("name, data, content_type, served_as", [
-    ("evil.exe", pdf_bytes(), "application/pdf", "evil.pdf"),
-    ("contrato", pdf_bytes(), "application/pdf", "contrato.pdf"),
-    ("recibo.pdf", image_bytes("JPEG", (32, 32)), "image/jpeg", "recibo.jpg"),
-    ("chat.webp", image_bytes("WEBP", (32, 32)), "image/webp", "chat.webp"),
-])
-def test_evidence_is_served_under_the_extension_of_its_real_type(client, session, world, name,
-                                                                 data, content_type, served_as):
+@pytest.mark.parametrize(
+    "name, data, content_type, served_as",
+    [
+        ("evil.exe", pdf_bytes(), "application/pdf", "evil.pdf"),
+        ("contrato", pdf_bytes(), "application/pdf", "contrato.pdf"),
+        ("recibo.pdf", image_bytes("JPEG", (32, 32)), "image/jpeg", "recibo.jpg"),
+        ("chat.webp", image_bytes("WEBP", (32, 32)), "image/webp", "chat.webp"),
+    ],
+)
+def test_evidence_is_served_under_the_extension_of_its_real_type(
+    client, session, world, name, data, content_type, served_as
+):
     log_in(client, "ngo@ngo.example")
-    assert report(client, agency_id=str(world["agency"].id),
-                  evidence=[(io.BytesIO(data), name)]).status_code == 302
+    assert (
+        report(
+            client, agency_id=str(world["agency"].id), evidence=[(io.BytesIO(data), name)]
+        ).status_code
+        == 302
+    )
     stored = session.exec(select(EvidenceFile)).one()
     assert stored.content_type == content_type and stored.original_name == name
     client.post("/logout", data={"csrf_token": token(client)})
@@ -262,16 +339,20 @@ def test_a_request_larger_than_the_limit_is_refused_before_it_is_read(client, se
     """55 MB on the report form (five files of 10 MB), a megabyte elsewhere: a clear 413 page,
     nothing saved."""
     log_in(client, "ngo@ngo.example")
-    body = (b"--x\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"v.png\"\r\n"
-            b"\r\n" + b"\x00" * (56 * 1024 * 1024) + b"\r\n--x--\r\n")
-    big = client.post("/report", data=body, headers=EN,
-                      content_type="multipart/form-data; boundary=x")
+    body = (
+        b'--x\r\nContent-Disposition: form-data; name="evidence"; filename="v.png"\r\n'
+        b"\r\n" + b"\x00" * (56 * 1024 * 1024) + b"\r\n--x--\r\n"
+    )
+    big = client.post(
+        "/report", data=body, headers=EN, content_type="multipart/form-data; boundary=x"
+    )
     assert big.status_code == 413
     page = big.get_data(as_text=True)
     assert "What you sent is too large" in page and "at most 5 files of up to 10 MB" in page
     assert count(session, RedFlag) == 0
-    login = client.post("/login", data={"email": "x@example.org", "password": "x" * 2_000_000},
-                        headers=EN)
+    login = client.post(
+        "/login", data={"email": "x@example.org", "password": "x" * 2_000_000}, headers=EN
+    )
     assert login.status_code == 413
     api = client.post("/api/v1/search", data=b"x" * 2_000_000)
     assert api.status_code in (405, 413)
@@ -283,7 +364,9 @@ def test_no_record_ties_a_report_to_an_address(client, session, world, monkeypat
     import hashlib
     import hmac
     from datetime import timedelta
+
     from registry.reports import limits
+
     for _ in range(2):
         assert report(client).status_code == 200
     report(client, environ_base={"REMOTE_ADDR": "203.0.113.9"})
@@ -292,13 +375,14 @@ def test_no_record_ties_a_report_to_an_address(client, session, world, monkeypat
     assert set(ReportCounter.model_fields) == {"key", "day", "count"}
     secret = client.application.config["SECRET_KEY"]
     for address in ("127.0.0.1", "203.0.113.9"):  # the app's secret does not find it
-        for guess in (hashlib.sha256(f"{secret}|{date.today()}|{address}".encode()).hexdigest(),
-                      hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()):
+        for guess in (
+            hashlib.sha256(f"{secret}|{date.today()}|{address}".encode()).hexdigest(),
+            hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest(),
+        ):
             assert guess not in {c.key for c in counters}
     tomorrow = date.today() + timedelta(days=1)
     monkeypatch.setattr(limits, "today", lambda: tomorrow)
     report(client)
     session.expire_all()
     assert [k.day for k in session.exec(select(DailyKey)).all()] == [tomorrow]
-    assert [(c.day, c.count) for c in session.exec(select(ReportCounter)).all()] == [
-        (tomorrow, 1)]
+    assert [(c.day, c.count) for c in session.exec(select(ReportCounter)).all()] == [(tomorrow, 1)]

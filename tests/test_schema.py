@@ -1,4 +1,5 @@
 """The migrations make exactly the tables the models describe, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
@@ -19,7 +20,8 @@ def test_the_migrated_schema_is_the_models_schema(app):
         return table is None or table.name not in search_tables and name != "alembic_version"
 
     with app.extensions["registry.engine"].connect() as connection:
-        context = MigrationContext.configure(connection, opts={
-            "compare_type": True, "include_object": compared})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": compared}
+        )
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []

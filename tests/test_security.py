@@ -1,25 +1,41 @@
 """Hardening from the outside: headers, session expiry, proxies, caches, and absurd input on
 every route of the URL map answered without a 5xx."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
 from itsdangerous import TimestampSigner
+from support import as_role, token
 
 from registry import create_app, schema
 from registry.accounts.service import MAX_FAILURES_PER_ADDRESS
-from test_regulation import ALLOWED, EN, as_role, requests, token, world  # noqa: F401
 
-ABSURD_IDS = ["99999999999999999999", "9223372036854775808", "99999999999", "2147483648",
-              "0", "²", "1e5", "-1"]
+ABSURD_IDS = [
+    "99999999999999999999",
+    "9223372036854775808",
+    "99999999999",
+    "2147483648",
+    "0",
+    "²",
+    "1e5",
+    "-1",
+]
 
 
 def test_every_page_has_strict_security_headers(client, world):
-    for url in ("/", "/search?q=sierra", "/report", "/login", f"/agencies/{world['agency'].id}",
-                "/api/v1/search?q=sierra", "/nowhere"):
+    for url in (
+        "/",
+        "/search?q=sierra",
+        "/report",
+        "/login",
+        f"/agencies/{world['agency'].id}",
+        "/api/v1/search?q=sierra",
+        "/nowhere",
+    ):
         headers = client.get(url).headers
         policy = headers["Content-Security-Policy"]
         assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
@@ -34,36 +50,58 @@ def test_every_page_has_strict_security_headers(client, world):
 
 def test_a_staff_session_lasts_eight_hours(client, world, monkeypatch):
     as_role(client, world, "regulator")
-    login = client.post("/login", data={"email": "mx1@gov.example",
-                                        "password": "correct horse battery",
-                                        "csrf_token": token(client)})
-    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)",
-                                              login.headers["Set-Cookie"]).group(1))
-    lasts = expires - datetime.now(timezone.utc)
+    login = client.post(
+        "/login",
+        data={
+            "email": "mx1@gov.example",
+            "password": "correct horse battery",
+            "csrf_token": token(client),
+        },
+    )
+    expires = parsedate_to_datetime(
+        re.search(r"Expires=([^;]+)", login.headers["Set-Cookie"]).group(1)
+    )
+    lasts = expires - datetime.now(UTC)
     assert timedelta(hours=7, minutes=58) < lasts <= timedelta(hours=8)
     assert client.get("/manage/").status_code == 200
-    later = int(datetime.now(timezone.utc).timestamp()) + 8 * 3600 + 60
+    later = int(datetime.now(UTC).timestamp()) + 8 * 3600 + 60
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
     response = client.get("/manage/")  # a browser that kept the cookie: refused all the same
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_receipts_and_report_states_are_kept_by_no_cache(client, world):
-    response = client.post("/report", data={
-        "name": "Agencia Sierra Madre", "country": "MX", "category": "recruitment_fee",
-        "description": "They asked me for 500 dollars.", "csrf_token": token(client, "/report")})
+    response = client.post(
+        "/report",
+        data={
+            "name": "Agencia Sierra Madre",
+            "country": "MX",
+            "category": "recruitment_fee",
+            "description": "They asked me for 500 dollars.",
+            "csrf_token": token(client, "/report"),
+        },
+    )
     assert re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", response.get_data(as_text=True))
     assert "no-store" in response.headers["Cache-Control"]
     assert "no-store" in client.get("/report").headers["Cache-Control"]
-    status = client.post("/report/status", data={"code": "AAAA-BBBB-CCCC",
-                                                 "csrf_token": token(client, "/report/status")})
+    status = client.post(
+        "/report/status",
+        data={"code": "AAAA-BBBB-CCCC", "csrf_token": token(client, "/report/status")},
+    )
     assert "no-store" in status.headers["Cache-Control"]
 
 
 def _proxied_app(tmp_path, database_url, proxies):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / "instance",
-                      "DATABASE_URL": database_url, "INDEX_DIR": str(tmp_path / "index"),
-                      "INDEXER_THREAD": False, "TRUSTED_PROXIES": proxies})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": tmp_path / "instance",
+            "DATABASE_URL": database_url,
+            "INDEX_DIR": str(tmp_path / "index"),
+            "INDEXER_THREAD": False,
+            "TRUSTED_PROXIES": proxies,
+        }
+    )
     schema.upgrade(app.extensions["registry.engine"])
     return app
 
@@ -77,12 +115,20 @@ def test_addresses_behind_a_trusted_proxy(tmp_path, database_url, proxies):
     try:
         client = app.test_client()
         for n in range(MAX_FAILURES_PER_ADDRESS):
-            client.post("/login", data={"email": f"x{n}@example.org", "password": "wrong" * 3,
-                                        "csrf_token": token(client)},
-                        headers={"X-Forwarded-For": f"203.0.113.{n}"})
-        visitor = client.post("/login", data={"email": "new@example.org", "password": "w" * 12,
-                                              "csrf_token": token(client)},
-                              headers={"X-Forwarded-For": "198.51.100.7"})
+            client.post(
+                "/login",
+                data={
+                    "email": f"x{n}@example.org",
+                    "password": "wrong" * 3,
+                    "csrf_token": token(client),
+                },
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            )
+        visitor = client.post(
+            "/login",
+            data={"email": "new@example.org", "password": "w" * 12, "csrf_token": token(client)},
+            headers={"X-Forwarded-For": "198.51.100.7"},
+        )
         assert visitor.status_code == (401 if proxies else 429)
         seen = app.test_client().get("/", headers={"X-Forwarded-Proto": "https"})
         assert ("Strict-Transport-Security" in seen.headers) is bool(proxies)
@@ -103,8 +149,11 @@ def _urls(app, value: str) -> list[str]:
     return urls
 
 
-QUERIES = ["?agency={v}&before={v}&red_flag={v}&limit={v}&country={v}&kind={v}&verdict={v}"
-           "&q={v}&name={v}&code={v}&next={v}", ""]
+QUERIES = [
+    "?agency={v}&before={v}&red_flag={v}&limit={v}&country={v}&kind={v}&verdict={v}"
+    "&q={v}&name={v}&code={v}&next={v}",
+    "",
+]
 
 
 @pytest.mark.parametrize("role", ["anonymous", "ngo", "regulator", "admin"])
@@ -123,12 +172,34 @@ def test_every_route_answers_absurd_values_without_a_5xx(client, world, role):
     for value in ABSURD_IDS + ["x" * 5000, "\x00", "<script>"]:
         for url in _urls(app, "1") + _urls(app, ABSURD_IDS[0]):
             fields = {"csrf_token": token(client, "/report")}
-            for name in ("name", "kind", "country", "category", "description", "agency_id",
-                         "email", "password", "role", "authority_id", "organisation", "state",
-                         "public_summary", "code", "licence-number", "licence-valid_from",
-                         "renew-valid_until", "sanction-type", "sanction-licence_id",
-                         "sanction-finding_id", "sanction-starts_on", "finding-red_flag_ids",
-                         "inspection-visited_on", "active", "current", "confirm"):
+            for name in (
+                "name",
+                "kind",
+                "country",
+                "category",
+                "description",
+                "agency_id",
+                "email",
+                "password",
+                "role",
+                "authority_id",
+                "organisation",
+                "state",
+                "public_summary",
+                "code",
+                "licence-number",
+                "licence-valid_from",
+                "renew-valid_until",
+                "sanction-type",
+                "sanction-licence_id",
+                "sanction-finding_id",
+                "sanction-starts_on",
+                "finding-red_flag_ids",
+                "inspection-visited_on",
+                "active",
+                "current",
+                "confirm",
+            ):
                 fields[name] = value
             response = client.post(url, data=fields)
             if response.status_code >= 500:
@@ -139,8 +210,10 @@ def test_every_route_answers_absurd_values_without_a_5xx(client, world, role):
 
 def test_a_nul_byte_is_a_clear_400_on_every_backend(client, world):
     """PostgreSQL refuses NUL in a string: found by the walk above, on PostgreSQL only."""
-    response = client.post("/login", data={"email": "a\x00@example.org", "password": "x" * 12,
-                                           "csrf_token": token(client)})
+    response = client.post(
+        "/login",
+        data={"email": "a\x00@example.org", "password": "x" * 12, "csrf_token": token(client)},
+    )
     assert response.status_code == 400
     assert client.get("/search?q=sierra%00madre").status_code == 400
     assert client.get("/api/v1/search?q=sierra%00madre").status_code == 400
@@ -154,6 +227,9 @@ def test_ids_beyond_64_bits_are_not_found(client, world):
     assert form.status_code == 200
     regulator = as_role(client, world, "regulator")
     assert regulator.get(f"/manage/audit/?before={huge}&agency={huge}").status_code == 200
-    for url in (f"/manage/agencies/{huge}", f"/manage/red-flags/{huge}",
-                f"/manage/evidence/{huge}"):
+    for url in (
+        f"/manage/agencies/{huge}",
+        f"/manage/red-flags/{huge}",
+        f"/manage/evidence/{huge}",
+    ):
         assert regulator.get(url).status_code == 404

@@ -1,4 +1,5 @@
 """The verdict rules, table-driven: records and a date in, one code and its reasons out."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,36 +64,89 @@ CASES = [
     ("active with no end date", [L(valid_until=None)], [], [], [], "licensed"),
     ("active licence past its end date", [L(valid_until=date(2026, 5, 31))], [], [], [], "expired"),
     ("last day of validity still counts", [L(valid_until=ON)], [], [], [], "licensed"),
-    ("suspended licence past its end date", [L("suspended", date(2026, 1, 1))], [], [], [],
-     "expired"),
+    (
+        "suspended licence past its end date",
+        [L("suspended", date(2026, 1, 1))],
+        [],
+        [],
+        [],
+        "expired",
+    ),
     ("stored expired", [L("expired")], [], [], [], "expired"),
     ("licence not valid yet", [L(valid_from=date(2026, 7, 1))], [], [], [], "unlicensed"),
     ("suspended licence", [L("suspended")], [], [], [], "suspended"),
     ("revoked licence", [L("revoked")], [], [], [], "revoked"),
-    ("revoked stays revoked after its end date", [L("revoked", date(2020, 1, 1))], [], [], [],
-     "revoked"),
+    (
+        "revoked stays revoked after its end date",
+        [L("revoked", date(2020, 1, 1))],
+        [],
+        [],
+        [],
+        "revoked",
+    ),
     ("banned licence", [L("banned")], [], [], [], "banned"),
-    ("suspension in force outranks an active licence", [L()], [S("suspension")], [], [],
-     "suspended"),
-    ("suspension with appeal pending still applies", [L()],
-     [S("suspension", appeal_state="pending")], [], [], "suspended"),
-    ("suspension overturned on appeal", [L()], [S("suspension", appeal_state="overturned")], [],
-     [], "licensed"),
-    ("suspension that has ended", [L()], [S("suspension", ends_on=date(2026, 5, 20))], [], [],
-     "licensed"),
-    ("suspension not started yet", [L()], [S("suspension", starts_on=date(2026, 7, 1))], [], [],
-     "licensed"),
+    (
+        "suspension in force outranks an active licence",
+        [L()],
+        [S("suspension")],
+        [],
+        [],
+        "suspended",
+    ),
+    (
+        "suspension with appeal pending still applies",
+        [L()],
+        [S("suspension", appeal_state="pending")],
+        [],
+        [],
+        "suspended",
+    ),
+    (
+        "suspension overturned on appeal",
+        [L()],
+        [S("suspension", appeal_state="overturned")],
+        [],
+        [],
+        "licensed",
+    ),
+    (
+        "suspension that has ended",
+        [L()],
+        [S("suspension", ends_on=date(2026, 5, 20))],
+        [],
+        [],
+        "licensed",
+    ),
+    (
+        "suspension not started yet",
+        [L()],
+        [S("suspension", starts_on=date(2026, 7, 1))],
+        [],
+        [],
+        "licensed",
+    ),
     ("revocation in force", [L()], [S("revocation", ends_on=None)], [], [], "revoked"),
-    ("revocation awaiting a second regulator", [L()],
-     [S("revocation", ends_on=None, status="awaiting_confirmation")], [], [], "licensed"),
+    (
+        "revocation awaiting a second regulator",
+        [L()],
+        [S("revocation", ends_on=None, status="awaiting_confirmation")],
+        [],
+        [],
+        "licensed",
+    ),
     ("ban outranks revocation", [L("revoked")], [S("ban", ends_on=None)], [], [], "banned"),
     ("time-limited ban over", [L()], [S("ban", ends_on=date(2026, 5, 2))], [], [], "licensed"),
     ("ban on an agency without licence", [], [S("ban", ends_on=None)], [], [], "banned"),
     ("a fine in force gives warnings", [L()], [S("fine")], [], [], "licensed_with_warnings"),
-    ("a warning in force gives warnings", [L()], [S("warning")], [], [],
-     "licensed_with_warnings"),
-    ("licence conditions give warnings", [L(conditions="No client funds")], [], [], [],
-     "licensed_with_warnings"),
+    ("a warning in force gives warnings", [L()], [S("warning")], [], [], "licensed_with_warnings"),
+    (
+        "licence conditions give warnings",
+        [L(conditions="No client funds")],
+        [],
+        [],
+        [],
+        "licensed_with_warnings",
+    ),
     ("substantiated red flag", [L()], [], [], [F()], "licensed_with_warnings"),
     ("red flag only received", [L()], [], [], [F("received")], "licensed"),
     ("unsubstantiated red flag", [L()], [], [], [F("unsubstantiated")], "licensed"),
@@ -104,11 +158,15 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("licences, sanctions, findings, flags, expected",
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    "licences, sanctions, findings, flags, expected",
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
 def test_verdict_code(licences, sanctions, findings, flags, expected):
-    verdict = evaluate(licences=licences, sanctions=sanctions, findings=findings,
-                       red_flags=flags, on=ON)
+    verdict = evaluate(
+        licences=licences, sanctions=sanctions, findings=findings, red_flags=flags, on=ON
+    )
     assert verdict.code == expected
 
 
@@ -154,8 +212,9 @@ def test_a_lifted_sanction_stops_on_the_day_it_is_lifted():
 
 
 def test_ended_sanction_stays_in_the_reasons():
-    verdict = evaluate(licences=[L()], sanctions=[S("suspension", ends_on=date(2026, 5, 20))],
-                       on=ON)
+    verdict = evaluate(
+        licences=[L()], sanctions=[S("suspension", ends_on=date(2026, 5, 20))], on=ON
+    )
     assert any("Past sanction" in r.text() and "2026-05-20" in r.text() for r in verdict.reasons)
 
 

@@ -12,16 +12,17 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-24 09:30:00
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = '0009'
-down_revision: Union[str, None] = '0008'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -40,16 +41,26 @@ def upgrade() -> None:
     )
     # A small pending list: GIN defers inserted entries to a list every search scans in full
     # (4 MB by default), so a freshly written index would be slow until the next vacuum.
-    op.create_index("ix_search_document_terms", "search_document", ["terms"],
-                    postgresql_using="gin", postgresql_with={"gin_pending_list_limit": 256})
+    op.create_index(
+        "ix_search_document_terms",
+        "search_document",
+        ["terms"],
+        postgresql_using="gin",
+        postgresql_with={"gin_pending_list_limit": 256},
+    )
     op.create_table(
         "search_word",
         sa.Column("word", sa.Text(), primary_key=True),
         sa.Column("frequency", sa.Integer(), nullable=False),
     )
-    op.create_index("ix_search_word_trigrams", "search_word", ["word"], postgresql_using="gin",
-                    postgresql_ops={"word": "gin_trgm_ops"},
-                    postgresql_with={"gin_pending_list_limit": 256})
+    op.create_index(
+        "ix_search_word_trigrams",
+        "search_word",
+        ["word"],
+        postgresql_using="gin",
+        postgresql_ops={"word": "gin_trgm_ops"},
+        postgresql_with={"gin_pending_list_limit": 256},
+    )
     op.create_table(
         "search_term",
         sa.Column("field", sa.String(1), primary_key=True),

@@ -9,26 +9,27 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-04 03:00:00
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0010'
-down_revision: Union[str, None] = '0009'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     op.create_table(
-        'evidence_content',
-        sa.Column('evidence_file_id', sa.Integer(), nullable=False),
-        sa.Column('data', sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(['evidence_file_id'], ['evidence_file.id']),
-        sa.PrimaryKeyConstraint('evidence_file_id'),
+        "evidence_content",
+        sa.Column("evidence_file_id", sa.Integer(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(["evidence_file_id"], ["evidence_file.id"]),
+        sa.PrimaryKeyConstraint("evidence_file_id"),
     )
 
 
 def downgrade() -> None:
-    op.drop_table('evidence_content')
+    op.drop_table("evidence_content")

@@ -1,4 +1,6 @@
-"""Accounts: log-in with Flask-Login; roles admin, regulator (one authority), NGO (one organisation)."""
+"""Accounts: log-in with Flask-Login; roles admin, regulator (one authority), NGO (one
+organisation)."""
+
 from __future__ import annotations
 
 from flask import Flask, session
@@ -18,6 +20,7 @@ login_manager.localize_callback = gettext
 def _load_user(session_id: str):
     from registry.accounts.service import load_session_user
     from registry.db import get_session
+
     return load_session_user(get_session(), session_id)
 
 
@@ -31,6 +34,7 @@ def _private_when_logged_in(response):
 
 def init_app(app: Flask) -> None:
     from registry.accounts import admin_views, cli, recovery_views, views  # noqa: F401
+
     login_manager.init_app(app)
     app.after_request(_private_when_logged_in)
     app.register_blueprint(views.bp)

@@ -1,4 +1,5 @@
 """Administrators manage accounts: invite, change role, disable. Every change is audited."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -42,13 +43,24 @@ def users():
     if form.validate_on_submit():
         try:
             user, token = service.invite_user(
-                get_session(), actor=current_user, email=form.email.data, role=form.role.data,
-                authority_id=_authority_id(form), organisation=form.organisation.data or "",
-                country=form.country.data or "")
+                get_session(),
+                actor=current_user,
+                email=form.email.data,
+                role=form.role.data,
+                authority_id=_authority_id(form),
+                organisation=form.organisation.data or "",
+                country=form.country.data or "",
+            )
             get_session().commit()
             invite_link = url_for("admin.accept_invite", token=token, _external=True)
-            flash(_("Account created for %(email)s. Send them the link below; it works once, "
-                    "for %(days)d days.", email=user.email, days=service.INVITE_DAYS))
+            flash(
+                _(
+                    "Account created for %(email)s. Send them the link below; it works once, "
+                    "for %(days)d days.",
+                    email=user.email,
+                    days=service.INVITE_DAYS,
+                )
+            )
             form = InviteForm(formdata=None)
             _fill_choices(form)
         except service.AccountError as error:
@@ -56,8 +68,13 @@ def users():
             form.email.errors.append(str(error))
     accounts = get_session().exec(select(User).order_by(User.role, User.email)).all()
     status = 400 if form.errors else 200
-    return render_template("accounts/users.html", form=form, accounts=accounts,
-                           invite_link=invite_link, roles=ROLE_LABELS), status
+    return render_template(
+        "accounts/users.html",
+        form=form,
+        accounts=accounts,
+        invite_link=invite_link,
+        roles=ROLE_LABELS,
+    ), status
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -69,10 +86,15 @@ def edit_user(user_id: int):
     _fill_choices(form)
     if form.validate_on_submit():
         try:
-            service.update_account(get_session(), actor=current_user, user=user,
-                                   role=form.role.data, active=form.active.data,
-                                   authority_id=_authority_id(form),
-                                   organisation=form.organisation.data or "")
+            service.update_account(
+                get_session(),
+                actor=current_user,
+                user=user,
+                role=form.role.data,
+                active=form.active.data,
+                authority_id=_authority_id(form),
+                organisation=form.organisation.data or "",
+            )
             get_session().commit()
             flash(_("Account updated."))
             return redirect(url_for("admin.users"))

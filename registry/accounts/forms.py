@@ -15,24 +15,23 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(_l("Role"))
     authority_id = SelectField(_l("Authority (regulators)"), validators=[Optional()])
-    organisation = StringField(_l("Organisation (NGOs)"), validators=[Optional(),
-                                                                      Length(max=200)])
+    organisation = StringField(_l("Organisation (NGOs)"), validators=[Optional(), Length(max=200)])
     country = SelectField(_l("Country (NGOs)"), validators=[Optional()])
 
 
 class AccountForm(FlaskForm):
     role = SelectField(_l("Role"))
     authority_id = SelectField(_l("Authority (regulators)"), validators=[Optional()])
-    organisation = StringField(_l("Organisation (NGOs)"), validators=[Optional(),
-                                                                      Length(max=200)])
+    organisation = StringField(_l("Organisation (NGOs)"), validators=[Optional(), Length(max=200)])
     active = BooleanField(_l("Account enabled"))
 
 
 class SetPasswordForm(FlaskForm):
-    password = PasswordField(_l("Choose a password (12 characters at least)"),
-                             validators=[DataRequired(), Length(min=12, max=500)])
-    confirm = PasswordField(_l("Repeat it"), validators=[DataRequired(),
-                                                        EqualTo("password")])
+    password = PasswordField(
+        _l("Choose a password (12 characters at least)"),
+        validators=[DataRequired(), Length(min=12, max=500)],
+    )
+    confirm = PasswordField(_l("Repeat it"), validators=[DataRequired(), EqualTo("password")])
 
 
 class ChangePasswordForm(SetPasswordForm):

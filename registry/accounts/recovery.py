@@ -5,6 +5,7 @@ message is sent in the background: registry.mail). Requests are limited per addr
 per connection, counted as failed log-ins are (login_attempt, pruned after the window). The link
 is stored as a hash only (the account's one-time-link fields, which an invitation also uses);
 setting the password spends it and ends every session of the account."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,10 +26,13 @@ def request_link(session: Session, *, email: str, address: str) -> tuple[User, s
     """The account and a fresh one-time token, or None (unknown, disabled, or asked too often).
     The caller commits whatever happens: the request is counted either way."""
     email = service.normalise_email(email)
-    over = (service.recent_attempts(session, f"reset:{email}") >= MAX_PER_ACCOUNT
-            or service.recent_attempts(session, f"reset-address:{address}") >= MAX_PER_ADDRESS)
-    session.add_all([LoginAttempt(key=f"reset:{email}"),
-                     LoginAttempt(key=f"reset-address:{address}")])
+    over = (
+        service.recent_attempts(session, f"reset:{email}") >= MAX_PER_ACCOUNT
+        or service.recent_attempts(session, f"reset-address:{address}") >= MAX_PER_ADDRESS
+    )
+    session.add_all(
+        [LoginAttempt(key=f"reset:{email}"), LoginAttempt(key=f"reset-address:{address}")]
+    )
     if over:
         return None
     user = session.exec(select(User).where(User.email == email)).first()

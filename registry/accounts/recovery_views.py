@@ -1,5 +1,6 @@
 """Forgotten passwords on the web: ask for a link, follow it, choose a new password
 (registry.accounts.recovery)."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -21,18 +22,25 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         session = get_session()
-        asked = recovery.request_link(session, email=form.email.data,
-                                      address=request.remote_addr or "unknown")
+        asked = recovery.request_link(
+            session, email=form.email.data, address=request.remote_addr or "unknown"
+        )
         session.commit()
         if asked is not None:
             user, token = asked
             link = url_for("accounts.reset_password", token=token, _external=True)
-            mail.send(to=user.email, subject=_("Choose a new password for the registry"),
-                      body=_("Someone, probably you, asked to choose a new password for the "
-                             "account %(email)s of the recruitment registry.\n\nOpen this link "
-                             "within one hour to choose it (it works once):\n%(link)s\n\nIf you "
-                             "did not ask, ignore this message: your password stays as it is.",
-                             email=user.email, link=link))
+            mail.send(
+                to=user.email,
+                subject=_("Choose a new password for the registry"),
+                body=_(
+                    "Someone, probably you, asked to choose a new password for the "
+                    "account %(email)s of the recruitment registry.\n\nOpen this link "
+                    "within one hour to choose it (it works once):\n%(link)s\n\nIf you "
+                    "did not ask, ignore this message: your password stays as it is.",
+                    email=user.email,
+                    link=link,
+                ),
+            )
         return render_template("accounts/forgot.html", form=None, sent_to=form.email.data)
     return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
 
@@ -51,4 +59,5 @@ def reset_password(token: str):
         flash(_("Your new password is set. Every other session of this account is logged out."))
         return redirect(url_for(home_endpoint(user)))
     return render_template("accounts/accept_invite.html", form=form, user=user), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )

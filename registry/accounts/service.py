@@ -1,4 +1,5 @@
 """Account rules: creating users, checking passwords, limiting guesses. No request needed."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,8 +29,9 @@ class AccountError(ValueError):
 def hash_password(password: str) -> str:
     """scrypt, werkzeug's default KDF."""
     if len(password) < MIN_PASSWORD:
-        raise AccountError(_l("the password must have at least %(count)d characters",
-                              count=MIN_PASSWORD))
+        raise AccountError(
+            _l("the password must have at least %(count)d characters", count=MIN_PASSWORD)
+        )
     return generate_password_hash(password, method="scrypt")
 
 
@@ -37,8 +39,9 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _authority_for(session: Session, role: str, authority_id: int | None,
-                   organisation: str) -> Authority | None:
+def _authority_for(
+    session: Session, role: str, authority_id: int | None, organisation: str
+) -> Authority | None:
     """The authority a regulator belongs to (None for the other roles); an NGO account needs
     its organisation."""
     if role == "regulator":
@@ -51,9 +54,16 @@ def _authority_for(session: Session, role: str, authority_id: int | None,
     return None
 
 
-def create_user(session: Session, *, email: str, role: str, password: str,
-                authority_id: int | None = None, organisation: str = "",
-                country: str = "") -> User:
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    role: str,
+    password: str,
+    authority_id: int | None = None,
+    organisation: str = "",
+    country: str = "",
+) -> User:
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError(_l("“%(email)s” is not an e-mail address", email=email))
@@ -64,9 +74,14 @@ def create_user(session: Session, *, email: str, role: str, password: str,
     authority = _authority_for(session, role, authority_id, organisation)
     if authority is not None:
         country = authority.country
-    user = User(email=email, role=role, password_hash=hash_password(password),
-                authority_id=authority_id if role == "regulator" else None,
-                organisation=organisation if role == "ngo" else "", country=country.upper())
+    user = User(
+        email=email,
+        role=role,
+        password_hash=hash_password(password),
+        authority_id=authority_id if role == "regulator" else None,
+        organisation=organisation if role == "ngo" else "",
+        country=country.upper(),
+    )
     session.add(user)
     session.flush()
     return user
@@ -74,14 +89,19 @@ def create_user(session: Session, *, email: str, role: str, password: str,
 
 def recent_attempts(session: Session, key: str) -> int:
     since = utcnow() - WINDOW
-    return session.exec(select(func.count()).select_from(LoginAttempt)
-                        .where(LoginAttempt.key == key, LoginAttempt.at >= since)).one()
+    return session.exec(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.key == key, LoginAttempt.at >= since)
+    ).one()
 
 
 def login_blocked(session: Session, *, email: str, address: str) -> bool:
     account = f"account:{normalise_email(email)}"
-    return (recent_attempts(session, account) >= MAX_FAILURES_PER_ACCOUNT
-            or recent_attempts(session, f"address:{address}") >= MAX_FAILURES_PER_ADDRESS)
+    return (
+        recent_attempts(session, account) >= MAX_FAILURES_PER_ACCOUNT
+        or recent_attempts(session, f"address:{address}") >= MAX_FAILURES_PER_ADDRESS
+    )
 
 
 def authenticate(session: Session, *, email: str, password: str, address: str) -> User | None:
@@ -89,8 +109,7 @@ def authenticate(session: Session, *, email: str, password: str, address: str) -
     email = normalise_email(email)
     user = session.exec(select(User).where(User.email == email)).first()
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
-    valid = check_password_hash(stored, password) and user is not None and bool(
-        user.password_hash)
+    valid = check_password_hash(stored, password) and user is not None and bool(user.password_hash)
     if user is not None and valid and user.active:
         session.exec(delete(LoginAttempt).where(LoginAttempt.key == f"account:{email}"))
         return user
@@ -125,34 +144,69 @@ INVITE_DAYS = 7
 
 def _require_admin(actor: User) -> None:
     from registry.permissions import can
+
     if not can(actor, "users.manage"):
         raise AccountError(_l("only an administrator manages accounts"))
 
 
-def audit_account(session: Session, actor: User, action: str, user: User,
-                  before: dict) -> None:
+def audit_account(session: Session, actor: User, action: str, user: User, before: dict) -> None:
     from registry.audit.chain import append
-    after = {"email": user.email, "role": user.role, "active": user.active,
-             "authority_id": user.authority_id, "organisation": user.organisation}
-    append(session, actor=actor.email, actor_id=actor.id, action=action, entity="user_account",
-           entity_id=user.id, agency_id=None, before=before, after=after)
+
+    after = {
+        "email": user.email,
+        "role": user.role,
+        "active": user.active,
+        "authority_id": user.authority_id,
+        "organisation": user.organisation,
+    }
+    append(
+        session,
+        actor=actor.email,
+        actor_id=actor.id,
+        action=action,
+        entity="user_account",
+        entity_id=user.id,
+        agency_id=None,
+        before=before,
+        after=after,
+    )
 
 
 def snapshot(user: User) -> dict:
-    return {"email": user.email, "role": user.role, "active": user.active,
-            "authority_id": user.authority_id, "organisation": user.organisation}
+    return {
+        "email": user.email,
+        "role": user.role,
+        "active": user.active,
+        "authority_id": user.authority_id,
+        "organisation": user.organisation,
+    }
 
 
-def invite_user(session: Session, *, actor: User, email: str, role: str,
-                authority_id: int | None = None, organisation: str = "",
-                country: str = "") -> tuple[User, str]:
+def invite_user(
+    session: Session,
+    *,
+    actor: User,
+    email: str,
+    role: str,
+    authority_id: int | None = None,
+    organisation: str = "",
+    country: str = "",
+) -> tuple[User, str]:
     """Create an account without a password and return a one-time token to choose one."""
     import hashlib
     import secrets
+
     _require_admin(actor)
     token = secrets.token_urlsafe(32)
-    user = create_user(session, email=email, role=role, password=secrets.token_urlsafe(24),
-                       authority_id=authority_id, organisation=organisation, country=country)
+    user = create_user(
+        session,
+        email=email,
+        role=role,
+        password=secrets.token_urlsafe(24),
+        authority_id=authority_id,
+        organisation=organisation,
+        country=country,
+    )
     user.password_hash = ""  # no password until the invitation is accepted
     user.invite_hash = hashlib.sha256(token.encode()).hexdigest()
     user.invite_expires = utcnow() + timedelta(days=INVITE_DAYS)
@@ -164,8 +218,10 @@ def invite_user(session: Session, *, actor: User, email: str, role: str,
 
 def invited_user(session: Session, token: str) -> User | None:
     import hashlib
-    user = session.exec(select(User).where(
-        User.invite_hash == hashlib.sha256(token.encode()).hexdigest())).first()
+
+    user = session.exec(
+        select(User).where(User.invite_hash == hashlib.sha256(token.encode()).hexdigest())
+    ).first()
     if user is None or user.invite_expires is None or user.invite_expires < utcnow():
         return None
     return user
@@ -181,8 +237,16 @@ def accept_invite(session: Session, *, user: User, password: str) -> None:
     audit_account(session, user, "user.accept_invite", user, snapshot(user))
 
 
-def update_account(session: Session, *, actor: User, user: User, role: str, active: bool,
-                   authority_id: int | None, organisation: str) -> None:
+def update_account(
+    session: Session,
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    active: bool,
+    authority_id: int | None,
+    organisation: str,
+) -> None:
     """Change a role or disable an account; a disabled account's sessions end at once."""
     _require_admin(actor)
     if user.id == actor.id and (not active or role != "admin"):

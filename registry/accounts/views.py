@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session as cookie, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -17,8 +18,12 @@ bp = Blueprint("accounts", __name__)
 def _safe_next(target: str | None, user) -> str:
     """Only a path on this site: never send a user elsewhere after logging in. Without one,
     each role lands on its own home."""
-    if target and target.startswith("/") and not target.startswith("//") and \
-            not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for(home_endpoint(user))
 
@@ -32,8 +37,9 @@ def login():
         if service.login_blocked(session, email=form.email.data, address=address):
             form.password.errors.append(_("Too many failed attempts. Try again in 15 minutes."))
             return render_template("accounts/login.html", form=form), 429
-        user = service.authenticate(session, email=form.email.data, password=form.password.data,
-                                    address=address)
+        user = service.authenticate(
+            session, email=form.email.data, password=form.password.data, address=address
+        )
         session.commit()
         if user is not None:
             cookie.permanent = True  # expires after PERMANENT_SESSION_LIFETIME (8 hours)
@@ -59,8 +65,15 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         session = get_session()
-        if service.authenticate(session, email=current_user.email, password=form.current.data,
-                                address=request.remote_addr or "unknown") is None:
+        if (
+            service.authenticate(
+                session,
+                email=current_user.email,
+                password=form.current.data,
+                address=request.remote_addr or "unknown",
+            )
+            is None
+        ):
             session.commit()  # the failed attempt counts against guessing
             form.current.errors.append(_("Wrong password."))
         else:

@@ -1,9 +1,9 @@
 """What a list of results shows of each agency, read in one query and kept per process.
 
 A lookup shows up to 30 agencies, each with its names and what its verdict reads (licences,
-sanctions, findings, red flags). As ORM objects (six queries) that cost 5 ms a lookup, more than
-the search itself; here they are read with one Core query into frozen records, and each process
-keeps the records it read, keyed by agency id and `updated_at`.
+sanctions, findings, red flags). As ORM objects (six queries) they cost more than the search
+itself; here they are read with one Core query into frozen records, and each process keeps the
+records it read, keyed by agency id and `updated_at`.
 
 The kept records are never trusted blindly: every lookup reads the current `updated_at` of those
 it would show (in the query that reads the records it lacks) and rereads the agencies whose
@@ -12,18 +12,31 @@ record hanging off it bumps that stamp in the same transaction (registry.search.
 record changed by any process or app server is shown as committed, not as kept. The agency page
 reads everything afresh (records.load_full).
 """
+
 from __future__ import annotations
 
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Callable
 
-from sqlalchemy import (ARRAY, Date, DateTime, Integer, Text, any_, bindparam, cast, func,
-                        literal_column, select, union_all)
+from sqlalchemy import (
+    ARRAY,
+    Date,
+    DateTime,
+    Integer,
+    Text,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.engine import Connection, Dialect
 
 from registry.db import driver_rows
@@ -112,14 +125,16 @@ def _part(ids, number: int, table, *, t=(), d=(), n=(), ts=None, authority=None)
     texts = list(t) + [cast(None, Text)] * (5 - len(t))
     dates = list(d) + [cast(None, Date)] * (3 - len(d))
     numbers = list(n) + [cast(None, Integer)] * (2 - len(n))
-    statement = select(literal_column(str(number)).label("part"), agency_id.label("agency_id"),
-                       table.id.label("row_id"),
-                       *(c.label(f"t{i}") for i, c in enumerate(texts, 1)),
-                       *(c.label(f"d{i}") for i, c in enumerate(dates, 1)),
-                       *(c.label(f"n{i}") for i, c in enumerate(numbers, 1)),
-                       (ts if ts is not None else cast(None, DateTime)).label("ts"),
-                       (Authority.name if authority is not None
-                        else cast(None, Text)).label("authority"))
+    statement = select(
+        literal_column(str(number)).label("part"),
+        agency_id.label("agency_id"),
+        table.id.label("row_id"),
+        *(c.label(f"t{i}") for i, c in enumerate(texts, 1)),
+        *(c.label(f"d{i}") for i, c in enumerate(dates, 1)),
+        *(c.label(f"n{i}") for i, c in enumerate(numbers, 1)),
+        (ts if ts is not None else cast(None, DateTime)).label("ts"),
+        (Authority.name if authority is not None else cast(None, Text)).label("authority"),
+    )
     if authority is not None:
         statement = statement.outerjoin(Authority, authority == Authority.id)
     return statement.where(ids(agency_id))
@@ -129,8 +144,7 @@ def _part(ids, number: int, table, *, t=(), d=(), n=(), ts=None, authority=None)
 class _Statement:
     """A statement compiled once for a dialect, run on the driver's cursor: SQLAlchemy's
     execution (its compiled-statement cache, expanding the ids, a Row per row, its date
-    processors) cost four times what SQLite spent on the query itself (0.34 against 0.08 ms
-    for the stamps of 20 agencies)."""
+    processors) cost several times what SQLite spends on the query itself (bench/README.md)."""
 
     sql: str
     names: tuple[str, ...]  # the parameters, in the order of a positional paramstyle
@@ -139,8 +153,11 @@ class _Statement:
 
     def run(self, connection: Connection, **ids: list[int]) -> list[tuple]:
         values = {name: self.ids(ids[name]) for name in self.names}
-        return driver_rows(connection, self.sql, tuple(values[n] for n in self.names)
-                           if self.positional else values)
+        return driver_rows(
+            connection,
+            self.sql,
+            tuple(values[n] for n in self.names) if self.positional else values,
+        )
 
 
 _COMPILED: dict[tuple[str, str, str], tuple[_Statement, _Statement, _Statement]] = {}
@@ -167,32 +184,58 @@ def _compile_statements(dialect: Dialect) -> tuple[_Statement, _Statement, _Stat
     number: an array on PostgreSQL (psycopg prepares the statement once per connection), a
     JSON array read by json_each on SQLite."""
     if dialect.name == "postgresql":
+
         def ids_in(name: str):
             array = bindparam(name, type_=ARRAY(Integer))
             return lambda column: column == any_(array)
+
         as_driver_takes: Callable[[list[int]], object] = list
     else:
+
         def ids_in(name: str):
-            listed = select(func.json_each(bindparam(name, type_=Text))
-                            .table_valued("value").c.value).scalar_subquery()
+            listed = select(
+                func.json_each(bindparam(name, type_=Text)).table_valued("value").c.value
+            ).scalar_subquery()
             return lambda column: column.in_(listed)
+
         as_driver_takes = json.dumps
 
     def records(ids):
         return [
-            _part(ids, 0, Agency, t=(Agency.name, Agency.kind, Agency.country, Agency.listing),
-                  ts=Agency.updated_at),
+            _part(
+                ids,
+                0,
+                Agency,
+                t=(Agency.name, Agency.kind, Agency.country, Agency.listing),
+                ts=Agency.updated_at,
+            ),
             _part(ids, 1, AgencyName, t=(AgencyName.name, AgencyName.type)),
-            _part(ids, 2, Licence, t=(Licence.number, Licence.status, Licence.conditions),
-                  d=(Licence.valid_from, Licence.valid_until), n=(Licence.authority_id,),
-                  authority=Licence.authority_id),
-            _part(ids, 3, Sanction, t=(Sanction.type, Sanction.status, Sanction.appeal_state,
-                                       Sanction.decision_ref),
-                  d=(Sanction.starts_on, Sanction.ends_on, Sanction.lifted_on),
-                  n=(Sanction.licence_id, Sanction.authority_id),
-                  authority=Sanction.authority_id),
-            _part(ids, 4, Finding, t=(Finding.reference, Finding.summary),
-                  d=(Finding.decided_on,), authority=Finding.authority_id),
+            _part(
+                ids,
+                2,
+                Licence,
+                t=(Licence.number, Licence.status, Licence.conditions),
+                d=(Licence.valid_from, Licence.valid_until),
+                n=(Licence.authority_id,),
+                authority=Licence.authority_id,
+            ),
+            _part(
+                ids,
+                3,
+                Sanction,
+                t=(Sanction.type, Sanction.status, Sanction.appeal_state, Sanction.decision_ref),
+                d=(Sanction.starts_on, Sanction.ends_on, Sanction.lifted_on),
+                n=(Sanction.licence_id, Sanction.authority_id),
+                authority=Sanction.authority_id,
+            ),
+            _part(
+                ids,
+                4,
+                Finding,
+                t=(Finding.reference, Finding.summary),
+                d=(Finding.decided_on,),
+                authority=Finding.authority_id,
+            ),
             _part(ids, 5, RedFlag, t=(RedFlag.category, RedFlag.state)),
         ]
 
@@ -203,9 +246,11 @@ def _compile_statements(dialect: Dialect) -> tuple[_Statement, _Statement, _Stat
         return _Statement(found.string, names, positional, as_driver_takes)
 
     stamps = _part(ids_in("held"), STAMP, Agency, ts=Agency.updated_at)
-    return (compiled(union_all(*records(ids_in("ids"))).order_by("part", "row_id")),
-            compiled(union_all(*records(ids_in("missing")), stamps).order_by("part", "row_id")),
-            compiled(stamps))
+    return (
+        compiled(union_all(*records(ids_in("ids"))).order_by("part", "row_id")),
+        compiled(union_all(*records(ids_in("missing")), stamps).order_by("part", "row_id")),
+        compiled(stamps),
+    )
 
 
 STAMP = -1  # the part of a row that only gives an agency's updated_at
@@ -213,10 +258,21 @@ STAMP = -1  # the part of a row that only gives an agency's updated_at
 PART, AGENCY_ID, ROW_ID, T1, T2, T3, T4, _T5, D1, D2, D3, N1, N2, TS, AUTHORITY = range(15)
 _MAKE = {
     1: lambda r, _d: ListedName(r[T1], r[T2]),
-    2: lambda r, d: ListedLicence(r[ROW_ID], r[N1], r[T1], r[T2], d(r[D1]), d(r[D2]), r[T3],
-                                  _authority(r[AUTHORITY])),
-    3: lambda r, d: ListedSanction(r[T1], r[T2], r[T3], d(r[D1]), d(r[D2]), r[T4],
-                                   _authority(r[AUTHORITY]), r[N1], r[N2], d(r[D3])),
+    2: lambda r, d: ListedLicence(
+        r[ROW_ID], r[N1], r[T1], r[T2], d(r[D1]), d(r[D2]), r[T3], _authority(r[AUTHORITY])
+    ),
+    3: lambda r, d: ListedSanction(
+        r[T1],
+        r[T2],
+        r[T3],
+        d(r[D1]),
+        d(r[D2]),
+        r[T4],
+        _authority(r[AUTHORITY]),
+        r[N1],
+        r[N2],
+        d(r[D3]),
+    ),
     4: lambda r, d: ListedFinding(d(r[D1]), r[T1], r[T2], _authority(r[AUTHORITY])),
     5: lambda r, _d: ListedRedFlag(r[T1], r[T2]),
 }
@@ -247,14 +303,22 @@ def _records(rows, agency_ids: list[int], stamps: dict[int, datetime]) -> dict[i
     for row in rows:
         part = row[PART]
         if part == 0:
-            agencies[row[AGENCY_ID]] = (row[AGENCY_ID], row[T1], row[T2], row[T3], row[T4],
-                                        _as_datetime(row[TS]))
+            agencies[row[AGENCY_ID]] = (
+                row[AGENCY_ID],
+                row[T1],
+                row[T2],
+                row[T3],
+                row[T4],
+                _as_datetime(row[TS]),
+            )
         elif part == STAMP:
             stamps[row[AGENCY_ID]] = _as_datetime(row[TS])
         else:
             children[row[AGENCY_ID]][_FIELDS[part]].append(_MAKE[part](row, _as_date))
-    return {i: ListedAgency(*values, **{k: tuple(v) for k, v in children[i].items()})
-            for i, values in agencies.items()}
+    return {
+        i: ListedAgency(*values, **{k: tuple(v) for k, v in children[i].items()})
+        for i, values in agencies.items()
+    }
 
 
 class _Kept:
@@ -276,8 +340,9 @@ class ListingCache:
     def __len__(self) -> int:
         return len(self._kept)
 
-    def load(self, connection: Connection, agency_ids: list[int],
-             on: date) -> dict[int, tuple[ListedAgency, Verdict]]:
+    def load(
+        self, connection: Connection, agency_ids: list[int], on: date
+    ) -> dict[int, tuple[ListedAgency, Verdict]]:
         """The agencies with these ids that still exist, each with its verdict on `on`.
 
         One round trip reads the records this process does not hold and the stamps of those it
@@ -289,11 +354,17 @@ class ListingCache:
         missing = [i for i in agency_ids if i not in held]
         stamps: dict[int, datetime] = {}
         _, with_records, stamps_only = _statements(connection.dialect)
-        rows = (with_records.run(connection, held=list(held), missing=missing) if missing
-                else stamps_only.run(connection, held=list(held)))
+        rows = (
+            with_records.run(connection, held=list(held), missing=missing)
+            if missing
+            else stamps_only.run(connection, held=list(held))
+        )
         fresh = _records(rows, missing, stamps)
-        kept = {i: entry for i, entry in held.items()
-                if i in stamps and entry.record.updated_at == stamps[i]}
+        kept = {
+            i: entry
+            for i, entry in held.items()
+            if i in stamps and entry.record.updated_at == stamps[i]
+        }
         changed = [i for i in held if i in stamps and i not in kept]
         if changed:
             fresh.update(read(connection, changed))
@@ -311,8 +382,15 @@ class ListingCache:
             dated = entry.dated
             if dated is None or dated[0] != on:  # a verdict changes with the date alone
                 record = entry.record
-                dated = entry.dated = (on, evaluate(
-                    licences=record.licences, sanctions=record.sanctions,
-                    findings=record.findings, red_flags=record.red_flags, on=on))
+                dated = entry.dated = (
+                    on,
+                    evaluate(
+                        licences=record.licences,
+                        sanctions=record.sanctions,
+                        findings=record.findings,
+                        red_flags=record.red_flags,
+                        on=on,
+                    ),
+                )
             result[agency_id] = (entry.record, dated[1])
         return result

@@ -8,14 +8,25 @@ duplicate stays as a "merged" record pointing at the survivor (its pages redirec
 naming it are filed on the survivor) and its history is read with the survivor's. Both records
 are re-indexed through the outbox, in the same transaction. The caller commits.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from registry.audit.chain import append
-from registry.models import (Agency, AgencyContact, AgencyName, Finding, Inspection, Licence,
-                             RedFlag, Representative, Sanction, User)
+from registry.models import (
+    Agency,
+    AgencyContact,
+    AgencyName,
+    Finding,
+    Inspection,
+    Licence,
+    RedFlag,
+    Representative,
+    Sanction,
+    User,
+)
 from registry.regulation.operations import RuleBroken, authorize
 from registry.search.matching import name_key
 
@@ -37,8 +48,9 @@ def merged_ids(session: Session, agency_id: int) -> list[int]:
     their histories together."""
     found, frontier = [agency_id], [agency_id]
     while frontier and len(found) < 1000:
-        frontier = list(session.exec(select(Agency.id).where(
-            Agency.merged_into_id.in_(frontier))).all())
+        frontier = list(
+            session.exec(select(Agency.id).where(Agency.merged_into_id.in_(frontier))).all()
+        )
         found += [i for i in frontier if i not in found]
     return found
 
@@ -83,8 +95,10 @@ def merge(session: Session, *, actor: User, duplicate: Agency, survivor: Agency)
         raise RuleBroken(_l("merge into a record in the register, not into a reported name"))
     authorize(actor, "agency.merge", duplicate)
     authorize(actor, "agency.absorb", survivor)
-    moved = {"names": _move_names(duplicate, survivor),
-             "contacts": _move_contacts(duplicate, survivor)}
+    moved = {
+        "names": _move_names(duplicate, survivor),
+        "contacts": _move_contacts(duplicate, survivor),
+    }
     for model in MOVED:
         rows = session.exec(select(model).where(model.agency_id == duplicate.id)).all()
         for row in rows:
@@ -97,12 +111,28 @@ def merge(session: Session, *, actor: User, duplicate: Agency, survivor: Agency)
     duplicate.listing, duplicate.merged_into_id = "merged", survivor.id
     session.add_all([duplicate, survivor])
     session.flush()
-    append(session, actor=actor.email, actor_id=actor.id, action="agency.merge",
-           entity="agency", entity_id=duplicate.id, agency_id=duplicate.id, before=before,
-           after={"listing": "merged", "merged_into_id": survivor.id, "survivor": survivor.name})
-    append(session, actor=actor.email, actor_id=actor.id, action="agency.absorb",
-           entity="agency", entity_id=survivor.id, agency_id=survivor.id, before={},
-           after={"merged_from_id": duplicate.id, "name": duplicate.name, **moved})
+    append(
+        session,
+        actor=actor.email,
+        actor_id=actor.id,
+        action="agency.merge",
+        entity="agency",
+        entity_id=duplicate.id,
+        agency_id=duplicate.id,
+        before=before,
+        after={"listing": "merged", "merged_into_id": survivor.id, "survivor": survivor.name},
+    )
+    append(
+        session,
+        actor=actor.email,
+        actor_id=actor.id,
+        action="agency.absorb",
+        entity="agency",
+        entity_id=survivor.id,
+        agency_id=survivor.id,
+        before={},
+        after={"merged_from_id": duplicate.id, "name": duplicate.name, **moved},
+    )
     return moved
 
 
@@ -120,10 +150,19 @@ def link_flag(session: Session, *, actor: User, flag: RedFlag, agency: Agency) -
     flag.agency = agency
     session.add(flag)
     session.flush()
-    append(session, actor=actor.email, actor_id=actor.id, action="red_flag.link",
-           entity="red_flag", entity_id=flag.id, agency_id=agency.id,
-           before={"agency_id": previous.id, "agency": previous.name},
-           after={"agency_id": agency.id, "agency": agency.name})
-    if previous.listing == "reported" and not session.exec(select(RedFlag.id).where(
-            RedFlag.agency_id == previous.id)).first():
+    append(
+        session,
+        actor=actor.email,
+        actor_id=actor.id,
+        action="red_flag.link",
+        entity="red_flag",
+        entity_id=flag.id,
+        agency_id=agency.id,
+        before={"agency_id": previous.id, "agency": previous.name},
+        after={"agency_id": agency.id, "agency": agency.name},
+    )
+    if (
+        previous.listing == "reported"
+        and not session.exec(select(RedFlag.id).where(RedFlag.agency_id == previous.id)).first()
+    ):
         merge(session, actor=actor, duplicate=previous, survivor=agency)

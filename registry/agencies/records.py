@@ -1,4 +1,5 @@
 """Loading an agency's public record and its verdict."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,17 +14,22 @@ from registry.verdict import Verdict, evaluate
 def _verdict_records():
     """What a verdict and its reasons read: licences, sanctions and findings with their
     authorities (joined: one query each), red flags."""
-    return (selectinload(Agency.red_flags),
-            selectinload(Agency.licences).joinedload(Licence.authority),
-            selectinload(Agency.sanctions).joinedload(Sanction.authority),
-            selectinload(Agency.findings).joinedload(Finding.authority))
+    return (
+        selectinload(Agency.red_flags),
+        selectinload(Agency.licences).joinedload(Licence.authority),
+        selectinload(Agency.sanctions).joinedload(Sanction.authority),
+        selectinload(Agency.findings).joinedload(Finding.authority),
+    )
 
 
 def full_record_query():
     """An agency with every record the public page and the verdict need."""
     return select(Agency).options(
-        selectinload(Agency.names), selectinload(Agency.contacts),
-        selectinload(Agency.representatives), *_verdict_records())
+        selectinload(Agency.names),
+        selectinload(Agency.contacts),
+        selectinload(Agency.representatives),
+        *_verdict_records(),
+    )
 
 
 def load_full(session: Session, agency_ids: list[int]) -> dict[int, Agency]:
@@ -32,21 +38,31 @@ def load_full(session: Session, agency_ids: list[int]) -> dict[int, Agency]:
 
 
 def verdict_for(agency: Agency, on: date) -> Verdict:
-    return evaluate(licences=agency.licences, sanctions=agency.sanctions,
-                    findings=agency.findings, red_flags=agency.red_flags, on=on)
+    return evaluate(
+        licences=agency.licences,
+        sanctions=agency.sanctions,
+        findings=agency.findings,
+        red_flags=agency.red_flags,
+        on=on,
+    )
 
 
 def primary_licence(agency: Agency) -> Licence | None:
     """The licence to show beside the name: the one valid longest, else the latest."""
     if not agency.licences:
         return None
-    return max(agency.licences, key=lambda l: (l.status == "active", l.valid_until or date.max))
+    return max(
+        agency.licences, key=lambda lic: (lic.status == "active", lic.valid_until or date.max)
+    )
 
 
 def public_sanctions(agency: Agency) -> list[Sanction]:
     """Sanctions the public sees, newest first: not those awaiting a second regulator."""
-    return sorted((s for s in agency.sanctions if s.status == "in_force"),
-                  key=lambda s: s.starts_on, reverse=True)
+    return sorted(
+        (s for s in agency.sanctions if s.status == "in_force"),
+        key=lambda s: s.starts_on,
+        reverse=True,
+    )
 
 
 def is_public(agency: Agency) -> bool:

@@ -1,4 +1,5 @@
 """The JSON API (/api/v1). Read-only and public; errors are JSON too."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -6,4 +7,5 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from registry.api import views
+
     app.register_blueprint(views.bp)

@@ -1,4 +1,5 @@
 """`verify-audit` and `audit-head`: checking the chain, and the anchors operators keep of it."""
+
 from __future__ import annotations
 
 import click
@@ -17,9 +18,15 @@ def _anchor(_ctx, _param, values: tuple[str, ...]) -> list[Anchor]:
 
 
 @click.command("verify-audit")
-@click.option("--anchor", "anchors", multiple=True, callback=_anchor, metavar="SEQ:HASH",
-              help="A head printed earlier by `audit-head` and kept outside the database; the "
-                   "chain must still hold it (repeatable).")
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    callback=_anchor,
+    metavar="SEQ:HASH",
+    help="A head printed earlier by `audit-head` and kept outside the database; the "
+    "chain must still hold it (repeatable).",
+)
 @with_appcontext
 def verify_audit(anchors: list[Anchor]) -> None:
     """Check that no audit entry was changed, removed or inserted since it was written."""
@@ -28,8 +35,9 @@ def verify_audit(anchors: list[Anchor]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
-        raise click.ClickException(f"the audit chain is broken ({len(problems)} problem(s) in "
-                                   f"{count} entries)")
+        raise click.ClickException(
+            f"the audit chain is broken ({len(problems)} problem(s) in {count} entries)"
+        )
     held = f"; {len(anchors)} anchor(s) held" if anchors else ""
     click.echo(f"The audit chain is intact: {count} entries checked{held}.")
 

@@ -29,12 +29,16 @@ def browse():
     if before:
         query = query.where(AuditEntry.seq < before)
     entries = get_session().exec(query).all()
-    return render_template("audit/browse.html", entries=entries, agency_id=agency_id,
-                           changes=changes, page_size=PAGE)
+    return render_template(
+        "audit/browse.html", entries=entries, agency_id=agency_id, changes=changes, page_size=PAGE
+    )
 
 
 def changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
     """(field, before, after) for each field the entry changed."""
     before, after = json.loads(entry.before), json.loads(entry.after)
-    return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
-            if before.get(k) != after.get(k)]
+    return [
+        (k, before.get(k), after.get(k))
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    ]

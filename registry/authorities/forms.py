@@ -8,14 +8,27 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 class AuthorityForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    code = StringField(_l("Code (short, for example MX-STPS)"),
-                       validators=[Optional(), Length(max=40)])
+    code = StringField(
+        _l("Code (short, for example MX-STPS)"), validators=[Optional(), Length(max=40)]
+    )
     country = SelectField(_l("Country"), validators=[DataRequired()])
     website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254), Regexp(
-        r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Write an e-mail address like name@example.org."))])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                message=_l("Write an e-mail address like name@example.org."),
+            ),
+        ],
+    )
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=60)])
-    contact = TextAreaField(_l("Address and opening hours"),
-                            validators=[Optional(), Length(max=300)])
-    languages = StringField(_l("Languages it answers in (codes, for example: es, en)"),
-                            validators=[Optional(), Length(max=100)])
+    contact = TextAreaField(
+        _l("Address and opening hours"), validators=[Optional(), Length(max=300)]
+    )
+    languages = StringField(
+        _l("Languages it answers in (codes, for example: es, en)"),
+        validators=[Optional(), Length(max=100)],
+    )

@@ -1,4 +1,5 @@
 """Recording and changing authorities, and finding one by what people type. The caller commits."""
+
 from __future__ import annotations
 
 import re
@@ -26,20 +27,24 @@ def find(session: Session, reference: str) -> Authority | None:
         found = session.get(Authority, to_id(reference))
         if found is not None:
             return found
-    return session.exec(select(Authority).where(Authority.code == reference)).first() or \
-        session.exec(select(Authority).where(Authority.code == reference.upper())).first()
+    return (
+        session.exec(select(Authority).where(Authority.code == reference)).first()
+        or session.exec(select(Authority).where(Authority.code == reference.upper())).first()
+    )
 
 
 def _languages(text: str) -> str:
     codes = [c.strip().lower() for c in re.split(r"[,\s]+", text or "") if c.strip()]
     if any(not re.fullmatch(r"[a-z]{2,3}", c) for c in codes):
-        raise AuthorityError(_l("give languages as two-letter codes separated by commas, "
-                                "for example: es, en"))
+        raise AuthorityError(
+            _l("give languages as two-letter codes separated by commas, for example: es, en")
+        )
     return ",".join(dict.fromkeys(codes))
 
 
-def save(session: Session, *, actor: User | None, authority: Authority | None = None,
-         **values: str) -> Authority:
+def save(
+    session: Session, *, actor: User | None, authority: Authority | None = None, **values: str
+) -> Authority:
     """Create an authority (`authority` None) or change one; audited as the actor (None: cli)."""
     code = (values.get("code") or "").strip().upper() or None
     if code is not None and not CODE.match(code):
@@ -50,10 +55,15 @@ def save(session: Session, *, actor: User | None, authority: Authority | None = 
     if code is not None:
         taken = session.exec(select(Authority).where(Authority.code == code)).first()
         if taken is not None and taken is not authority:
-            raise AuthorityError(_l("the code %(code)s is already used by %(name)s", code=code,
-                                    name=taken.name))
-    cleaned = {**{k: (values.get(k) or "").strip() for k in FIELDS}, "code": code,
-               "country": country, "languages": _languages(values.get("languages", ""))}
+            raise AuthorityError(
+                _l("the code %(code)s is already used by %(name)s", code=code, name=taken.name)
+            )
+    cleaned = {
+        **{k: (values.get(k) or "").strip() for k in FIELDS},
+        "code": code,
+        "country": country,
+        "languages": _languages(values.get("languages", "")),
+    }
     if not cleaned["name"]:
         raise AuthorityError(_l("give the authority's name"))
     before = {k: getattr(authority, k) for k in FIELDS} if authority is not None else {}
@@ -62,8 +72,15 @@ def save(session: Session, *, actor: User | None, authority: Authority | None = 
         setattr(authority, key, value)
     session.add(authority)
     session.flush()
-    append(session, actor=actor.email if actor else "cli", actor_id=actor.id if actor else None,
-           action="authority.update" if before else "authority.create", entity="authority",
-           entity_id=authority.id, agency_id=None, before=before,
-           after={k: getattr(authority, k) for k in FIELDS})
+    append(
+        session,
+        actor=actor.email if actor else "cli",
+        actor_id=actor.id if actor else None,
+        action="authority.update" if before else "authority.create",
+        entity="authority",
+        entity_id=authority.id,
+        agency_id=None,
+        before=before,
+        after={k: getattr(authority, k) for k in FIELDS},
+    )
     return authority

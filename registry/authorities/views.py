@@ -1,5 +1,6 @@
 """Administrators' pages: their home (unrouted reports, accounts, authorities) and the
 authorities."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -27,8 +28,13 @@ def home():
     unrouted = session.exec(routing.unrouted().order_by(RedFlag.created_at)).all()
     accounts = session.exec(select(func.count()).select_from(User)).one()
     authorities = session.exec(select(func.count()).select_from(Authority)).one()
-    return render_template("authorities/home.html", unrouted=unrouted, accounts=accounts,
-                           authorities=authorities, now=utcnow())
+    return render_template(
+        "authorities/home.html",
+        unrouted=unrouted,
+        accounts=accounts,
+        authorities=authorities,
+        now=utcnow(),
+    )
 
 
 @bp.get("/reports/<int:flag_id>")
@@ -44,8 +50,7 @@ def unrouted_report(flag_id: int):
 @bp.get("/authorities")
 def authorities():
     require("authorities.manage")
-    listed = get_session().exec(select(Authority).order_by(Authority.country,
-                                                           Authority.name)).all()
+    listed = get_session().exec(select(Authority).order_by(Authority.country, Authority.name)).all()
     return render_template("authorities/list.html", authorities=listed)
 
 
@@ -71,8 +76,12 @@ def _edit(authority: Authority | None):
     form = _form(authority)
     if form.validate_on_submit():
         try:
-            service.save(get_session(), actor=current_user, authority=authority,
-                         **{k: form[k].data or "" for k in service.FIELDS})
+            service.save(
+                get_session(),
+                actor=current_user,
+                authority=authority,
+                **{k: form[k].data or "" for k in service.FIELDS},
+            )
             get_session().commit()
             flash(_("Authority saved."))
             return redirect(url_for("admin_home.authorities"))
@@ -80,4 +89,5 @@ def _edit(authority: Authority | None):
             get_session().rollback()
             form.name.errors.append(str(error))
     return render_template("authorities/edit.html", form=form, authority=authority), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )

@@ -5,20 +5,36 @@ phone,email,website  (UTF-8, header row; lists separated by "|"; dates ISO 8601;
 row: a value never spans lines). Every problem is reported with its line number, and a bad line
 never swallows the lines after it.
 """
+
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Iterator
+from typing import IO
 
 from registry.countries import is_country
 from registry.search.matching import domain_key, licence_key, name_key
 from registry.vocab import AGENCY_KINDS, LICENCE_STATUSES
 
-COLUMNS = ["name", "kind", "country", "licence_number", "status", "aliases", "valid_from",
-           "valid_until", "authority", "address", "city", "phone", "email", "website"]
+COLUMNS = [
+    "name",
+    "kind",
+    "country",
+    "licence_number",
+    "status",
+    "aliases",
+    "valid_from",
+    "valid_until",
+    "authority",
+    "address",
+    "city",
+    "phone",
+    "email",
+    "website",
+]
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -99,11 +115,23 @@ def validate_row(line: int, raw: dict) -> AgencyRow | RowError:
     errors += [f"website '{w}' is not a web address" for w in websites if "." not in domain_key(w)]
     if errors:
         return RowError(line, raw, errors)
-    return AgencyRow(line=line, name=get("name"), kind=kind, country=country, licence_number=number,
-                     status=status, aliases=_split(get("aliases")), valid_from=valid_from,
-                     valid_until=valid_until, authority=get("authority"), address=get("address"),
-                     city=get("city"), phones=_split(get("phone")), emails=emails,
-                     websites=websites)
+    return AgencyRow(
+        line=line,
+        name=get("name"),
+        kind=kind,
+        country=country,
+        licence_number=number,
+        status=status,
+        aliases=_split(get("aliases")),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        authority=get("authority"),
+        address=get("address"),
+        city=get("city"),
+        phones=_split(get("phone")),
+        emails=emails,
+        websites=websites,
+    )
 
 
 def _lines(handle: IO[bytes]) -> Iterator[tuple[int, str | RowError]]:
@@ -115,9 +143,17 @@ def _lines(handle: IO[bytes]) -> Iterator[tuple[int, str | RowError]]:
         try:
             yield number, raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError as error:
-            yield number, RowError(number, {}, [
-                f"not UTF-8 (byte 0x{raw[error.start]:02X} at column {error.start + 1}); save "
-                "the file as CSV UTF-8"])
+            yield (
+                number,
+                RowError(
+                    number,
+                    {},
+                    [
+                        f"not UTF-8 (byte 0x{raw[error.start]:02X} at column "
+                        f"{error.start + 1}); save the file as CSV UTF-8"
+                    ],
+                ),
+            )
 
 
 def _values(number: int, text: str, width: int) -> list[str] | RowError:
@@ -126,15 +162,22 @@ def _values(number: int, text: str, width: int) -> list[str] | RowError:
     try:
         parsed = list(csv.reader([text], strict=True))
     except csv.Error as error:
-        problem = ("a quote opened on this line is not closed (a value cannot span lines)"
-                   if "end of data" in str(error) or "EOF" in str(error)
-                   else f"not a valid CSV line ({error})")
+        problem = (
+            "a quote opened on this line is not closed (a value cannot span lines)"
+            if "end of data" in str(error) or "EOF" in str(error)
+            else f"not a valid CSV line ({error})"
+        )
         return RowError(number, {"name": text[:300]}, [problem])
     values = parsed[0] if parsed else []
     if len(values) != width:
-        return RowError(number, dict(zip(COLUMNS, values)), [
-            f"{len(values)} values, where the header has {width} columns (a comma too many or "
-            "too few, or a value with a comma that is not in quotes)"])
+        return RowError(
+            number,
+            dict(zip(COLUMNS, values)),
+            [
+                f"{len(values)} values, where the header has {width} columns (a comma too many or "
+                "too few, or a value with a comma that is not in quotes)"
+            ],
+        )
     return values
 
 
@@ -149,8 +192,10 @@ def read_rows(handle: IO[bytes]) -> Iterator[AgencyRow | RowError]:
     header = [h.strip() for h in header]
     missing = [c for c in ("name", "country") if c not in header]
     if missing:
-        raise ValueError(f"line 1: the header lacks the column(s) {', '.join(missing)}; "
-                         f"expected {','.join(COLUMNS)}")
+        raise ValueError(
+            f"line 1: the header lacks the column(s) {', '.join(missing)}; "
+            f"expected {','.join(COLUMNS)}"
+        )
     seen_licences: dict[tuple[str, str], tuple[int, str]] = {}
     for line, text in lines:
         if isinstance(text, RowError):
@@ -168,6 +213,12 @@ def read_rows(handle: IO[bytes]) -> Iterator[AgencyRow | RowError]:
             key = (licence_key(row.licence_number), row.country)
             earlier = seen_licences.setdefault(key, (line, name_key(row.name)))
             if earlier[1] != name_key(row.name):
-                row = RowError(line, raw, [f"licence_number '{row.licence_number}' is already "
-                                           f"given to another name on line {earlier[0]}"])
+                row = RowError(
+                    line,
+                    raw,
+                    [
+                        f"licence_number '{row.licence_number}' is already "
+                        f"given to another name on line {earlier[0]}"
+                    ],
+                )
         yield row

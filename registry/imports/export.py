@@ -1,7 +1,8 @@
 """Rows of the agencies CSV, one per licence (or one for an agency without a licence)."""
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
@@ -16,10 +17,17 @@ def _iso(value) -> str:
 def export_rows(session: Session, batch: int = 1000) -> Iterator[list[str]]:
     last_id = 0
     while True:
-        agencies = session.exec(select(Agency).where(Agency.id > last_id).order_by(Agency.id)
-                                .limit(batch).options(
-            selectinload(Agency.names), selectinload(Agency.contacts),
-            selectinload(Agency.licences).selectinload(Licence.authority))).all()
+        agencies = session.exec(
+            select(Agency)
+            .where(Agency.id > last_id)
+            .order_by(Agency.id)
+            .limit(batch)
+            .options(
+                selectinload(Agency.names),
+                selectinload(Agency.contacts),
+                selectinload(Agency.licences).selectinload(Licence.authority),
+            )
+        ).all()
         if not agencies:
             return
         for agency in agencies:
@@ -40,11 +48,20 @@ def _one_line(value: str) -> str:
     return " ".join(value.splitlines()) if "\n" in value or "\r" in value else value
 
 
-def _row(agency: Agency, licence: Licence | None, common: list[str],
-         contacts: list[str]) -> list[str]:
-    return [agency.name, agency.kind, agency.country,
-            licence.number if licence else "", licence.status if licence else "", *common,
-            _iso(licence.valid_from) if licence else "",
-            _iso(licence.valid_until) if licence else "",
-            licence.authority.name if licence and licence.authority else "",
-            agency.address, agency.city, *contacts]
+def _row(
+    agency: Agency, licence: Licence | None, common: list[str], contacts: list[str]
+) -> list[str]:
+    return [
+        agency.name,
+        agency.kind,
+        agency.country,
+        licence.number if licence else "",
+        licence.status if licence else "",
+        *common,
+        _iso(licence.valid_from) if licence else "",
+        _iso(licence.valid_until) if licence else "",
+        licence.authority.name if licence and licence.authority else "",
+        agency.address,
+        agency.city,
+        *contacts,
+    ]

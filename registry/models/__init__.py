@@ -1,22 +1,41 @@
 """The registry's tables. Importing this package registers every table on SQLModel.metadata."""
-from registry.models.authority import Authority
+
 from registry.models.agency import Agency, AgencyContact, AgencyName, Representative
-from registry.models.licence import Licence
-from registry.models.sanction import Sanction, SanctionEvent
-from registry.models.red_flag import EvidenceContent, EvidenceFile, RedFlag
+from registry.models.audit import AuditEntry, AuditHead
+from registry.models.authority import Authority
+from registry.models.base import utcnow
 from registry.models.finding import Finding, FindingRedFlag
 from registry.models.inspection import Inspection
+from registry.models.licence import Licence
 from registry.models.outbox import IndexOutbox
-from registry.models.user import LoginAttempt, User
-from registry.models.report_limit import DailyKey, ReportCounter
 from registry.models.public_text import PublicText
-from registry.models.audit import AuditEntry, AuditHead
-from registry.models.base import utcnow
+from registry.models.red_flag import EvidenceContent, EvidenceFile, RedFlag
+from registry.models.report_limit import DailyKey, ReportCounter
+from registry.models.sanction import Sanction, SanctionEvent
+from registry.models.user import LoginAttempt, User
 
 __all__ = [
-    "Agency", "AgencyContact", "AuditEntry", "AuditHead", "AgencyName", "Authority", "DailyKey",
-    "EvidenceContent", "EvidenceFile", "Finding", "FindingRedFlag", "IndexOutbox", "Inspection",
-    "Licence", "LoginAttempt", "PublicText", "RedFlag", "ReportCounter", "Representative",
-    "Sanction", "SanctionEvent", "User",
+    "Agency",
+    "AgencyContact",
+    "AuditEntry",
+    "AuditHead",
+    "AgencyName",
+    "Authority",
+    "DailyKey",
+    "EvidenceContent",
+    "EvidenceFile",
+    "Finding",
+    "FindingRedFlag",
+    "IndexOutbox",
+    "Inspection",
+    "Licence",
+    "LoginAttempt",
+    "PublicText",
+    "RedFlag",
+    "ReportCounter",
+    "Representative",
+    "Sanction",
+    "SanctionEvent",
+    "User",
     "utcnow",
 ]

@@ -1,4 +1,3 @@
-
 from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -36,11 +35,14 @@ class Agency(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
     names: list["AgencyName"] = Relationship(
-        back_populates="agency", sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+        back_populates="agency", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
+    )
     contacts: list["AgencyContact"] = Relationship(
-        back_populates="agency", sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+        back_populates="agency", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
+    )
     representatives: list["Representative"] = Relationship(
-        back_populates="agency", sa_relationship_kwargs={"cascade": "all, delete-orphan"})
+        back_populates="agency", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
+    )
     licences: list["Licence"] = Relationship(back_populates="agency")
     sanctions: list["Sanction"] = Relationship(back_populates="agency")
     red_flags: list["RedFlag"] = Relationship(back_populates="agency")

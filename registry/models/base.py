@@ -1,6 +1,6 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
     """Timezone-aware UTC now (SQLModel's UTCDateTime columns require an aware value)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -1,4 +1,3 @@
-
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -21,8 +20,7 @@ class RedFlag(SQLModel, table=True):
     __tablename__ = "red_flag"
     id: Optional[int] = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
-    submitted_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id",
-                                           index=True)
+    submitted_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
     # sha256 of the receipt code given to an anonymous reporter; the code itself is not kept.
     receipt_hash: Optional[str] = Field(default=None, max_length=64, index=True)
     contact: str = Field(default="", max_length=300)  # optional; regulators only

@@ -1,4 +1,3 @@
-
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -39,7 +38,8 @@ class Sanction(SQLModel, table=True):
     agency: Optional["Agency"] = Relationship(back_populates="sanctions")
     authority: Optional[Authority] = Relationship()
     events: list["SanctionEvent"] = Relationship(
-        back_populates="sanction", sa_relationship_kwargs={"order_by": "SanctionEvent.id"})
+        back_populates="sanction", sa_relationship_kwargs={"order_by": "SanctionEvent.id"}
+    )
 
 
 class SanctionEvent(SQLModel, table=True):

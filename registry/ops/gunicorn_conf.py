@@ -4,6 +4,7 @@ Every setting can be overridden on the command line or by the GUNICORN_* variabl
 Workers are processes (sync worker class, one request at a time each); how many, see
 default_workers.
 """
+
 import gc
 import multiprocessing
 import os
@@ -17,9 +18,8 @@ def default_workers(database_url: str, cores: int | None = None) -> int:
 
     - SQLite (and the Whoosh index): nothing is waited for but the cores, so one worker per
       core. A second per core only splits them and what each process keeps (rankings, records):
-      on 2 cores at 100,000 agencies (bench/load.py's mix and flood, means of three alternating
-      runs), 2 workers served the mix at 730 requests/s against 481 for 4, and the flood at
-      1,158 against 1,007, in half the memory.
+      bench/load.py served more requests with one worker per core than with two, in half the
+      memory.
     - PostgreSQL: two per core, so that a core has a lookup to run while another waits on the
       database server. With the server on the same 2 cores, 2 workers were faster still (mix
       521 against 326, flood 926 against 731): the server's work took the cores the waits left.
@@ -29,8 +29,10 @@ def default_workers(database_url: str, cores: int | None = None) -> int:
     return cores if database_url.startswith("sqlite") else 2 * cores
 
 
-workers = int(os.environ.get("GUNICORN_WORKERS") or default_workers(
-    os.environ.get("REGISTRY_DATABASE_URL", "sqlite")))
+workers = int(
+    os.environ.get("GUNICORN_WORKERS")
+    or default_workers(os.environ.get("REGISTRY_DATABASE_URL", "sqlite"))
+)
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 20
@@ -42,14 +44,15 @@ keepalive = 5
 max_requests = 200_000
 max_requests_jitter = 20_000
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = None               # the app logs each request itself, as JSON (registry.ops.logs)
+accesslog = None  # the app logs each request itself, as JSON (registry.ops.logs)
 errorlog = "-"
-preload_app = False            # each worker opens its own database pool and index reader
+preload_app = False  # each worker opens its own database pool and index reader
 FULL_COLLECTION_THRESHOLD = 100  # Python's default is 10 (see post_worker_init)
 
 
 def on_starting(server):
     from registry.ops.logs import configure
+
     configure()
 
 
@@ -57,13 +60,12 @@ def post_worker_init(worker):
     """Warm the search index before the worker takes requests (with Whoosh, the name vocabulary
     and the common words' postings take seconds to read at a million agencies: no user should
     wait for them), then move what the worker holds so far out of the garbage collector's way:
-    a full collection walking them paused lookups for 60 to 80 ms at a million agencies.
+    a full collection walking them paused lookups noticeably at a million agencies.
 
     What a worker keeps then grows with the lookups it answers (up to 10,000 records of
-    results, whose walk takes 60 ms): with Python's default thresholds a full collection came
-    every few hundred lookups, 4% of their time at 100,000 agencies. Full collections are
-    considered ten times less often (1%); young objects, where a request's garbage is, are
-    collected as before."""
+    results): with Python's default thresholds a full collection came every few hundred
+    lookups. Full collections are considered ten times less often; young objects, where a
+    request's garbage is, are collected as before."""
     index = getattr(worker.wsgi, "extensions", {}).get("registry.index")
     if index is not None:
         index.warm()

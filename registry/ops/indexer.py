@@ -7,6 +7,7 @@ index their own writes at once; when the indexer holds the lock they leave it to
 With the PostgreSQL backend it is optional: any worker may drain, and a row locked by one is
 left to it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,12 +24,18 @@ log = logging.getLogger("registry.indexer")
 
 
 @click.command("run-indexer")
-@click.option("--interval", type=float, default=0.5, show_default=True,
-              help="Seconds between two looks at the outbox.")
+@click.option(
+    "--interval",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="Seconds between two looks at the outbox.",
+)
 @with_appcontext
 def run_indexer(interval: float) -> None:
     """Keep the search index up to date until stopped (SIGTERM or Ctrl-C)."""
     from registry.ops.logs import configure
+
     configure()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

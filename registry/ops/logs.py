@@ -4,6 +4,7 @@ A request line has its method, route (the URL rule, never the query string: what
 searched for is not logged), status, duration and a request id (the proxy's X-Request-ID, or
 one made here, sent back in the response). REGISTRY_LOG_FORMAT=text gives plain lines instead.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,20 @@ RESERVED = set(vars(logging.makeLogRecord({})))
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         stamp = self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z"
-        entry = {"time": stamp,
-                 "level": record.levelname.lower(), "logger": record.name,
-                 "message": record.getMessage(), "pid": record.process}
-        entry.update({k: v for k, v in vars(record).items() if k not in RESERVED
-                      and not k.startswith("_") and k not in ("message", "asctime")})
+        entry = {
+            "time": stamp,
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process,
+        }
+        entry.update(
+            {
+                k: v
+                for k, v in vars(record).items()
+                if k not in RESERVED and not k.startswith("_") and k not in ("message", "asctime")
+            }
+        )
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
@@ -80,10 +90,14 @@ def init_app(app: Flask) -> None:
         if started is None:
             return response
         response.headers.setdefault("X-Request-ID", g.request_id)
-        access.info("request", extra={
-            "method": request.method,
-            "route": request.url_rule.rule if request.url_rule else "(no route)",
-            "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            "request_id": g.request_id})
+        access.info(
+            "request",
+            extra={
+                "method": request.method,
+                "route": request.url_rule.rule if request.url_rule else "(no route)",
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "request_id": g.request_id,
+            },
+        )
         return response

@@ -1,6 +1,7 @@
 """The verdict badge (the `verdict_badge` macro of templates/macros.html), rendered once per
 verdict and language: a results page shows thirty, and calling a macro costs Jinja more than
 the badge itself (a fifth of the page's rendering)."""
+
 from __future__ import annotations
 
 from flask import current_app

@@ -1,4 +1,5 @@
 """Error pages: JSON under /api/, a plain page elsewhere; every error rolls back the session."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g, jsonify, render_template, request
@@ -15,17 +16,21 @@ def _handle(error: Exception):
         current_app.logger.exception("unhandled error on %s", request.path, exc_info=error)
         error = InternalServerError()
     if request.path.startswith("/api/"):
-        return jsonify(error={"code": error.code, "name": error.name,
-                              "message": error.description}), error.code
+        return jsonify(
+            error={"code": error.code, "name": error.name, "message": error.description}
+        ), error.code
     from registry.reports.evidence import MAX_BYTES, MAX_FILES
-    return render_template("errors/error.html", error=error,
-                           upload_limits=(MAX_FILES, MAX_BYTES // (1024 * 1024))), error.code
+
+    return render_template(
+        "errors/error.html", error=error, upload_limits=(MAX_FILES, MAX_BYTES // (1024 * 1024))
+    ), error.code
 
 
 def _index_unavailable(error: IndexUnavailable):
     current_app.logger.error("search unavailable on %s: %s", request.path, error)
-    body, status = _handle(ServiceUnavailable(
-        "The search is unavailable for a moment; try again in a minute."))
+    body, status = _handle(
+        ServiceUnavailable("The search is unavailable for a moment; try again in a minute.")
+    )
     return body, status, {"Retry-After": "60"}
 
 

@@ -1,21 +1,23 @@
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
-from flask_babel import get_locale, gettext, lazy_gettext as _l
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from registry.vocab import AGENCY_KINDS, VERDICTS
 from registry.countries import country_choices
 from registry.formtools import FixedSelect, choices
+from registry.vocab import AGENCY_KINDS, VERDICTS
 
 
 class SearchForm(Form):
     """The lookup form. It is read from the query string (GET), so it carries no CSRF token."""
 
-    q = StringField(_l("Name, licence number, phone or website"),
-                    validators=[Optional(), Length(max=200)])
+    q = StringField(
+        _l("Name, licence number, phone or website"), validators=[Optional(), Length(max=200)]
+    )
     country = SelectField(_l("Country"), validators=[Optional()], widget=FixedSelect())
     kind = SelectField(_l("Kind"), validators=[Optional()], widget=FixedSelect())
     verdict = SelectField(_l("Status"), validators=[Optional()], widget=FixedSelect())
@@ -23,14 +25,21 @@ class SearchForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices, self.kind.choices, self.verdict.choices = _filter_choices(
-            str(get_locale()))
+            str(get_locale())
+        )
 
 
-@lru_cache(maxsize=None)  # one set per language: the form is built for every lookup
+@cache  # one set per language: the form is built for every lookup
 def _filter_choices(_locale: str) -> tuple[tuple, tuple, tuple]:
     """The filters' choices, translated into the request's language (the cache key)."""
-    return (tuple(choices([("", gettext("Any country"))] + country_choices())),
-            tuple(choices([("", gettext("Any kind"))] +
-                          [(k, gettext(v)) for k, v in AGENCY_KINDS.items()])),
-            tuple(choices([("", gettext("Any status"))] +
-                          [(k, gettext(v)) for k, v in VERDICTS.items()])))
+    return (
+        tuple(choices([("", gettext("Any country"))] + country_choices())),
+        tuple(
+            choices(
+                [("", gettext("Any kind"))] + [(k, gettext(v)) for k, v in AGENCY_KINDS.items()]
+            )
+        ),
+        tuple(
+            choices([("", gettext("Any status"))] + [(k, gettext(v)) for k, v in VERDICTS.items()])
+        ),
+    )

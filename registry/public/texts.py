@@ -1,6 +1,7 @@
 """Regulators' public texts (sanction and finding summaries, red flags' public summaries) in the
 visitor's language: the text as written when it is in that language, else a translation the
 regulator added (registry.models.PublicText), else the text as written, saying its language."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,8 +21,11 @@ def original(record: Any) -> str:
 
 
 def translations(session: Session, record: Any) -> dict[str, str]:
-    rows = session.exec(select(PublicText).where(
-        PublicText.entity == type(record).__tablename__, PublicText.entity_id == record.id)).all()
+    rows = session.exec(
+        select(PublicText).where(
+            PublicText.entity == type(record).__tablename__, PublicText.entity_id == record.id
+        )
+    ).all()
     return {row.lang: row.text for row in rows}
 
 
@@ -41,9 +45,12 @@ def public_text(session: Session, record: Any) -> Markup:
     lang = str(get_locale() or "es")
     text, shown = in_language(session, record, lang)
     if not shown or shown == lang:
-        return Markup(f'<span lang="{escape(shown or lang)}">{escape(text)}</span>') \
-            if shown else escape(text)
-    note = gettext("(written in %(language)s; no translation yet)",
-                   language=language_name(shown))
-    return Markup(f'<span lang="{escape(shown)}">{escape(text)}</span> '
-                  f'<em class="note">{escape(note)}</em>')
+        return (
+            Markup(f'<span lang="{escape(shown or lang)}">{escape(text)}</span>')
+            if shown
+            else escape(text)
+        )
+    note = gettext("(written in %(language)s; no translation yet)", language=language_name(shown))
+    return Markup(
+        f'<span lang="{escape(shown)}">{escape(text)}</span> <em class="note">{escape(note)}</em>'
+    )

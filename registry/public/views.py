@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlmodel import select
 
 from registry.agencies.history import status_history
 from registry.agencies.records import is_public, load_full, primary_licence, verdict_for
@@ -11,7 +12,6 @@ from registry.public.forms import SearchForm
 from registry.public.links import agency_urls
 from registry.search import get_index, get_listing, get_rankings
 from registry.search.service import search
-from sqlmodel import select
 
 bp = Blueprint("public", __name__)
 
@@ -26,12 +26,25 @@ def results():
     form = SearchForm(request.args)
     if not form.validate() or not (form.q.data or "").strip():
         return render_template("public/home.html", form=form), 200 if not form.errors else 400
-    result = search(connection=get_lookup_connection(), index=get_index(), text=form.q.data,
-                    on=today(), country=form.country.data or None,
-                    kind=form.kind.data or None, verdict=form.verdict.data or None, limit=30,
-                    listing=get_listing(), rankings=get_rankings())
-    return render_template("public/results.html", form=form, result=result,
-                           primary_licence=primary_licence, agency_url=agency_urls())
+    result = search(
+        connection=get_lookup_connection(),
+        index=get_index(),
+        text=form.q.data,
+        on=today(),
+        country=form.country.data or None,
+        kind=form.kind.data or None,
+        verdict=form.verdict.data or None,
+        limit=30,
+        listing=get_listing(),
+        rankings=get_rankings(),
+    )
+    return render_template(
+        "public/results.html",
+        form=form,
+        result=result,
+        primary_licence=primary_licence,
+        agency_url=agency_urls(),
+    )
 
 
 @bp.get("/agencies/<int:agency_id>")
@@ -41,12 +54,21 @@ def agency(agency_id: int):
         return redirect(url_for("public.agency", agency_id=record.merged_into_id), 301)
     if record is None or not is_public(record):
         abort(404)
-    return render_template("public/agency.html", agency=record, verdict=verdict_for(record, today()),
-                           today=today(), primary_licence=primary_licence(record),
-                           history=status_history(get_reader(), agency_id),
-                           inspections=get_reader().exec(
-                               select(Inspection).where(Inspection.agency_id == agency_id)
-                               .order_by(Inspection.visited_on.desc())).all())
+    return render_template(
+        "public/agency.html",
+        agency=record,
+        verdict=verdict_for(record, today()),
+        today=today(),
+        primary_licence=primary_licence(record),
+        history=status_history(get_reader(), agency_id),
+        inspections=get_reader()
+        .exec(
+            select(Inspection)
+            .where(Inspection.agency_id == agency_id)
+            .order_by(Inspection.visited_on.desc())
+        )
+        .all(),
+    )
 
 
 @bp.get("/help")

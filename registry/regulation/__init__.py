@@ -1,4 +1,5 @@
 """The regulators' workflow: agencies, licences and sanctions of their own jurisdiction."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -6,4 +7,5 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from registry.regulation import merge_views, translation_views, views  # noqa: F401 (routes)
+
     app.register_blueprint(views.bp)

@@ -2,14 +2,26 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from registry.formtools import choices, text_language_field
 from registry.ids import to_id
-from registry.vocab import (AGENCY_KINDS, INSPECTION_KINDS, INSPECTION_OUTCOMES, SANCTION_EVENTS,
-                            SANCTION_TYPES)
+from registry.vocab import (
+    AGENCY_KINDS,
+    INSPECTION_KINDS,
+    INSPECTION_OUTCOMES,
+    SANCTION_EVENTS,
+    SANCTION_TYPES,
+)
 
 
 def lines(text: str | None) -> list[str]:
@@ -41,11 +53,14 @@ class RenewForm(FlaskForm):
 
 
 class SanctionForm(FlaskForm):
-    type = SelectField(_l("Sanction"), choices=choices((k, _l(v)) for k, v in SANCTION_TYPES.items()))
+    type = SelectField(
+        _l("Sanction"), choices=choices((k, _l(v)) for k, v in SANCTION_TYPES.items())
+    )
     licence_id = SelectField(_l("Licence concerned"), coerce=int, validators=[Optional()])
     finding_id = SelectField(_l("Finding it rests on"), coerce=int, validators=[Optional()])
-    decision_ref = StringField(_l("Decision reference"), validators=[DataRequired(),
-                                                                      Length(max=120)])
+    decision_ref = StringField(
+        _l("Decision reference"), validators=[DataRequired(), Length(max=120)]
+    )
     starts_on = DateField(_l("From"), validators=[DataRequired()])
     ends_on = DateField(_l("Until (empty: no end date)"), validators=[Optional()])
     summary = TextAreaField(_l("Public summary"), validators=[DataRequired(), Length(max=4000)])
@@ -54,8 +69,10 @@ class SanctionForm(FlaskForm):
 
 class SanctionEventForm(FlaskForm):
     """Lift a sanction, or record its appeal."""
-    kind = SelectField(_l("What happened"),
-                       choices=choices((k, _l(v)) for k, v in SANCTION_EVENTS.items()))
+
+    kind = SelectField(
+        _l("What happened"), choices=choices((k, _l(v)) for k, v in SANCTION_EVENTS.items())
+    )
     on = DateField(_l("On"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason (public)"), validators=[DataRequired(), Length(max=2000)])
 
@@ -63,8 +80,9 @@ class SanctionEventForm(FlaskForm):
 class InspectionForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices((k, _l(v)) for k, v in INSPECTION_KINDS.items()))
     visited_on = DateField(_l("Date of the visit"), validators=[DataRequired()])
-    outcome = SelectField(_l("Outcome"),
-                          choices=choices((k, _l(v)) for k, v in INSPECTION_OUTCOMES.items()))
+    outcome = SelectField(
+        _l("Outcome"), choices=choices((k, _l(v)) for k, v in INSPECTION_OUTCOMES.items())
+    )
     notes = TextAreaField(_l("Notes (regulators only)"), validators=[Optional(), Length(max=8000)])
 
 
@@ -73,8 +91,9 @@ class FindingForm(FlaskForm):
     decided_on = DateField(_l("Date of the finding"), validators=[DataRequired()])
     summary = TextAreaField(_l("Public summary"), validators=[DataRequired(), Length(max=4000)])
     lang = text_language_field(_l("Language of the summary"))
-    red_flag_ids = SelectMultipleField(_l("Substantiated red flags it rests on"), coerce=int,
-                                       validators=[Optional()])
+    red_flag_ids = SelectMultipleField(
+        _l("Substantiated red flags it rests on"), coerce=int, validators=[Optional()]
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -84,14 +103,23 @@ class ConfirmForm(FlaskForm):
 class SameAgencyForm(FlaskForm):
     """Which registered agency a record or a red flag is really about: one of the names the
     lookup finds, or a record number; and a tick that the regulator checked."""
-    candidate = RadioField(_l("Agencies with a similar name"), validate_choice=False,
-                           validators=[Optional()])
-    record = StringField(_l("Or its record number (the number at the end of its page's address)"),
-                         validators=[Optional(), Regexp(r"^\s*\d{1,12}\s*$", message=_l(
-                             "Write the record number only, for example 1234."))])
-    checked = BooleanField(_l("I checked that it is the same agency"),
-                           validators=[DataRequired(message=_l(
-                               "Tick the box to confirm that you checked."))])
+
+    candidate = RadioField(
+        _l("Agencies with a similar name"), validate_choice=False, validators=[Optional()]
+    )
+    record = StringField(
+        _l("Or its record number (the number at the end of its page's address)"),
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\s*\d{1,12}\s*$", message=_l("Write the record number only, for example 1234.")
+            ),
+        ],
+    )
+    checked = BooleanField(
+        _l("I checked that it is the same agency"),
+        validators=[DataRequired(message=_l("Tick the box to confirm that you checked."))],
+    )
 
     def chosen_id(self) -> int | None:
         value = (self.record.data or "").strip() or (self.candidate.data or "")
@@ -100,5 +128,6 @@ class SameAgencyForm(FlaskForm):
 
 class TranslationForm(FlaskForm):
     """A public text in another language."""
+
     lang = text_language_field(_l("Language"))
     text = TextAreaField(_l("Translation"), validators=[DataRequired(), Length(max=4000)])

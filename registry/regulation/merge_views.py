@@ -1,5 +1,6 @@
 """One agency, one record: a regulator merges a duplicate record into the agency it is, or files
 a red flag on the registered agency it is really about (registry.agencies.merging)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -29,8 +30,10 @@ def _target(form: SameAgencyForm) -> Agency | None:
     if target is None:
         field = form.record if (form.record.data or "").strip() else form.candidate
         field.errors = list(field.errors) + [
-            _("No agency has this record number.") if field is form.record
-            else _("Choose the agency, or write its record number.")]
+            _("No agency has this record number.")
+            if field is form.record
+            else _("Choose the agency, or write its record number.")
+        ]
     return target
 
 
@@ -48,9 +51,12 @@ def _act(form: SameAgencyForm, action) -> bool:
         form.record.errors = list(form.record.errors) + [str(error)]
     except ops.PermissionDenied:
         get_session().rollback()
-        form.record.errors = list(form.record.errors) + [_(
-            "That agency is outside your authority: it is neither of your country nor licensed "
-            "by you.")]
+        form.record.errors = list(form.record.errors) + [
+            _(
+                "That agency is outside your authority: it is neither of your country nor licensed "
+                "by you."
+            )
+        ]
     return False
 
 
@@ -62,13 +68,22 @@ def merge_agency(agency_id: int):
     if duplicate.merged_into_id is not None:
         return redirect(url_for("regulation.agency", agency_id=duplicate.merged_into_id))
     form, hits = _form(duplicate.name, duplicate.country, duplicate.id)
-    if form.validate_on_submit() and _act(form, lambda target: merging.merge(
-            get_session(), actor=current_user, duplicate=duplicate, survivor=target)):
-        flash(_("The records were merged: everything is now on this agency's record, and the "
-                "old page leads here."))
+    if form.validate_on_submit() and _act(
+        form,
+        lambda target: merging.merge(
+            get_session(), actor=current_user, duplicate=duplicate, survivor=target
+        ),
+    ):
+        flash(
+            _(
+                "The records were merged: everything is now on this agency's record, and the "
+                "old page leads here."
+            )
+        )
         return redirect(url_for("regulation.agency", agency_id=duplicate.merged_into_id))
-    return render_template("regulation/merge.html", form=form, hits=hits, record=duplicate,
-                           flag=None), 400 if form.errors else 200
+    return render_template(
+        "regulation/merge.html", form=form, hits=hits, record=duplicate, flag=None
+    ), 400 if form.errors else 200
 
 
 @bp.route("/red-flags/<int:flag_id>/agency", methods=["GET", "POST"])
@@ -77,11 +92,16 @@ def link_red_flag(flag_id: int):
     flag = get_session().get(RedFlag, flag_id) or abort(404)
     require("red_flag.review", flag)
     form, hits = _form(flag.agency.name, flag.agency.country, flag.agency_id)
-    if form.validate_on_submit() and _act(form, lambda target: merging.link_flag(
-            get_session(), actor=current_user, flag=flag, agency=target)):
+    if form.validate_on_submit() and _act(
+        form,
+        lambda target: merging.link_flag(
+            get_session(), actor=current_user, flag=flag, agency=target
+        ),
+    ):
         flash(_("The red flag is now on the record of %(name)s.", name=flag.agency.name))
         if can(current_user, "red_flag.review", flag):
             return redirect(url_for("reports.review", flag_id=flag.id))
         return redirect(url_for("reports.queue"))
-    return render_template("regulation/merge.html", form=form, hits=hits, record=flag.agency,
-                           flag=flag), 400 if form.errors else 200
+    return render_template(
+        "regulation/merge.html", form=form, hits=hits, record=flag.agency, flag=flag
+    ), 400 if form.errors else 200

@@ -1,19 +1,30 @@
 """Regulators' writes. Each checks permission (registry.permissions), changes the records and
 appends to the audit log, in the caller's transaction; the caller commits once.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from registry.audit.chain import append
-from registry.models import (Agency, AgencyContact, AgencyName, Finding, Inspection, Licence,
-                             RedFlag, Sanction, User)
-from registry.permissions import can, jurisdiction_of, owns_act, owns_licence
 from registry.clock import today
+from registry.models import (
+    Agency,
+    AgencyContact,
+    AgencyName,
+    Finding,
+    Inspection,
+    Licence,
+    RedFlag,
+    Sanction,
+    User,
+)
+from registry.permissions import can, jurisdiction_of, owns_act, owns_licence
 from registry.search.matching import licence_key, name_key
 from registry.verdict import effective_licence_status
 
@@ -40,60 +51,132 @@ def _fields(obj: Any, names: Iterable[str]) -> dict:
     return {n: getattr(obj, n) for n in names}
 
 
-def _audit(session: Session, actor: User, action: str, obj: Any, agency_id: int | None,
-           before: dict, after: dict) -> None:
-    append(session, actor=actor.email, actor_id=actor.id, action=action,
-           entity=type(obj).__tablename__, entity_id=obj.id, agency_id=agency_id,
-           before=before, after=after)
+def _audit(
+    session: Session,
+    actor: User,
+    action: str,
+    obj: Any,
+    agency_id: int | None,
+    before: dict,
+    after: dict,
+) -> None:
+    append(
+        session,
+        actor=actor.email,
+        actor_id=actor.id,
+        action=action,
+        entity=type(obj).__tablename__,
+        entity_id=obj.id,
+        agency_id=agency_id,
+        before=before,
+        after=after,
+    )
 
 
 AGENCY_FIELDS = ("name", "kind", "country", "address", "city")
-LICENCE_FIELDS = ("number", "country", "licence_class", "status", "valid_from", "valid_until",
-                  "conditions")
-SANCTION_FIELDS = ("type", "decision_ref", "starts_on", "ends_on", "summary", "lang",
-                   "appeal_state", "status", "licence_id")
+LICENCE_FIELDS = (
+    "number",
+    "country",
+    "licence_class",
+    "status",
+    "valid_from",
+    "valid_until",
+    "conditions",
+)
+SANCTION_FIELDS = (
+    "type",
+    "decision_ref",
+    "starts_on",
+    "ends_on",
+    "summary",
+    "lang",
+    "appeal_state",
+    "status",
+    "licence_id",
+)
 
 
-def create_agency(session: Session, *, actor: User, name: str, kind: str, country: str,
-                  address: str = "", city: str = "", aliases: Iterable[str] = (),
-                  phones: Iterable[str] = (), emails: Iterable[str] = (),
-                  websites: Iterable[str] = ()) -> Agency:
+def create_agency(
+    session: Session,
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    country: str,
+    address: str = "",
+    city: str = "",
+    aliases: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    emails: Iterable[str] = (),
+    websites: Iterable[str] = (),
+) -> Agency:
     authorize(actor, "agency.create", country)
-    agency = Agency(name=name, name_key=name_key(name), kind=kind, country=country,
-                    address=address, city=city)
+    agency = Agency(
+        name=name, name_key=name_key(name), kind=kind, country=country, address=address, city=city
+    )
     agency.names = [AgencyName(name=a, type="alias") for a in aliases]
-    agency.contacts = ([AgencyContact(type="phone", value=v) for v in phones]
-                       + [AgencyContact(type="email", value=v) for v in emails]
-                       + [AgencyContact(type="website", value=v) for v in websites])
+    agency.contacts = (
+        [AgencyContact(type="phone", value=v) for v in phones]
+        + [AgencyContact(type="email", value=v) for v in emails]
+        + [AgencyContact(type="website", value=v) for v in websites]
+    )
     session.add(agency)
     session.flush()
-    _audit(session, actor, "agency.create", agency, agency.id, {},
-           {**_fields(agency, AGENCY_FIELDS), "aliases": list(aliases),
-            "contacts": [c.value for c in agency.contacts]})
+    _audit(
+        session,
+        actor,
+        "agency.create",
+        agency,
+        agency.id,
+        {},
+        {
+            **_fields(agency, AGENCY_FIELDS),
+            "aliases": list(aliases),
+            "contacts": [c.value for c in agency.contacts],
+        },
+    )
     return agency
 
 
-def issue_licence(session: Session, *, actor: User, agency: Agency, number: str,
-                  valid_from: date | None, valid_until: date | None, licence_class: str = "",
-                  conditions: str = "") -> Licence:
+def issue_licence(
+    session: Session,
+    *,
+    actor: User,
+    agency: Agency,
+    number: str,
+    valid_from: date | None,
+    valid_until: date | None,
+    licence_class: str = "",
+    conditions: str = "",
+) -> Licence:
     authorize(actor, "licence.issue", agency)
     country = jurisdiction_of(actor)
     key = licence_key(number)
     if not key:
         raise RuleBroken(_l("the licence number has no letters or digits"))
-    if any(l.number_key == key and l.country == country for l in agency.licences):
-        raise RuleBroken(_l("licence %(number)s is already recorded for this agency",
-                                number=number))
+    if any(lic.number_key == key and lic.country == country for lic in agency.licences):
+        raise RuleBroken(
+            _l("licence %(number)s is already recorded for this agency", number=number)
+        )
     if valid_from and valid_until and valid_from > valid_until:
         raise RuleBroken(_l("the licence cannot end before it starts"))
-    licence = Licence(agency_id=agency.id, number=number, number_key=key, country=country,
-                      authority_id=actor.authority_id, licence_class=licence_class,
-                      status="active", valid_from=valid_from, valid_until=valid_until,
-                      conditions=conditions)
+    licence = Licence(
+        agency_id=agency.id,
+        number=number,
+        number_key=key,
+        country=country,
+        authority_id=actor.authority_id,
+        licence_class=licence_class,
+        status="active",
+        valid_from=valid_from,
+        valid_until=valid_until,
+        conditions=conditions,
+    )
     session.add(licence)
     session.flush()
-    _audit(session, actor, "licence.issue", licence, agency.id, {},
-           _fields(licence, LICENCE_FIELDS))
+    _audit(
+        session, actor, "licence.issue", licence, agency.id, {}, _fields(licence, LICENCE_FIELDS)
+    )
     return licence
 
 
@@ -112,14 +195,31 @@ def renew_licence(session: Session, *, actor: User, licence: Licence, valid_unti
     licence.valid_until, licence.status = valid_until, "active"
     session.add(licence)
     session.flush()
-    _audit(session, actor, "licence.renew", licence, licence.agency_id, before,
-           _fields(licence, LICENCE_FIELDS))
+    _audit(
+        session,
+        actor,
+        "licence.renew",
+        licence,
+        licence.agency_id,
+        before,
+        _fields(licence, LICENCE_FIELDS),
+    )
 
 
-def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
-                    decision_ref: str, starts_on: date, ends_on: date | None, summary: str,
-                    licence: Licence | None = None, finding: Finding | None = None,
-                    lang: str = "") -> Sanction:
+def impose_sanction(
+    session: Session,
+    *,
+    actor: User,
+    agency: Agency,
+    type: str,
+    decision_ref: str,
+    starts_on: date,
+    ends_on: date | None,
+    summary: str,
+    licence: Licence | None = None,
+    finding: Finding | None = None,
+    lang: str = "",
+) -> Sanction:
     """Record a sanction. Revocations and bans wait for a second regulator; the rest apply now
     (a preventive suspension takes effect at once)."""
     authorize(actor, "sanction.impose", agency)
@@ -127,22 +227,41 @@ def impose_sanction(session: Session, *, actor: User, agency: Agency, type: str,
         raise RuleBroken(_l("the sanction cannot end before it starts"))
     if licence is not None and (licence.agency_id != agency.id or not owns_licence(actor, licence)):
         raise RuleBroken(_l("only the authority that issued a licence can act on it"))
-    if finding is not None and (finding.agency_id != agency.id or finding.sanction_id is not None
-                                or not owns_act(actor, finding)):
-        raise RuleBroken(_l("this finding belongs to another agency or authority, or already "
-                            "has a sanction"))
-    sanction = Sanction(agency_id=agency.id, authority_id=actor.authority_id, type=type,
-                        decision_ref=decision_ref, starts_on=starts_on, ends_on=ends_on,
-                        summary=summary, lang=lang, licence_id=licence.id if licence else None,
-                        status="awaiting_confirmation" if type in FOUR_EYES else "in_force",
-                        proposed_by_id=actor.id)
+    if finding is not None and (
+        finding.agency_id != agency.id
+        or finding.sanction_id is not None
+        or not owns_act(actor, finding)
+    ):
+        raise RuleBroken(
+            _l("this finding belongs to another agency or authority, or already has a sanction")
+        )
+    sanction = Sanction(
+        agency_id=agency.id,
+        authority_id=actor.authority_id,
+        type=type,
+        decision_ref=decision_ref,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        summary=summary,
+        lang=lang,
+        licence_id=licence.id if licence else None,
+        status="awaiting_confirmation" if type in FOUR_EYES else "in_force",
+        proposed_by_id=actor.id,
+    )
     session.add(sanction)
     session.flush()
     if finding is not None:
         finding.sanction_id = sanction.id
         session.add(finding)
-    _audit(session, actor, "sanction.propose" if type in FOUR_EYES else "sanction.impose",
-           sanction, agency.id, {}, _fields(sanction, SANCTION_FIELDS))
+    _audit(
+        session,
+        actor,
+        "sanction.propose" if type in FOUR_EYES else "sanction.impose",
+        sanction,
+        agency.id,
+        {},
+        _fields(sanction, SANCTION_FIELDS),
+    )
     return sanction
 
 
@@ -162,68 +281,154 @@ def confirm_sanction(session: Session, *, actor: User, sanction: Sanction) -> No
         licence.status = "revoked" if sanction.type == "revocation" else "banned"
         session.add(licence)
         session.flush()
-        _audit(session, actor, "licence." + licence.status, licence, licence.agency_id,
-               licence_before, _fields(licence, LICENCE_FIELDS))
+        _audit(
+            session,
+            actor,
+            "licence." + licence.status,
+            licence,
+            licence.agency_id,
+            licence_before,
+            _fields(licence, LICENCE_FIELDS),
+        )
     session.flush()
-    _audit(session, actor, "sanction.confirm", sanction, sanction.agency_id, before,
-           _fields(sanction, SANCTION_FIELDS))
+    _audit(
+        session,
+        actor,
+        "sanction.confirm",
+        sanction,
+        sanction.agency_id,
+        before,
+        _fields(sanction, SANCTION_FIELDS),
+    )
 
 
 INSPECTION_FIELDS = ("kind", "visited_on", "outcome", "notes")
 FINDING_FIELDS = ("reference", "decided_on", "summary", "lang", "sanction_id")
 
 
-def record_inspection(session: Session, *, actor: User, agency: Agency, kind: str,
-                      visited_on: date, outcome: str, notes: str = "") -> Inspection:
+def record_inspection(
+    session: Session,
+    *,
+    actor: User,
+    agency: Agency,
+    kind: str,
+    visited_on: date,
+    outcome: str,
+    notes: str = "",
+) -> Inspection:
     authorize(actor, "inspection.record", agency)
-    inspection = Inspection(agency_id=agency.id, authority_id=actor.authority_id, kind=kind,
-                            visited_on=visited_on, outcome=outcome, notes=notes,
-                            recorded_by_id=actor.id)
+    inspection = Inspection(
+        agency_id=agency.id,
+        authority_id=actor.authority_id,
+        kind=kind,
+        visited_on=visited_on,
+        outcome=outcome,
+        notes=notes,
+        recorded_by_id=actor.id,
+    )
     session.add(inspection)
     session.flush()
-    _audit(session, actor, "inspection.record", inspection, agency.id, {},
-           _fields(inspection, INSPECTION_FIELDS))
+    _audit(
+        session,
+        actor,
+        "inspection.record",
+        inspection,
+        agency.id,
+        {},
+        _fields(inspection, INSPECTION_FIELDS),
+    )
     return inspection
 
 
-def record_finding(session: Session, *, actor: User, agency: Agency, reference: str,
-                   decided_on: date, summary: str,
-                   red_flags: Iterable[RedFlag] = (), lang: str = "") -> Finding:
+def record_finding(
+    session: Session,
+    *,
+    actor: User,
+    agency: Agency,
+    reference: str,
+    decided_on: date,
+    summary: str,
+    red_flags: Iterable[RedFlag] = (),
+    lang: str = "",
+) -> Finding:
     """A regulator's fraud finding, resting on substantiated red flags of the same agency."""
     authorize(actor, "finding.record", agency)
     red_flags = list(red_flags)
     if any(f.agency_id != agency.id or f.state != "substantiated" for f in red_flags):
         raise RuleBroken(_l("a finding rests only on substantiated red flags of this agency"))
-    finding = Finding(agency_id=agency.id, authority_id=actor.authority_id, reference=reference,
-                      decided_on=decided_on, summary=summary, lang=lang, red_flags=red_flags)
+    finding = Finding(
+        agency_id=agency.id,
+        authority_id=actor.authority_id,
+        reference=reference,
+        decided_on=decided_on,
+        summary=summary,
+        lang=lang,
+        red_flags=red_flags,
+    )
     session.add(finding)
     session.flush()
-    _audit(session, actor, "finding.record", finding, agency.id, {},
-           {**_fields(finding, FINDING_FIELDS), "red_flags": [f.id for f in red_flags]})
+    _audit(
+        session,
+        actor,
+        "finding.record",
+        finding,
+        agency.id,
+        {},
+        {**_fields(finding, FINDING_FIELDS), "red_flags": [f.id for f in red_flags]},
+    )
     return finding
 
 
-def edit_agency(session: Session, *, actor: User, agency: Agency, name: str, kind: str,
-                address: str, city: str, aliases: Iterable[str], phones: Iterable[str],
-                emails: Iterable[str], websites: Iterable[str]) -> None:
+def edit_agency(
+    session: Session,
+    *,
+    actor: User,
+    agency: Agency,
+    name: str,
+    kind: str,
+    address: str,
+    city: str,
+    aliases: Iterable[str],
+    phones: Iterable[str],
+    emails: Iterable[str],
+    websites: Iterable[str],
+) -> None:
     """Change an agency's identity. Names it drops are kept as former names (phoenix firms must
     stay findable by their old names)."""
     authorize(actor, "agency.edit", agency)
-    before = {**_fields(agency, AGENCY_FIELDS), "names": sorted(n.name for n in agency.names),
-              "contacts": sorted(c.value for c in agency.contacts)}
+    before = {
+        **_fields(agency, AGENCY_FIELDS),
+        "names": sorted(n.name for n in agency.names),
+        "contacts": sorted(c.value for c in agency.contacts),
+    }
     if name != agency.name and agency.name not in {n.name for n in agency.names}:
         agency.names.append(AgencyName(name=agency.name, type="former"))
     agency.name, agency.name_key, agency.kind = name, name_key(name), kind
     agency.address, agency.city = address, city
     known = {n.name for n in agency.names}
     agency.names.extend(AgencyName(name=a, type="alias") for a in aliases if a not in known)
-    wanted = {("phone", v) for v in phones} | {("email", v) for v in emails} | {
-        ("website", v) for v in websites}
+    wanted = (
+        {("phone", v) for v in phones}
+        | {("email", v) for v in emails}
+        | {("website", v) for v in websites}
+    )
     agency.contacts = [c for c in agency.contacts if (c.type, c.value) in wanted] + [
-        AgencyContact(type=t, value=v) for t, v in sorted(wanted)
-        if (t, v) not in {(c.type, c.value) for c in agency.contacts}]
+        AgencyContact(type=t, value=v)
+        for t, v in sorted(wanted)
+        if (t, v) not in {(c.type, c.value) for c in agency.contacts}
+    ]
     session.add(agency)
     session.flush()
-    _audit(session, actor, "agency.edit", agency, agency.id, before,
-           {**_fields(agency, AGENCY_FIELDS), "names": sorted(n.name for n in agency.names),
-            "contacts": sorted(c.value for c in agency.contacts)})
+    _audit(
+        session,
+        actor,
+        "agency.edit",
+        agency,
+        agency.id,
+        before,
+        {
+            **_fields(agency, AGENCY_FIELDS),
+            "names": sorted(n.name for n in agency.names),
+            "contacts": sorted(c.value for c in agency.contacts),
+        },
+    )

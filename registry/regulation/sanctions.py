@@ -6,6 +6,7 @@ other sanction it applies at once. Applying an event changes the sanction (`lift
 `appeal_state`); the verdict reads those (registry.verdict), so the licence the sanction acted
 on is active again from the day it is lifted or overturned. The caller commits once.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,27 +15,41 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from registry.models import Licence, Sanction, SanctionEvent, User
-from registry.regulation.operations import (FOUR_EYES, LICENCE_FIELDS, RuleBroken, _audit,
-                                            _fields, authorize)
+from registry.regulation.operations import (
+    FOUR_EYES,
+    LICENCE_FIELDS,
+    RuleBroken,
+    _audit,
+    _fields,
+    authorize,
+)
 
 EVENT_FIELDS = ("kind", "on", "reason", "status")
 # appeal state -> the appeal events that may follow it
-APPEALS = {"none": ("appeal_lodged",), "pending": ("appeal_upheld", "appeal_overturned"),
-           "upheld": (), "overturned": ()}
+APPEALS = {
+    "none": ("appeal_lodged",),
+    "pending": ("appeal_upheld", "appeal_overturned"),
+    "upheld": (),
+    "overturned": (),
+}
 
 
 def _audited(sanction: Sanction, event: SanctionEvent) -> dict:
-    return {**_fields(event, EVENT_FIELDS), "sanction_id": sanction.id, "type": sanction.type,
-            "decision_ref": sanction.decision_ref}
+    return {
+        **_fields(event, EVENT_FIELDS),
+        "sanction_id": sanction.id,
+        "type": sanction.type,
+        "decision_ref": sanction.decision_ref,
+    }
 
 
 def _check(sanction: Sanction, kind: str, on: date) -> None:
     if sanction.status != "in_force":
-        raise RuleBroken(_l("this sanction is not in force yet: a second regulator must "
-                            "confirm it first"))
+        raise RuleBroken(
+            _l("this sanction is not in force yet: a second regulator must confirm it first")
+        )
     if any(e.status == "awaiting_confirmation" for e in sanction.events):
-        raise RuleBroken(_l("a change to this sanction is already waiting for a second "
-                            "regulator"))
+        raise RuleBroken(_l("a change to this sanction is already waiting for a second regulator"))
     if on < sanction.starts_on:
         raise RuleBroken(_l("the date cannot be before the sanction starts"))
     if kind == "lifted":
@@ -48,23 +63,36 @@ def _check(sanction: Sanction, kind: str, on: date) -> None:
         raise RuleBroken(_l("an appeal must be lodged before it is decided, and decided once"))
 
 
-def record_event(session: Session, *, actor: User, sanction: Sanction, kind: str, on: date,
-                 reason: str) -> SanctionEvent:
+def record_event(
+    session: Session, *, actor: User, sanction: Sanction, kind: str, on: date, reason: str
+) -> SanctionEvent:
     """Lift a sanction (kind "lifted") or record its appeal; a reason is required."""
     authorize(actor, "sanction.end", sanction)
     if not reason.strip():
         raise RuleBroken(_l("give the reason"))
     _check(sanction, kind, on)
     waits = sanction.type in FOUR_EYES
-    event = SanctionEvent(sanction_id=sanction.id, kind=kind, on=on, reason=reason.strip(),
-                          status="awaiting_confirmation" if waits else "in_force",
-                          proposed_by_id=actor.id)
+    event = SanctionEvent(
+        sanction_id=sanction.id,
+        kind=kind,
+        on=on,
+        reason=reason.strip(),
+        status="awaiting_confirmation" if waits else "in_force",
+        proposed_by_id=actor.id,
+    )
     session.add(event)
     sanction.events.append(event)
     session.flush()
     if waits:
-        _audit(session, actor, "sanction.propose_" + kind, event, sanction.agency_id, {},
-               _audited(sanction, event))
+        _audit(
+            session,
+            actor,
+            "sanction.propose_" + kind,
+            event,
+            sanction.agency_id,
+            {},
+            _audited(sanction, event),
+        )
     else:
         _apply(session, actor, sanction, event)
     return event
@@ -88,12 +116,22 @@ def _apply(session: Session, actor: User, sanction: Sanction, event: SanctionEve
     if event.kind == "lifted":
         sanction.lifted_on, sanction.lift_reason = event.on, event.reason
     else:
-        sanction.appeal_state = {"appeal_lodged": "pending", "appeal_upheld": "upheld",
-                                 "appeal_overturned": "overturned"}[event.kind]
+        sanction.appeal_state = {
+            "appeal_lodged": "pending",
+            "appeal_upheld": "upheld",
+            "appeal_overturned": "overturned",
+        }[event.kind]
     session.add(sanction)
     session.flush()
-    _audit(session, actor, "sanction." + event.kind, sanction, sanction.agency_id, before,
-           _audited(sanction, event))
+    _audit(
+        session,
+        actor,
+        "sanction." + event.kind,
+        sanction,
+        sanction.agency_id,
+        before,
+        _audited(sanction, event),
+    )
     if event.kind in ("lifted", "appeal_overturned"):
         _reinstate_licence(session, actor, sanction)
 
@@ -109,5 +147,12 @@ def _reinstate_licence(session: Session, actor: User, sanction: Sanction) -> Non
     licence.status = "active"
     session.add(licence)
     session.flush()
-    _audit(session, actor, "licence.reinstate", licence, licence.agency_id, before,
-           _fields(licence, LICENCE_FIELDS))
+    _audit(
+        session,
+        actor,
+        "licence.reinstate",
+        licence,
+        licence.agency_id,
+        before,
+        _fields(licence, LICENCE_FIELDS),
+    )

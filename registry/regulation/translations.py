@@ -1,5 +1,6 @@
 """Translations of regulators' public texts (registry.public.texts shows them). Added or changed
 by whoever may write the text itself, and audited. The caller commits."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -23,19 +24,29 @@ def save(session: Session, *, actor: User, record, lang: str, text: str) -> Publ
     if not original(record):
         raise RuleBroken(_l("there is no public text to translate yet"))
     if lang == record.lang:
-        raise RuleBroken(_l("the text is already written in this language: change it where it "
-                            "was written"))
+        raise RuleBroken(
+            _l("the text is already written in this language: change it where it was written")
+        )
     entity = type(record).__tablename__
-    found = session.exec(select(PublicText).where(
-        PublicText.entity == entity, PublicText.entity_id == record.id,
-        PublicText.lang == lang)).first()
+    found = session.exec(
+        select(PublicText).where(
+            PublicText.entity == entity, PublicText.entity_id == record.id, PublicText.lang == lang
+        )
+    ).first()
     before = {"lang": lang, "text": found.text} if found else {}
     found = found or PublicText(entity=entity, entity_id=record.id, lang=lang, text=text)
     found.text = text
     session.add(found)
     session.flush()
-    append(session, actor=actor.email, actor_id=actor.id,
-           action="public_text.update" if before else "public_text.add", entity=entity,
-           entity_id=record.id, agency_id=record.agency_id, before=before,
-           after={"lang": lang, "text": text})
+    append(
+        session,
+        actor=actor.email,
+        actor_id=actor.id,
+        action="public_text.update" if before else "public_text.add",
+        entity=entity,
+        entity_id=record.id,
+        agency_id=record.agency_id,
+        before=before,
+        after={"lang": lang, "text": text},
+    )
     return found

@@ -1,8 +1,11 @@
 """Regulators' pages: load (404), check (one place: operations -> permissions), act, commit once."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import wraps
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,20 +13,28 @@ from flask_login import current_user
 from sqlmodel import select
 
 from registry.agencies.records import load_full
+from registry.clock import today
 from registry.db import get_session
 from registry.formtools import choices
 from registry.ids import id_arg
-from registry.clock import today
 from registry.models import Inspection, Licence, Sanction, SanctionEvent, utcnow
 from registry.permissions import jurisdiction_of, owns_act, owns_licence, require
 from registry.regulation import dashboard as dashboard_data
 from registry.regulation import operations as ops
 from registry.regulation import sanctions as sanction_events
-from registry.regulation.forms import (AgencyForm, ConfirmForm, FindingForm, InspectionForm,
-                                       LicenceForm, RenewForm, SanctionEventForm, SanctionForm,
-                                       lines)
-from registry.verdict import effective_licence_status
+from registry.regulation.forms import (
+    AgencyForm,
+    ConfirmForm,
+    FindingForm,
+    InspectionForm,
+    LicenceForm,
+    RenewForm,
+    SanctionEventForm,
+    SanctionForm,
+    lines,
+)
 from registry.search import drain_now
+from registry.verdict import effective_licence_status
 from registry.vocab import DASHBOARD_LICENCE_FILTERS, LICENCE_STATUSES
 
 bp = Blueprint("regulation", __name__, url_prefix="/manage")
@@ -32,6 +43,7 @@ bp = Blueprint("regulation", __name__, url_prefix="/manage")
 def regulator_required(view):
     """Log in first; then only those who may use the regulators' area (403 for everyone else);
     what each may do there is checked by the operations (registry.permissions)."""
+
     @wraps(view)
     def wrapper(*args, **kwargs):
         require("manage.view")
@@ -39,12 +51,43 @@ def regulator_required(view):
             return view(*args, **kwargs)
         except ops.PermissionDenied:
             abort(403)
+
     return wrapper
 
 
 def _commit() -> None:
     get_session().commit()
     drain_now()
+
+
+def submitted(
+    form,
+    act: Callable[[], Any],
+    *,
+    done: str | Callable[[Any], str],
+    back_to: str,
+    error_field=None,
+):
+    """The one way a regulator's form is handled: validate, act, commit once, flash and
+    redirect to `back_to`. None when the form or a domain rule refused it: the rule's message
+    is on `error_field` (the form's first field by default) and nothing was kept, so the
+    caller shows the form again with what was typed (400)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = act()
+    except ops.RuleBroken as error:
+        get_session().rollback()
+        field = error_field if error_field is not None else next(iter(form))
+        field.errors = [*field.errors, str(error)]
+        return None
+    _commit()
+    flash(done(result) if callable(done) else done)
+    return redirect(back_to)
+
+
+def _to_agency(agency_id: int) -> str:
+    return url_for("regulation.agency", agency_id=agency_id)
 
 
 def _agency_or_404(agency_id: int):
@@ -57,27 +100,48 @@ def _agency_or_404(agency_id: int):
 def proposed_licence(agency):
     """The licence a new sanction most likely concerns: the authority's own that is in force
     longest, else its latest."""
-    owned = [l for l in agency.licences if owns_licence(current_user, l)]
-    return max(owned, default=None, key=lambda l: (
-        effective_licence_status(l, today(), agency.sanctions) == "active",
-        l.valid_until or date.max, l.id))
+    owned = [lic for lic in agency.licences if owns_licence(current_user, lic)]
+    return max(
+        owned,
+        default=None,
+        key=lambda lic: (
+            effective_licence_status(lic, today(), agency.sanctions) == "active",
+            lic.valid_until or date.max,
+            lic.id,
+        ),
+    )
 
 
 def _sanction_form(agency, **kwargs) -> SanctionForm:
     form = SanctionForm(prefix="sanction", **kwargs)
     proposed = proposed_licence(agency)
-    owned = sorted((l for l in agency.licences if owns_licence(current_user, l)),
-                   key=lambda l: l is not proposed)
+    owned = sorted(
+        (lic for lic in agency.licences if owns_licence(current_user, lic)),
+        key=lambda lic: lic is not proposed,
+    )
     form.licence_id.choices = choices(
-        [(l.id, f"{l.number} ({_(LICENCE_STATUSES[status])})" if (
-            status := effective_licence_status(l, today(), agency.sanctions)) in LICENCE_STATUSES
-          else l.number) for l in owned]
-        + [(0, _("None: the sanction concerns the agency, not a licence"))])
+        [
+            (
+                lic.id,
+                f"{lic.number} ({_(LICENCE_STATUSES[status])})"
+                if (status := effective_licence_status(lic, today(), agency.sanctions))
+                in LICENCE_STATUSES
+                else lic.number,
+            )
+            for lic in owned
+        ]
+        + [(0, _("None: the sanction concerns the agency, not a licence"))]
+    )
     if kwargs.get("formdata", True) is None and proposed is not None:
         form.licence_id.data = proposed.id
-    form.finding_id.choices = choices([(0, _("None"))] + [
-        (f.id, f"{f.reference} ({f.decided_on})") for f in agency.findings
-        if f.sanction_id is None and owns_act(current_user, f)])
+    form.finding_id.choices = choices(
+        [(0, _("None"))]
+        + [
+            (f.id, f"{f.reference} ({f.decided_on})")
+            for f in agency.findings
+            if f.sanction_id is None and owns_act(current_user, f)
+        ]
+    )
     return form
 
 
@@ -85,26 +149,49 @@ def _finding_form(agency, **kwargs) -> FindingForm:
     form = FindingForm(prefix="finding", **kwargs)
     form.red_flag_ids.choices = choices(
         (f.id, f"{f.created_at.date()} — {f.public_summary or f.category}")
-        for f in agency.red_flags if f.state == "substantiated")
+        for f in agency.red_flags
+        if f.state == "substantiated"
+    )
     if request.method == "GET" and (red_flag := request.args.get("red_flag", type=id_arg)):
         form.red_flag_ids.data = [red_flag]
     return form
 
 
-def _manage_page(agency, *, licence_form=None, sanction_form=None, inspection_form=None,
-                 finding_form=None, event_form=None, event_sanction_id=None, status=200):
-    inspections = get_session().exec(select(Inspection).where(Inspection.agency_id == agency.id)
-                                     .order_by(Inspection.visited_on.desc())).all()
+def _manage_page(
+    agency,
+    *,
+    licence_form=None,
+    sanction_form=None,
+    inspection_form=None,
+    finding_form=None,
+    event_form=None,
+    event_sanction_id=None,
+    status=200,
+):
+    inspections = (
+        get_session()
+        .exec(
+            select(Inspection)
+            .where(Inspection.agency_id == agency.id)
+            .order_by(Inspection.visited_on.desc())
+        )
+        .all()
+    )
     return render_template(
-        "regulation/agency.html", agency=agency, inspections=inspections,
+        "regulation/agency.html",
+        agency=agency,
+        inspections=inspections,
         licence_form=licence_form or LicenceForm(formdata=None, prefix="licence"),
         sanction_form=sanction_form or _sanction_form(agency, formdata=None),
         inspection_form=inspection_form or InspectionForm(formdata=None, prefix="inspection"),
         finding_form=finding_form or _finding_form(agency, formdata=None),
-        renew_form=RenewForm(formdata=None, prefix="renew"), confirm_form=ConfirmForm(),
+        renew_form=RenewForm(formdata=None, prefix="renew"),
+        confirm_form=ConfirmForm(),
         event_form=event_form or SanctionEventForm(formdata=None, prefix="event"),
-        event_sanction_id=event_sanction_id, today=today(),
-        renewal_refused=ops.renewal_refused), status
+        event_sanction_id=event_sanction_id,
+        today=today(),
+        renewal_refused=ops.renewal_refused,
+    ), status
 
 
 @bp.get("/")
@@ -115,15 +202,22 @@ def dashboard():
     wanted = dashboard_data.AgencyFilter.from_args(request.args)
     agencies, total = dashboard_data.agencies_page(session, authority_id, country, wanted, on)
     return render_template(
-        "regulation/dashboard.html", wanted=wanted, agencies=agencies, total=total,
+        "regulation/dashboard.html",
+        wanted=wanted,
+        agencies=agencies,
+        total=total,
         pages=max(1, -(-total // dashboard_data.PAGE)),
         expiring=dashboard_data.expiring_licences(session, authority_id, on),
         flags=dashboard_data.waiting_flags(session, country),
         awaiting=dashboard_data.awaiting_sanctions(session, authority_id),
         awaiting_events=dashboard_data.awaiting_events(session, authority_id),
-        confirm_form=ConfirmForm(), now=utcnow(), on=on,
-        licence_filters=DASHBOARD_LICENCE_FILTERS, own_licences=dashboard_data.own_licences,
-        effective_licence_status=effective_licence_status)
+        confirm_form=ConfirmForm(),
+        now=utcnow(),
+        on=on,
+        licence_filters=DASHBOARD_LICENCE_FILTERS,
+        own_licences=dashboard_data.own_licences,
+        effective_licence_status=effective_licence_status,
+    )
 
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
@@ -132,15 +226,29 @@ def new_agency():
     form = AgencyForm()
     if form.validate_on_submit():
         agency = ops.create_agency(
-            get_session(), actor=current_user, name=form.name.data, kind=form.kind.data,
-            country=jurisdiction_of(current_user), address=form.address.data or "",
-            city=form.city.data or "", aliases=lines(form.aliases.data),
-            phones=lines(form.phones.data), emails=lines(form.emails.data),
-            websites=lines(form.websites.data))
+            get_session(),
+            actor=current_user,
+            country=jurisdiction_of(current_user),
+            **_identity(form),
+        )
         _commit()
         flash(_("Agency recorded."))
-        return redirect(url_for("regulation.agency", agency_id=agency.id))
+        return redirect(_to_agency(agency.id))
     return render_template("regulation/new_agency.html", form=form), 400 if form.errors else 200
+
+
+def _identity(form: AgencyForm) -> dict:
+    """What the agency form says of an agency's identity, as the operations take it."""
+    return {
+        "name": form.name.data,
+        "kind": form.kind.data,
+        "address": form.address.data or "",
+        "city": form.city.data or "",
+        "aliases": lines(form.aliases.data),
+        "phones": lines(form.phones.data),
+        "emails": lines(form.emails.data),
+        "websites": lines(form.websites.data),
+    }
 
 
 @bp.get("/agencies/<int:agency_id>")
@@ -158,19 +266,23 @@ def agency(agency_id: int):
 def issue_licence(agency_id: int):
     agency = _agency_or_404(agency_id)
     form = LicenceForm(prefix="licence")
-    if form.validate_on_submit():
-        try:
-            ops.issue_licence(get_session(), actor=current_user, agency=agency,
-                              number=form.number.data, valid_from=form.valid_from.data,
-                              valid_until=form.valid_until.data,
-                              licence_class=form.licence_class.data or "",
-                              conditions=form.conditions.data or "")
-            _commit()
-            flash(_("Licence issued."))
-            return redirect(url_for("regulation.agency", agency_id=agency.id))
-        except ops.RuleBroken as error:
-            form.number.errors.append(str(error))
-    return _manage_page(agency, licence_form=form, status=400)
+    done = submitted(
+        form,
+        lambda: ops.issue_licence(
+            get_session(),
+            actor=current_user,
+            agency=agency,
+            number=form.number.data,
+            valid_from=form.valid_from.data,
+            valid_until=form.valid_until.data,
+            licence_class=form.licence_class.data or "",
+            conditions=form.conditions.data or "",
+        ),
+        done=_("Licence issued."),
+        back_to=_to_agency(agency.id),
+        error_field=form.number,
+    )
+    return done or _manage_page(_agency_or_404(agency_id), licence_form=form, status=400)
 
 
 @bp.post("/licences/<int:licence_id>/renew")
@@ -180,8 +292,12 @@ def renew_licence(licence_id: int):
     form = RenewForm(prefix="renew")
     if form.validate_on_submit():
         try:
-            ops.renew_licence(get_session(), actor=current_user, licence=licence,
-                              valid_until=form.valid_until.data)
+            ops.renew_licence(
+                get_session(),
+                actor=current_user,
+                licence=licence,
+                valid_until=form.valid_until.data,
+            )
             _commit()
             flash(_("Licence renewed."))
         except ops.RuleBroken as error:
@@ -196,24 +312,33 @@ def renew_licence(licence_id: int):
 def impose_sanction(agency_id: int):
     agency = _agency_or_404(agency_id)
     form = _sanction_form(agency)
-    if form.validate_on_submit():
-        licence = next((l for l in agency.licences if l.id == form.licence_id.data), None)
-        finding = next((f for f in agency.findings if f.id == form.finding_id.data), None)
-        try:
-            sanction = ops.impose_sanction(
-                get_session(), actor=current_user, agency=agency, type=form.type.data,
-                decision_ref=form.decision_ref.data, starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data, summary=form.summary.data, lang=form.lang.data,
-                licence=licence,
-                finding=finding)
-            _commit()
-            flash(_("Sanction recorded; it becomes public when a second regulator of your "
-                    "authority confirms it.") if sanction.status != "in_force"
-                  else _("Sanction recorded and in force."))
-            return redirect(url_for("regulation.agency", agency_id=agency.id))
-        except ops.RuleBroken as error:
-            form.decision_ref.errors.append(str(error))
-    return _manage_page(agency, sanction_form=form, status=400)
+    done = submitted(
+        form,
+        lambda: ops.impose_sanction(
+            get_session(),
+            actor=current_user,
+            agency=agency,
+            type=form.type.data,
+            decision_ref=form.decision_ref.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            summary=form.summary.data,
+            lang=form.lang.data,
+            licence=next((lic for lic in agency.licences if lic.id == form.licence_id.data), None),
+            finding=next((f for f in agency.findings if f.id == form.finding_id.data), None),
+        ),
+        done=lambda sanction: (
+            _(
+                "Sanction recorded; it becomes public when a second regulator of your authority "
+                "confirms it."
+            )
+            if sanction.status != "in_force"
+            else _("Sanction recorded and in force.")
+        ),
+        back_to=_to_agency(agency.id),
+        error_field=form.decision_ref,
+    )
+    return done or _manage_page(_agency_or_404(agency_id), sanction_form=form, status=400)
 
 
 @bp.post("/sanctions/<int:sanction_id>/confirm")
@@ -238,20 +363,27 @@ def sanction_event(sanction_id: int):
     agency = _agency_or_404(sanction.agency_id)
     sanction = next(s for s in agency.sanctions if s.id == sanction_id)
     form = SanctionEventForm(prefix="event")
-    if form.validate_on_submit():
-        try:
-            event = sanction_events.record_event(
-                get_session(), actor=current_user, sanction=sanction, kind=form.kind.data,
-                on=form.on.data, reason=form.reason.data)
-            _commit()
-            flash(_("Recorded; it becomes public when a second regulator of your authority "
-                    "confirms it.") if event.status != "in_force" else _("Recorded."))
-            return redirect(url_for("regulation.agency", agency_id=agency.id))
-        except ops.RuleBroken as error:
-            get_session().rollback()
-            agency = _agency_or_404(sanction.agency_id)
-            form.kind.errors.append(str(error))
-    return _manage_page(agency, event_form=form, event_sanction_id=sanction_id, status=400)
+    done = submitted(
+        form,
+        lambda: sanction_events.record_event(
+            get_session(),
+            actor=current_user,
+            sanction=sanction,
+            kind=form.kind.data,
+            on=form.on.data,
+            reason=form.reason.data,
+        ),
+        done=lambda event: (
+            _("Recorded; it becomes public when a second regulator of your authority confirms it.")
+            if event.status != "in_force"
+            else _("Recorded.")
+        ),
+        back_to=_to_agency(agency.id),
+        error_field=form.kind,
+    )
+    return done or _manage_page(
+        _agency_or_404(agency.id), event_form=form, event_sanction_id=sanction_id, status=400
+    )
 
 
 @bp.post("/sanction-events/<int:event_id>/confirm")
@@ -274,14 +406,21 @@ def confirm_sanction_event(event_id: int):
 def record_inspection(agency_id: int):
     agency = _agency_or_404(agency_id)
     form = InspectionForm(prefix="inspection")
-    if form.validate_on_submit():
-        ops.record_inspection(get_session(), actor=current_user, agency=agency,
-                              kind=form.kind.data, visited_on=form.visited_on.data,
-                              outcome=form.outcome.data, notes=form.notes.data or "")
-        _commit()
-        flash(_("Visit recorded."))
-        return redirect(url_for("regulation.agency", agency_id=agency.id))
-    return _manage_page(agency, inspection_form=form, status=400)
+    done = submitted(
+        form,
+        lambda: ops.record_inspection(
+            get_session(),
+            actor=current_user,
+            agency=agency,
+            kind=form.kind.data,
+            visited_on=form.visited_on.data,
+            outcome=form.outcome.data,
+            notes=form.notes.data or "",
+        ),
+        done=_("Visit recorded."),
+        back_to=_to_agency(agency.id),
+    )
+    return done or _manage_page(_agency_or_404(agency_id), inspection_form=form, status=400)
 
 
 @bp.post("/agencies/<int:agency_id>/findings")
@@ -289,19 +428,23 @@ def record_inspection(agency_id: int):
 def record_finding(agency_id: int):
     agency = _agency_or_404(agency_id)
     form = _finding_form(agency)
-    if form.validate_on_submit():
-        flags = [f for f in agency.red_flags if f.id in (form.red_flag_ids.data or [])]
-        try:
-            ops.record_finding(get_session(), actor=current_user, agency=agency,
-                               reference=form.reference.data, decided_on=form.decided_on.data,
-                               summary=form.summary.data, red_flags=flags,
-                               lang=form.lang.data)
-            _commit()
-            flash(_("Finding recorded. To sanction on its basis, choose it in the sanction form."))
-            return redirect(url_for("regulation.agency", agency_id=agency.id))
-        except ops.RuleBroken as error:
-            form.reference.errors.append(str(error))
-    return _manage_page(agency, finding_form=form, status=400)
+    done = submitted(
+        form,
+        lambda: ops.record_finding(
+            get_session(),
+            actor=current_user,
+            agency=agency,
+            reference=form.reference.data,
+            decided_on=form.decided_on.data,
+            summary=form.summary.data,
+            red_flags=[f for f in agency.red_flags if f.id in (form.red_flag_ids.data or [])],
+            lang=form.lang.data,
+        ),
+        done=_("Finding recorded. To sanction on its basis, choose it in the sanction form."),
+        back_to=_to_agency(agency.id),
+        error_field=form.reference,
+    )
+    return done or _manage_page(_agency_or_404(agency_id), finding_form=form, status=400)
 
 
 @bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
@@ -314,17 +457,22 @@ def edit_agency(agency_id: int):
         form.name.data, form.kind.data = agency.name, agency.kind
         form.address.data, form.city.data = agency.address, agency.city
         form.aliases.data = "\n".join(n.name for n in agency.names if n.type != "former")
-        for field, kind in ((form.phones, "phone"), (form.emails, "email"),
-                            (form.websites, "website")):
+        for field, kind in (
+            (form.phones, "phone"),
+            (form.emails, "email"),
+            (form.websites, "website"),
+        ):
             field.data = "\n".join(agency.contact_values(kind))
-    if form.validate_on_submit():
-        ops.edit_agency(get_session(), actor=current_user, agency=agency, name=form.name.data,
-                        kind=form.kind.data, address=form.address.data or "",
-                        city=form.city.data or "", aliases=lines(form.aliases.data),
-                        phones=lines(form.phones.data), emails=lines(form.emails.data),
-                        websites=lines(form.websites.data))
-        _commit()
-        flash(_("Agency updated."))
-        return redirect(url_for("regulation.agency", agency_id=agency.id))
+    done = submitted(
+        form,
+        lambda: ops.edit_agency(
+            get_session(), actor=current_user, agency=agency, **_identity(form)
+        ),
+        done=_("Agency updated."),
+        back_to=_to_agency(agency.id),
+    )
+    if done:
+        return done
     return render_template("regulation/new_agency.html", form=form, agency=agency), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )

@@ -1,4 +1,5 @@
 """Red flags: NGOs and the public report, regulators review."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -6,4 +7,5 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from registry.reports import views
+
     app.register_blueprint(views.bp)

@@ -1,5 +1,6 @@
 """Evidence files: read whole by a parser made for their type (pypdf, Pillow), size limited,
 kept in the database (never under the web root, and the same on every app server)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -107,20 +108,31 @@ def accept(original_name: str, data: bytes) -> StoredFile:
     if not data:
         raise EvidenceRejected(_l("%(file)s: the file is empty", file=original_name))
     if len(data) > MAX_BYTES:
-        raise EvidenceRejected(_l("%(file)s: larger than %(size)d MB", file=original_name,
-                                  size=MAX_BYTES // (1024 * 1024)))
+        raise EvidenceRejected(
+            _l(
+                "%(file)s: larger than %(size)d MB",
+                file=original_name,
+                size=MAX_BYTES // (1024 * 1024),
+            )
+        )
     kind = kind_of(data)
     if kind is None:
-        raise EvidenceRejected(_l("%(file)s: only PDF, JPEG, PNG or WebP files are accepted",
-                                  file=original_name))
+        raise EvidenceRejected(
+            _l("%(file)s: only PDF, JPEG, PNG or WebP files are accepted", file=original_name)
+        )
     content_type, extension = kind
-    return StoredFile(original_name[:200], secrets.token_hex(16) + extension, content_type,
-                      len(data), hashlib.sha256(data).hexdigest())
+    return StoredFile(
+        original_name[:200],
+        secrets.token_hex(16) + extension,
+        content_type,
+        len(data),
+        hashlib.sha256(data).hexdigest(),
+    )
 
 
 class Moved(NamedTuple):
-    moved: int      # now in the database, deleted from the disk
-    absent: int     # not on this server's disk (another server received them)
+    moved: int  # now in the database, deleted from the disk
+    absent: int  # not on this server's disk (another server received them)
     differing: int  # on the disk, but not what was received (left where they are)
 
 
@@ -129,9 +141,11 @@ def move_into_database(session: Session, directory: Path) -> Moved:
     file is checked against the digest recorded when it was received, committed, and only then
     deleted from the disk."""
     moved = absent = differing = 0
-    without_content = (select(EvidenceFile)
-                       .where(EvidenceFile.id.not_in(select(EvidenceContent.evidence_file_id)))
-                       .order_by(EvidenceFile.id))
+    without_content = (
+        select(EvidenceFile)
+        .where(EvidenceFile.id.not_in(select(EvidenceContent.evidence_file_id)))
+        .order_by(EvidenceFile.id)
+    )
     for stored in session.exec(without_content).all():
         path = directory / stored.stored_name
         if not path.is_file():

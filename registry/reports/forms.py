@@ -2,8 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, HiddenField, MultipleFileField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (
+    DateField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from registry.countries import country_choices
@@ -15,20 +21,29 @@ class ReportForm(FlaskForm):
     agency_id = HiddenField()
     # The agency chosen among those the name matches ("is it one of these?"), or "new".
     choice = HiddenField()
-    name = StringField(_l("Name of the agency or recruiter"),
-                       validators=[DataRequired(), Length(max=300)])
+    name = StringField(
+        _l("Name of the agency or recruiter"), validators=[DataRequired(), Length(max=300)]
+    )
     # Blank until chosen: required unless the agency is one the registry knows (views.report).
     country = SelectField(_l("Country where it happened"), validators=[Optional()])
-    category = SelectField(_l("What happened"), validators=[DataRequired(
-        message=_l("Choose what happened."))], choices=choices(
-        [("", _l("Choose one"))] + [(k, _l(v)) for k, v in RED_FLAG_CATEGORIES.items()]))
-    description = TextAreaField(_l("Tell us what happened"),
-                                validators=[DataRequired(), Length(min=10, max=8000)])
+    category = SelectField(
+        _l("What happened"),
+        validators=[DataRequired(message=_l("Choose what happened."))],
+        choices=choices(
+            [("", _l("Choose one"))] + [(k, _l(v)) for k, v in RED_FLAG_CATEGORIES.items()]
+        ),
+    )
+    description = TextAreaField(
+        _l("Tell us what happened"), validators=[DataRequired(), Length(min=10, max=8000)]
+    )
     occurred_on = DateField(_l("When (approximately)"), validators=[Optional()])
-    place = StringField(_l("Where (city, social network, office...)"),
-                        validators=[Optional(), Length(max=200)])
-    contact = StringField(_l("A way to contact you (optional, seen only by regulators)"),
-                          validators=[Optional(), Length(max=300)])
+    place = StringField(
+        _l("Where (city, social network, office...)"), validators=[Optional(), Length(max=200)]
+    )
+    contact = StringField(
+        _l("A way to contact you (optional, seen only by regulators)"),
+        validators=[Optional(), Length(max=300)],
+    )
     evidence = MultipleFileField(_l("Evidence: PDF, JPEG, PNG or WebP, up to 10 MB each"))
     # A honeypot: hidden from people by CSS, filled in by bots.
     website_url = StringField(_l("Leave this field empty"), validators=[Optional()])
@@ -47,8 +62,11 @@ class ReceiptForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    state = SelectField(_l("New state"),
-                        choices=choices((k, _l(v)) for k, v in RED_FLAG_STATES.items()))
-    public_summary = TextAreaField(_l("Public summary (shown on the agency's page when "
-                                      "substantiated)"), validators=[Length(max=2000)])
+    state = SelectField(
+        _l("New state"), choices=choices((k, _l(v)) for k, v in RED_FLAG_STATES.items())
+    )
+    public_summary = TextAreaField(
+        _l("Public summary (shown on the agency's page when substantiated)"),
+        validators=[Length(max=2000)],
+    )
     lang = text_language_field(_l("Language of the summary"))

@@ -8,6 +8,7 @@ keys and counters are deleted: from then on nobody, not even whoever holds the d
 every secret, can tell which address sent anything. During the day, the key lets one test
 whether a given address reported today, never which report it sent.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,9 @@ def allowed(session: Session, *, address: str) -> bool:
 
 
 def _bump(session: Session, key: str) -> int:
-    return session.exec(update(ReportCounter).where(ReportCounter.key == key)
-                        .values(count=ReportCounter.count + 1)).rowcount
+    return session.exec(
+        update(ReportCounter).where(ReportCounter.key == key).values(count=ReportCounter.count + 1)
+    ).rowcount
 
 
 def count(session: Session, *, address: str) -> None:

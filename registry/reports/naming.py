@@ -5,6 +5,7 @@ asking, or, only for a name that matches nothing, a reported, unlicensed record.
 The matching is the lookup's own (registry.search.service.search), so a report names the same
 agency a migrant would find by typing the same words.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -42,24 +43,38 @@ class Naming:
 def _exact_in_country(session: Session, name: str, country: str) -> Agency | None:
     """A public agency of the country whose name is the name typed (as the lookup normalises
     names); found in the database, so an index catching up cannot make a duplicate."""
-    return session.exec(select(Agency).where(
-        Agency.name_key == name_key(name), Agency.country == country,
-        Agency.listing == "registry").order_by(Agency.id)).first()
+    return session.exec(
+        select(Agency)
+        .where(
+            Agency.name_key == name_key(name),
+            Agency.country == country,
+            Agency.listing == "registry",
+        )
+        .order_by(Agency.id)
+    ).first()
 
 
 def candidates(name: str, country: str | None) -> list[Hit]:
     """The public agencies the lookup finds for the name (in the country, when given)."""
     try:
-        result = search(connection=get_lookup_connection(), index=get_index(), text=name,
-                        on=today(), country=country or None, limit=SHOWN,
-                        listing=get_listing(), rankings=get_rankings())
+        result = search(
+            connection=get_lookup_connection(),
+            index=get_index(),
+            text=name,
+            on=today(),
+            country=country or None,
+            limit=SHOWN,
+            listing=get_listing(),
+            rankings=get_rankings(),
+        )
     except IndexUnavailable:  # the report is still taken; a regulator can link it later
         return []
     return result.hits
 
 
-def name_agency(session: Session, *, name: str, country: str, chosen: str,
-                known: Agency | None) -> Naming:
+def name_agency(
+    session: Session, *, name: str, country: str, chosen: str, known: Agency | None
+) -> Naming:
     """Decide which agency a report names (see the module's docstring)."""
     if known is not None and known.name == name:
         return Naming(agency=survivor_of(session, known))

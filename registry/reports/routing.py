@@ -2,6 +2,7 @@
 of that country uses the registry, the administrators (their queue of unrouted reports), until
 one does. Every stored report is in exactly one of these queues by construction: a report is
 routed by its agency's country, never by a field that could name nobody."""
+
 from __future__ import annotations
 
 from sqlalchemy import exists
@@ -12,17 +13,24 @@ from registry.models import Agency, Authority, RedFlag
 
 def covered(session: Session, country: str) -> bool:
     """Does an authority of this country use the registry?"""
-    return session.exec(select(Authority.id).where(Authority.country == country)).first() \
-        is not None
+    return (
+        session.exec(select(Authority.id).where(Authority.country == country)).first() is not None
+    )
 
 
 def for_country(country: str):
     """The red flags a regulator of `country` reviews, as a query."""
-    return select(RedFlag).join(Agency, RedFlag.agency_id == Agency.id).where(
-        Agency.country == country)
+    return (
+        select(RedFlag)
+        .join(Agency, RedFlag.agency_id == Agency.id)
+        .where(Agency.country == country)
+    )
 
 
 def unrouted():
     """The red flags about agencies of countries no authority covers: the administrators'."""
-    return select(RedFlag).join(Agency, RedFlag.agency_id == Agency.id).where(
-        ~exists().where(Authority.country == Agency.country))
+    return (
+        select(RedFlag)
+        .join(Agency, RedFlag.agency_id == Agency.id)
+        .where(~exists().where(Authority.country == Agency.country))
+    )

@@ -1,10 +1,10 @@
 """Reporting red flags (public and NGOs), following them, and the regulators' review queue."""
+
 from __future__ import annotations
 
 from io import BytesIO
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request,
-                   send_file, url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -35,16 +35,25 @@ def _prefill(form: ReportForm) -> Agency | None:
     agency = session.get(Agency, agency_id) if agency_id else None
     if agency is not None and request.method == "GET":
         form.agency_id.data, form.name.data, form.country.data = (
-            str(agency.id), agency.name, agency.country)
+            str(agency.id),
+            agency.name,
+            agency.country,
+        )
     elif request.method == "GET":
         form.name.data = request.args.get("name", "")[:300]
     return agency
 
 
-def _form_page(form: ReportForm, agency: Agency | None, status: int = 200,
-               candidates: list | None = None):
-    return render_template("reports/report.html", form=form, agency=agency,
-                           candidates=candidates or [], new_choice=naming.NEW), status
+def _form_page(
+    form: ReportForm, agency: Agency | None, status: int = 200, candidates: list | None = None
+):
+    return render_template(
+        "reports/report.html",
+        form=form,
+        agency=agency,
+        candidates=candidates or [],
+        new_choice=naming.NEW,
+    ), status
 
 
 @bp.route("/report", methods=["GET", "POST"])
@@ -58,11 +67,17 @@ def report():
         return _form_page(form, agency, 400 if form.errors else 200)
     reporter = _reporter()
     if reporter is None and not limits.allowed(session, address=address):
-        form.description.errors.append(_("Too many reports from this connection today. "
-                                         "Please try again tomorrow."))
+        form.description.errors.append(
+            _("Too many reports from this connection today. Please try again tomorrow.")
+        )
         return _form_page(form, agency, 429)
-    named = naming.name_agency(session, name=form.name.data, country=form.country.data or "",
-                               chosen=form.choice.data or "", known=agency)
+    named = naming.name_agency(
+        session,
+        name=form.name.data,
+        country=form.country.data or "",
+        chosen=form.choice.data or "",
+        known=agency,
+    )
     if named.ask:
         form.choice.data = ""
         return _form_page(form, None, 200, named.candidates)
@@ -73,13 +88,23 @@ def report():
         agency = ops.reported_entity(session, name=form.name.data, country=form.country.data)
     else:
         agency = named.agency
-    files = [(f.filename or "file", f.read()) for f in (form.evidence.data or [])
-             if f and f.filename] if reporter is not None else []
+    files = (
+        [(f.filename or "file", f.read()) for f in (form.evidence.data or []) if f and f.filename]
+        if reporter is not None
+        else []
+    )
     try:
         flag, code = ops.submit(
-            session, reporter=reporter, agency=agency, category=form.category.data,
-            description=form.description.data, occurred_on=form.occurred_on.data,
-            place=form.place.data or "", contact=form.contact.data or "", files=files)
+            session,
+            reporter=reporter,
+            agency=agency,
+            category=form.category.data,
+            description=form.description.data,
+            occurred_on=form.occurred_on.data,
+            place=form.place.data or "",
+            contact=form.contact.data or "",
+            files=files,
+        )
     except (EvidenceRejected, RuleBroken) as error:
         session.rollback()
         form.evidence.errors.append(str(error))
@@ -91,8 +116,12 @@ def report():
     session.commit()
     drain_now()
     if code is not None:
-        return render_template("reports/receipt.html", code=code, agency=agency,
-                               routed=routing.covered(session, agency.country))
+        return render_template(
+            "reports/receipt.html",
+            code=code,
+            agency=agency,
+            routed=routing.covered(session, agency.country),
+        )
     flash(_("Your report was received."))
     return redirect(url_for("reports.my_reports"))
 
@@ -103,20 +132,31 @@ def report_status():
     form = ReceiptForm()
     flag = None
     if form.validate_on_submit():
-        flag = get_session().exec(select(RedFlag).where(
-            RedFlag.receipt_hash == ops.receipt_hash(form.code.data))).first()
+        flag = (
+            get_session()
+            .exec(select(RedFlag).where(RedFlag.receipt_hash == ops.receipt_hash(form.code.data)))
+            .first()
+        )
         if flag is None:
             form.code.errors.append(_("No report has this receipt code. Check it and try again."))
     routed = flag is None or routing.covered(get_session(), flag.agency.country)
     return render_template("reports/status.html", form=form, flag=flag, routed=routed), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 @bp.get("/ngo/reports")
 def my_reports():
     require("red_flag.follow")
-    flags = get_session().exec(select(RedFlag).where(RedFlag.submitted_by_id == current_user.id)
-                               .order_by(RedFlag.created_at.desc())).all()
+    flags = (
+        get_session()
+        .exec(
+            select(RedFlag)
+            .where(RedFlag.submitted_by_id == current_user.id)
+            .order_by(RedFlag.created_at.desc())
+        )
+        .all()
+    )
     return render_template("reports/mine.html", flags=flags)
 
 
@@ -128,8 +168,9 @@ def queue():
     query = routing.for_country(jurisdiction_of(current_user))
     if state in RED_FLAG_STATES:
         query = query.where(RedFlag.state == state)
-    flags = get_session().exec(query.order_by(RedFlag.state != "received",
-                                              RedFlag.created_at)).all()
+    flags = (
+        get_session().exec(query.order_by(RedFlag.state != "received", RedFlag.created_at)).all()
+    )
     return render_template("reports/queue.html", flags=flags, state=state, now=utcnow())
 
 
@@ -146,8 +187,14 @@ def review(flag_id: int):
     form = ReviewForm(obj=flag if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            ops.review(get_session(), actor=current_user, flag=flag, state=form.state.data,
-                       public_summary=form.public_summary.data or "", lang=form.lang.data)
+            ops.review(
+                get_session(),
+                actor=current_user,
+                flag=flag,
+                state=form.state.data,
+                public_summary=form.public_summary.data or "",
+                lang=form.lang.data,
+            )
             get_session().commit()
             drain_now()
             flash(_("Red flag updated."))
@@ -167,6 +214,10 @@ def evidence(file_id: int):
     if content is None:  # received by an older version on another server: see init-db
         abort(404)
     # private, no-store: as everything answered to a logged-in user (registry.accounts)
-    return send_file(BytesIO(content.data), mimetype=stored.content_type, as_attachment=True,
-                     download_name=download_name(stored.original_name, stored.stored_name),
-                     etag=False)
+    return send_file(
+        BytesIO(content.data),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=download_name(stored.original_name, stored.stored_name),
+        etag=False,
+    )

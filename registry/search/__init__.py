@@ -1,4 +1,5 @@
 """Search: matching rules, the two backends, the outbox indexer and the lookup service."""
+
 from __future__ import annotations
 
 import logging
@@ -45,8 +46,10 @@ def init_app(app: Flask) -> None:
     if not app.config.get("SEARCH_BACKEND"):
         app.config["SEARCH_BACKEND"] = default_backend(app.config["DATABASE_URL"])
     app.extensions["registry.index"] = open_backend(
-        app.config["SEARCH_BACKEND"], engine=app.extensions["registry.engine"],
-        index_dir=app.config["INDEX_DIR"])
+        app.config["SEARCH_BACKEND"],
+        engine=app.extensions["registry.engine"],
+        index_dir=app.config["INDEX_DIR"],
+    )
     app.extensions["registry.listing"] = ListingCache(app.config["LISTING_CACHE_SIZE"])
     app.extensions["registry.rankings"] = RankingCache(app.config["RANKING_CACHE_SIZE"])
     if app.config["INDEXER_THREAD"]:
@@ -58,8 +61,10 @@ def init_app(app: Flask) -> None:
             with lock:
                 if "registry.indexer" in app.extensions:
                     return
-                indexer = BackgroundIndexer(app.extensions["registry.index"],
-                                            app.config["INDEXER_INTERVAL"])
+                indexer = BackgroundIndexer(
+                    app.extensions["registry.index"], app.config["INDEXER_INTERVAL"]
+                )
                 app.extensions["registry.indexer"] = indexer
                 indexer.start()
+
         app.before_request(start_indexer_once)

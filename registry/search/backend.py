@@ -8,10 +8,12 @@ backend) and keeps itself fed from the index outbox:
 
 REGISTRY_SEARCH_BACKEND chooses; by default `postgres` when the database is PostgreSQL.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Callable, Hashable, Protocol
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
@@ -26,8 +28,9 @@ class SearchBackend(Protocol):
     name: str
     stale: bool  # written by an older version: `init-db` rebuilds it
 
-    def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
-                   limit: int = 100) -> tuple[Hashable, list[Candidate]]:
+    def candidates(
+        self, query: Query, *, country: str | None = None, kind: str | None = None, limit: int = 100
+    ) -> tuple[Hashable, list[Candidate]]:
         """The candidates for a query, with the version of the index they were read from."""
 
     def version(self) -> Hashable:
@@ -37,8 +40,9 @@ class SearchBackend(Protocol):
     def drain(self, *, batch: int = 500, timeout: float = 0.0) -> int:
         """Index the agencies waiting in the outbox; 0 when another process is at it."""
 
-    def rebuild(self, *, progress: Callable[[int], None] = lambda n: None,
-                timeout: float = 60.0) -> int:
+    def rebuild(
+        self, *, progress: Callable[[int], None] = lambda n: None, timeout: float = 60.0
+    ) -> int:
         """Replace everything with documents built from the database; the agency count."""
 
     def compact(self, *, timeout: float = 60.0) -> bool: ...
@@ -75,13 +79,13 @@ class WhooshSearch:
     def stale(self, value: bool) -> None:
         self.index.stale = value
 
-    def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
-                   limit: int = 100) -> tuple[Hashable, list[Candidate]]:
+    def candidates(
+        self, query: Query, *, country: str | None = None, kind: str | None = None, limit: int = 100
+    ) -> tuple[Hashable, list[Candidate]]:
         version, found = self.index.candidates(query, country=country, kind=kind, limit=limit)
         if not found and self.index.doc_count() == 0 and self._lost_its_documents(version):
             # "Not registered" from an index that lost its documents would be a lie.
-            raise IndexUnavailable("the search index is empty while the database holds "
-                                   "agencies")
+            raise IndexUnavailable("the search index is empty while the database holds agencies")
         return version, found
 
     def _lost_its_documents(self, version: Hashable) -> bool:
@@ -96,8 +100,9 @@ class WhooshSearch:
     def drain(self, *, batch: int = 500, timeout: float = 0.0) -> int:
         return indexer.drain(self.engine, self.index, batch=batch, timeout=timeout)
 
-    def rebuild(self, *, progress: Callable[[int], None] = lambda n: None,
-                timeout: float = 60.0) -> int:
+    def rebuild(
+        self, *, progress: Callable[[int], None] = lambda n: None, timeout: float = 60.0
+    ) -> int:
         repaired = indexer.repair(self.engine, self.index)  # files missing or corrupt
         if repaired is not None:
             return repaired
@@ -131,8 +136,11 @@ def open_backend(name: str, *, engine: Engine, index_dir: str | Path) -> SearchB
         return WhooshSearch(engine, index_dir)
     if name == "postgres":
         if engine.dialect.name != "postgresql":
-            raise RuntimeError("REGISTRY_SEARCH_BACKEND=postgres needs a PostgreSQL database "
-                               "(REGISTRY_DATABASE_URL=postgresql+psycopg://...)")
+            raise RuntimeError(
+                "REGISTRY_SEARCH_BACKEND=postgres needs a PostgreSQL database "
+                "(REGISTRY_DATABASE_URL=postgresql+psycopg://...)"
+            )
         from registry.search.postgres_index import PostgresSearch
+
         return PostgresSearch(engine)
     raise RuntimeError(f"unknown REGISTRY_SEARCH_BACKEND {name!r}: use one of {BACKENDS}")

@@ -3,11 +3,12 @@
 Any process may drain: the first to take the Whoosh lock does the work, the others return at once
 and leave the rows for it. An outbox row is deleted only after the index committed its agency.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine
@@ -37,8 +38,9 @@ def problem(engine: Engine, index: SearchIndex) -> str | None:
     found = index.problem()
     if found is None and index.doc_count() == 0:
         with Session(engine) as session:
-            listed = session.exec(select(Agency.id).where(Agency.listing == "registry")
-                                  .limit(1)).first()
+            listed = session.exec(
+                select(Agency.id).where(Agency.listing == "registry").limit(1)
+            ).first()
         if listed is not None and not _waiting(engine):
             found = "empty, while the database holds agencies"
     return found
@@ -53,8 +55,11 @@ def repair(engine: Engine, index: SearchIndex) -> int | None:
     counted: list[int] = []
     if not index.repair(lambda: counted.append(rebuild(engine, index))):
         return None
-    log.warning("the search index could not answer (%s); rebuilt it from the database", found,
-                extra={"agencies": counted[0]})
+    log.warning(
+        "the search index could not answer (%s); rebuilt it from the database",
+        found,
+        extra={"agencies": counted[0]},
+    )
     return counted[0]
 
 
@@ -92,8 +97,13 @@ def drain(engine: Engine, index: SearchIndex, *, batch: int = 500, timeout: floa
             done += len(rows)
 
 
-def rebuild(engine: Engine, index: SearchIndex, *, progress: Callable[[int], None] = lambda n: None,
-            timeout: float = 60.0) -> int:
+def rebuild(
+    engine: Engine,
+    index: SearchIndex,
+    *,
+    progress: Callable[[int], None] = lambda n: None,
+    timeout: float = 60.0,
+) -> int:
     """Replace the whole index with documents built from the database; return the agency count.
     Its postings may take 512 MB before they are sorted on disk (a tenth of the time at 100,000
     agencies)."""

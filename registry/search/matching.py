@@ -3,14 +3,16 @@
 Backends only find candidates; this module says how names and identifiers are normalised and how
 candidates are scored, ranked and turned into an outcome (match, similar, none).
 """
+
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple, Sequence
+from functools import cache, lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -21,18 +23,69 @@ from rapidfuzz.distance import OSA
 
 # Legal forms of the region, as token sequences after folding (dots removed, single letters
 # joined: "S. A. de C. V." and "SA DE CV" both read "sa de cv").
-LEGAL_FORMS = sorted({
-    ("sa", "de", "cv"), ("s", "de", "rl", "de", "cv"), ("s", "de", "rl"), ("sapi", "de", "cv"),
-    ("sab", "de", "cv"), ("sa", "de", "rl"), ("sc", "de", "rl"), ("sas", "de", "cv"),
-    ("s", "en", "c"), ("s", "en", "nc"), ("sc", "de", "cv"), ("sapi",), ("sab",),
-    ("spr", "de", "rl", "de", "cv"), ("spr", "de", "rl"), ("sc", "de", "rl", "de", "cv"),
-    ("sa", "de", "rl", "de", "cv"), ("sapi", "de", "rl", "de", "cv"), ("spa", "de", "cv"),
-    ("sa",), ("sc",), ("srl",), ("ltda",), ("lda",), ("ltd",), ("limited",), ("inc",),
-    ("incorporated",), ("llc",), ("lc",), ("llp",), ("lp",), ("corp",), ("corporation",),
-    ("sarl",), ("sas",), ("eirl",), ("eireli",), ("cia",), ("and", "cia"), ("and", "co"),
-    ("co",), ("co", "ltd"), ("company",), ("gmbh",), ("plc",), ("pty", "ltd"), ("me",),
-    ("epp",), ("ac",), ("opc",), ("spa",), ("bv",), ("nv",), ("ag",), ("oy",), ("ab",),
-}, key=len, reverse=True)
+LEGAL_FORMS = sorted(
+    {
+        ("sa", "de", "cv"),
+        ("s", "de", "rl", "de", "cv"),
+        ("s", "de", "rl"),
+        ("sapi", "de", "cv"),
+        ("sab", "de", "cv"),
+        ("sa", "de", "rl"),
+        ("sc", "de", "rl"),
+        ("sas", "de", "cv"),
+        ("s", "en", "c"),
+        ("s", "en", "nc"),
+        ("sc", "de", "cv"),
+        ("sapi",),
+        ("sab",),
+        ("spr", "de", "rl", "de", "cv"),
+        ("spr", "de", "rl"),
+        ("sc", "de", "rl", "de", "cv"),
+        ("sa", "de", "rl", "de", "cv"),
+        ("sapi", "de", "rl", "de", "cv"),
+        ("spa", "de", "cv"),
+        ("sa",),
+        ("sc",),
+        ("srl",),
+        ("ltda",),
+        ("lda",),
+        ("ltd",),
+        ("limited",),
+        ("inc",),
+        ("incorporated",),
+        ("llc",),
+        ("lc",),
+        ("llp",),
+        ("lp",),
+        ("corp",),
+        ("corporation",),
+        ("sarl",),
+        ("sas",),
+        ("eirl",),
+        ("eireli",),
+        ("cia",),
+        ("and", "cia"),
+        ("and", "co"),
+        ("co",),
+        ("co", "ltd"),
+        ("company",),
+        ("gmbh",),
+        ("plc",),
+        ("pty", "ltd"),
+        ("me",),
+        ("epp",),
+        ("ac",),
+        ("opc",),
+        ("spa",),
+        ("bv",),
+        ("nv",),
+        ("ag",),
+        ("oy",),
+        ("ab",),
+    },
+    key=len,
+    reverse=True,
+)
 _FORM_LENGTHS = sorted({len(f) for f in LEGAL_FORMS}, reverse=True)
 _FORMS = frozenset(LEGAL_FORMS)
 
@@ -91,12 +144,27 @@ def search_tokens(name: str) -> list[str]:
 
 # Spanish and Portuguese spellings of one sound (and a few transliteration habits), applied in
 # order to a folded word. Sound keys of equal words are equal; the converse is the point.
-_SOUND_RULES = [(re.compile(a), b) for a, b in [
-    (r"ph", "f"), (r"[cs]h", "x"), (r"lh|ll", "y"), (r"nh", "n"), (r"h", ""),
-    (r"qu(?=[ei])|q", "k"), (r"gu(?=[ei])", "g"), (r"g(?=[ei])", "j"), (r"c(?=[ei])", "s"),
-    (r"c", "k"), (r"z", "s"), (r"v|w", "b"), (r"y", "i"), (r"ou", "u"), (r"dj", "j"),
-    (r"(.)\1+", r"\1"),
-]]
+_SOUND_RULES = [
+    (re.compile(a), b)
+    for a, b in [
+        (r"ph", "f"),
+        (r"[cs]h", "x"),
+        (r"lh|ll", "y"),
+        (r"nh", "n"),
+        (r"h", ""),
+        (r"qu(?=[ei])|q", "k"),
+        (r"gu(?=[ei])", "g"),
+        (r"g(?=[ei])", "j"),
+        (r"c(?=[ei])", "s"),
+        (r"c", "k"),
+        (r"z", "s"),
+        (r"v|w", "b"),
+        (r"y", "i"),
+        (r"ou", "u"),
+        (r"dj", "j"),
+        (r"(.)\1+", r"\1"),
+    ]
+]
 
 
 @lru_cache(maxsize=200_000)
@@ -192,14 +260,15 @@ def parse_query(text: str, country: str | None = None) -> Query:
         words = fold(text).split()
         for size in (1, 2, 3):
             for i in range(len(words) - size + 1):
-                span = words[i:i + size]
+                span = words[i : i + size]
                 if any(ch.isdigit() for w in span for ch in w) and len("".join(span)) >= 3:
                     query.add_identifier("lic:" + licence_key("".join(span)), " ".join(span))
     return query
 
 
-def identifier_keys(*, licences: list[str], phones: list[str], emails: list[str],
-                    websites: list[str], country: str) -> set[str]:
+def identifier_keys(
+    *, licences: list[str], phones: list[str], emails: list[str], websites: list[str], country: str
+) -> set[str]:
     """Every identifier key an agency is found under (see parse_query for the query side)."""
     keys = {"lic:" + licence_key(n) for n in licences if licence_key(n)}
     for phone in phones:
@@ -212,8 +281,10 @@ def identifier_keys(*, licences: list[str], phones: list[str], emails: list[str]
     return keys
 
 
-FREE_MAIL = frozenset("gmail.com hotmail.com outlook.com yahoo.com yahoo.es hotmail.es live.com "
-                      "icloud.com aol.com protonmail.com proton.me gmx.com mail.com".split())
+FREE_MAIL = frozenset(
+    "gmail.com hotmail.com outlook.com yahoo.com yahoo.es hotmail.es live.com "
+    "icloud.com aol.com protonmail.com proton.me gmx.com mail.com".split()
+)
 
 # What candidates a backend may return (both backends apply these):
 # a mail or web domain used by more agencies than this is a provider's (an ISP's mail service,
@@ -228,6 +299,7 @@ def word_weight(frequency: int) -> float:
     its candidates (an IDF: the rarer, the more; only the order of the weights matters)."""
     return math.log(10_000_000 / (frequency + 1))
 
+
 # -- comparing names ---------------------------------------------------------------------------
 # Calibrated on bench/search_quality.py (see README, "Search quality"): the edits a word may take
 # and still be the same word, and the total a name may take and still be "the" name.
@@ -237,15 +309,15 @@ def word_budget(length: int) -> int:
     return 0 if length < 4 else 1 if length < 8 else 2
 
 
-MAX_WORD_EDITS = 2    # word_budget's largest
-MAX_COST = 2.0        # total edits (sound-alike steps count half) for a strong match
-SOUND_COST = 0.5      # b/v, s/z, ll/y... the same word said the same way
+MAX_WORD_EDITS = 2  # word_budget's largest
+MAX_COST = 2.0  # total edits (sound-alike steps count half) for a strong match
+SOUND_COST = 0.5  # b/v, s/z, ll/y... the same word said the same way
 
 
 class Likeness(NamedTuple):
     """How a typed name compares with one registered name (a tuple: a ranking makes a hundred)."""
 
-    kind: str     # exact | strong | similar | none
+    kind: str  # exact | strong | similar | none
     score: float  # 0-100, to order candidates
 
 
@@ -262,8 +334,13 @@ def _word_cost(a: str, b: str) -> float | None:
     if sound_a == sound_b:
         return SOUND_COST
     budget = word_budget(len(b))
-    if (budget == 0 or a[:1].isdigit() or b[:1].isdigit()
-            or abs(len(a) - len(b)) > budget and abs(len(sound_a) - len(sound_b)) > budget):
+    if (
+        budget == 0
+        or a[:1].isdigit()
+        or b[:1].isdigit()
+        or abs(len(a) - len(b)) > budget
+        and abs(len(sound_a) - len(sound_b)) > budget
+    ):
         return None
     edits = OSA.distance(a, b, score_cutoff=budget)
     sounds = OSA.distance(sound_a, sound_b, score_cutoff=budget)
@@ -271,8 +348,9 @@ def _word_cost(a: str, b: str) -> float | None:
     return best if best <= budget else None
 
 
-def _align(query: tuple[str, ...], name: tuple[str, ...], costs: "Costs",
-           needed: int = 0) -> tuple[int, float]:
+def _align(
+    query: tuple[str, ...], name: tuple[str, ...], costs: Costs, needed: int = 0
+) -> tuple[int, float]:
     """Pair each query word with its cheapest unused name word; (pairs made, total cost).
     Stops early, with fewer pairs than `needed`, once `needed` pairs can no longer be made."""
     used: set[int] = set()
@@ -318,11 +396,19 @@ def _word_costs(query_words: Iterable[str], sounds_of: dict[str, str]) -> Costs:
         return costs
     words = list(sounds_of)
     # Every typed word against every name word, by spelling and by sound, in one call each.
-    near = ((process.cdist(typed, words, scorer=OSA.distance, score_cutoff=MAX_WORD_EDITS,
-                           dtype=np.int8) <= MAX_WORD_EDITS)
-            | (process.cdist([sound_key(a) for a in typed], list(sounds_of.values()),
-                             scorer=OSA.distance, score_cutoff=MAX_WORD_EDITS,
-                             dtype=np.int8) <= MAX_WORD_EDITS))
+    near = (
+        process.cdist(typed, words, scorer=OSA.distance, score_cutoff=MAX_WORD_EDITS, dtype=np.int8)
+        <= MAX_WORD_EDITS
+    ) | (
+        process.cdist(
+            [sound_key(a) for a in typed],
+            list(sounds_of.values()),
+            scorer=OSA.distance,
+            score_cutoff=MAX_WORD_EDITS,
+            dtype=np.int8,
+        )
+        <= MAX_WORD_EDITS
+    )
     for row, column in zip(*(axis.tolist() for axis in np.nonzero(near))):
         a, b = typed[row], words[column]
         c = _word_cost(a, b)
@@ -331,7 +417,7 @@ def _word_costs(query_words: Iterable[str], sounds_of: dict[str, str]) -> Costs:
     return costs
 
 
-@lru_cache(maxsize=None)  # names have a few words: a handful of pairs of lengths
+@cache  # names have a few words: a handful of pairs of lengths
 def _pairs_needed(q: int, n: int) -> int:
     """The fewest pairs with which a query of q telling words and a name of n can be alike (see
     compare): all the shorter one's words, or half the longer one's and two at least."""
@@ -391,15 +477,18 @@ def compare(query_key: str, name_key_: str, costs: Costs | None = None) -> Liken
             return Likeness("strong", 94.0 - 2 * edits + _ratio(query_key, name_key_))
     if pairs == len(query) < len(name):
         if len(query) >= 2 or len(query[0]) >= 6:
-            return Likeness("similar", 86.0 + 4 * len(query) / len(name) - cost
-                            + _ratio(query_key, name_key_))
+            return Likeness(
+                "similar", 86.0 + 4 * len(query) / len(name) - cost + _ratio(query_key, name_key_)
+            )
         return NONE
     if pairs == len(name) < len(query):
-        return Likeness("similar", 84.0 + 4 * len(name) / len(query) - cost
-                        + _ratio(query_key, name_key_))
+        return Likeness(
+            "similar", 84.0 + 4 * len(name) / len(query) - cost + _ratio(query_key, name_key_)
+        )
     if pairs >= 2 and pairs / max(len(query), len(name)) >= 0.5:
-        return Likeness("similar", 80.0 + 4 * pairs / max(len(query), len(name))
-                        + _ratio(query_key, name_key_))
+        return Likeness(
+            "similar", 80.0 + 4 * pairs / max(len(query), len(name)) + _ratio(query_key, name_key_)
+        )
     return NONE
 
 
@@ -435,8 +524,9 @@ TIERS = {"exact": 3, "strong": 2, "similar": 1}
 def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
     """Order candidates best first and label each exact, strong or similar; drop the rest."""
     ranked: list[Ranked] = []
-    keys_of = [tuple(candidate.keys or [name_key(n) for n in candidate.names])
-               for candidate in candidates]
+    keys_of = [
+        tuple(candidate.keys or [name_key(n) for n in candidate.names]) for candidate in candidates
+    ]
     sounds_of: dict[str, str] = {}
     for keys in keys_of:
         sounds_of.update(_sounds_of(keys))
@@ -451,12 +541,27 @@ def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
             # More keys matched is a more specific match: (02) 533 3928 is closer to a number
             # registered with its area code than to a bare local 533 3928.
             other = _names_someone_else(query, candidate.matched_identifiers, keys)
-            ranked.append(Ranked(candidate.agency_id, "exact", 100.0,
-                                 best_name or candidate.names[0], other,
-                                 (1, len(candidate.matched_identifiers), best.score)))
+            ranked.append(
+                Ranked(
+                    candidate.agency_id,
+                    "exact",
+                    100.0,
+                    best_name or candidate.names[0],
+                    other,
+                    (1, len(candidate.matched_identifiers), best.score),
+                )
+            )
         elif best.kind != "none":
-            ranked.append(Ranked(candidate.agency_id, best.kind, best.score, best_name, False,
-                                 (0, TIERS[best.kind], best.score)))
+            ranked.append(
+                Ranked(
+                    candidate.agency_id,
+                    best.kind,
+                    best.score,
+                    best_name,
+                    False,
+                    (0, TIERS[best.kind], best.score),
+                )
+            )
     ranked.sort(key=lambda r: (tuple(-x for x in r.order), r.agency_id))
     return ranked
 

@@ -4,16 +4,36 @@ A session event notices every added, changed or deleted agency record (and the r
 off an agency), bumps the agency's `updated_at` and writes an IndexOutbox row. The index is thus fed
 from what was committed, and a crash between the commit and the indexing loses nothing.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
-from registry.models import (Agency, AgencyContact, AgencyName, Finding, IndexOutbox, Inspection,
-                             Licence, RedFlag, Representative, Sanction, utcnow)
+from registry.models import (
+    Agency,
+    AgencyContact,
+    AgencyName,
+    Finding,
+    IndexOutbox,
+    Inspection,
+    Licence,
+    RedFlag,
+    Representative,
+    Sanction,
+    utcnow,
+)
 
-_CHILDREN = (AgencyName, AgencyContact, Representative, Licence, Sanction, RedFlag, Finding,
-             Inspection)
+_CHILDREN = (
+    AgencyName,
+    AgencyContact,
+    Representative,
+    Licence,
+    Sanction,
+    RedFlag,
+    Finding,
+    Inspection,
+)
 _TOUCHED = "registry.touched_agencies"
 
 
@@ -48,8 +68,9 @@ def _after_flush(session: Session, _context) -> None:
     touched = session.info.pop(_TOUCHED, {})
     ids = sorted({a.id for a in touched.values() if a.id is not None})
     if ids:
-        session.connection().execute(insert(IndexOutbox),
-                                     [{"agency_id": i, "created_at": utcnow()} for i in ids])
+        session.connection().execute(
+            insert(IndexOutbox), [{"agency_id": i, "created_at": utcnow()} for i in ids]
+        )
 
 
 def register() -> None:

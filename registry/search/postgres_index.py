@@ -18,29 +18,51 @@ candidates to the same ranking step. The tables are created by migration 0009 on
 Writers take one transaction-scoped advisory lock, so the outbox rows, the documents and the term
 counts change together: a drain that fails rolls back and leaves its rows for the next one.
 """
+
 from __future__ import annotations
 
 import json
 import threading
 import time
 from collections import Counter
-from functools import lru_cache
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 
 from rapidfuzz.distance import OSA
-from sqlalchemy import (JSON, Column, Integer, MetaData, String, Table, Text, cast, delete,
-                        func, literal, select, text, union_all)
-from sqlalchemy.dialects.postgresql import REGCLASS, TSVECTOR, insert as pg_insert
+from sqlalchemy import (
+    JSON,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import REGCLASS, TSVECTOR
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, SQLModel
 
 from registry.db import driver_rows, make_engine
 from registry.models import IndexOutbox
-from registry.search.documents import (Document, collector_paused, document_batches,
-                                        documents_for)
-from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
-                                      word_budget, word_weight)
+from registry.search.documents import Document, collector_paused, document_batches, documents_for
+from registry.search.matching import (
+    COMMON,
+    SHARED_DOMAIN,
+    Candidate,
+    Query,
+    sound_key,
+    word_budget,
+    word_weight,
+)
 from registry.search.vocabulary import Words
 
 FORMAT = "1"  # bump when what goes into a document changes
@@ -49,7 +71,8 @@ GIN_INDEXES = ("ix_search_document_terms", "ix_search_word_trigrams")  # made by
 
 metadata = MetaData()
 search_document = Table(
-    "search_document", metadata,
+    "search_document",
+    metadata,
     Column("agency_id", Integer, primary_key=True),
     Column("country", String(2), nullable=False),
     Column("kind", String(20), nullable=False),
@@ -58,29 +81,34 @@ search_document = Table(
     Column("name_keys", JSON, nullable=False),
 )
 search_word = Table(  # name words: the trigram index serves typo expansion
-    "search_word", metadata,
+    "search_word",
+    metadata,
     Column("word", Text, primary_key=True),
     Column("frequency", Integer, nullable=False),
 )
 search_term = Table(  # sound keys and identifier keys
-    "search_term", metadata,
+    "search_term",
+    metadata,
     Column("field", String(1), primary_key=True),  # s(ound), i(dentifier)
     Column("term", Text, primary_key=True),
     Column("frequency", Integer, nullable=False),
 )
 search_state = Table(
-    "search_state", metadata,
+    "search_state",
+    metadata,
     Column("name", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )
 # The counters of search_state (see PostgresSearch.__init__), with the planner's estimate of the
 # documents (pg_class.reltuples: it only chooses a plan); every candidates query returns them.
-_STATE = ("SELECT name, value FROM search_state WHERE name IN ('vocabulary', 'generation')"
-          " UNION ALL SELECT 'documents', reltuples::bigint::text FROM pg_class"
-          " WHERE oid = 'search_document'::regclass")
+_STATE = (
+    "SELECT name, value FROM search_state WHERE name IN ('vocabulary', 'generation')"
+    " UNION ALL SELECT 'documents', reltuples::bigint::text FROM pg_class"
+    " WHERE oid = 'search_document'::regclass"
+)
 # Lookups' connections are set up once (libpq options): sequential scans off, because the
 # planner prices a tsvector match far too low, and from a dozen alternative words up it scans
-# every document (20 ms at 10,000 agencies) where the GIN index takes 1 ms; and every statement
+# every document where the GIN index is many times faster; and every statement
 # planned for its parameters, because psycopg prepares statements run often, and a generic plan
 # for arrays of terms (or of the trigram threshold, a setting) would not fit most lookups.
 LOOKUP_SETTINGS = "-c enable_seqscan=off -c plan_cache_mode=force_custom_plan"
@@ -90,8 +118,11 @@ _TOO_MANY = Words(())  # a vocabulary too large to hold (PostgresSearch.MEMORY_W
 
 
 def _terms(document: Document) -> list[str]:
-    return ([f"w:{t}" for t in document.tokens] + [f"s:{s}" for s in document.sounds]
-            + [f"i:{i}" for i in sorted(document.identifiers)])
+    return (
+        [f"w:{t}" for t in document.tokens]
+        + [f"s:{s}" for s in document.sounds]
+        + [f"i:{i}" for i in sorted(document.identifiers)]
+    )
 
 
 def _count_rows(counts: Counter) -> tuple[list[dict], list[dict]]:
@@ -125,9 +156,10 @@ def _any_of(terms: Iterable[str]) -> str:
     return " | ".join(_lexeme(t) for t in terms)
 
 
-@lru_cache(maxsize=None)
-def _candidates_sql(identifiers: bool, names: bool, scored: bool, by_age: bool, country: bool,
-                    kind: bool) -> str:
+@cache
+def _candidates_sql(
+    identifiers: bool, names: bool, scored: bool, by_age: bool, country: bool, kind: bool
+) -> str:
     """The candidates of a lookup as one JSON document (one parse instead of two per row), with
     the index's counters as they are now (_STATE: the lookup checks that it knew them).
 
@@ -139,22 +171,38 @@ def _candidates_sql(identifiers: bool, names: bool, scored: bool, by_age: bool, 
     Raw SQL of a few fixed shapes: building the statement in SQLAlchemy cost more than running
     it, and psycopg prepares each shape once per connection."""
     where = (" AND country = %(country)s" if country else "") + (
-        " AND kind = %(kind)s" if kind else "")
+        " AND kind = %(kind)s" if kind else ""
+    )
     parts = []
     if identifiers:
-        parts.append("(SELECT agency_id, names, name_keys, tsvector_to_array(terms) AS terms"
-                     " FROM search_document WHERE terms @@ %(identifiers)s::tsquery" + where
-                     + " LIMIT %(limit)s)")
+        parts.append(
+            "(SELECT agency_id, names, name_keys, tsvector_to_array(terms) AS terms"
+            " FROM search_document WHERE terms @@ %(identifiers)s::tsquery"
+            + where
+            + " LIMIT %(limit)s)"
+        )
     if names:
-        score = (" (SELECT sum(g.weight) FROM unnest(%(groups)s::tsquery[], %(weights)s::float8[])"
-                 " AS g(query, weight) WHERE d.terms @@ g.query) DESC," if scored else "")
-        parts.append("(SELECT d.agency_id, d.names, d.name_keys, NULL::text[] AS terms"
-                     " FROM search_document AS d WHERE d.terms @@ %(find)s::tsquery" + where
-                     + " ORDER BY" + score + (" d.agency_id" if by_age else " d.agency_id + 0")
-                     + " LIMIT %(limit)s)")
-    return ("SELECT (SELECT json_agg(json_build_array(agency_id, names, name_keys, terms)) FROM ("
-            + " UNION ALL ".join(parts) + ") AS found), (SELECT json_object_agg(name, value)"
-            " FROM (" + _STATE + ") AS state)")
+        score = (
+            " (SELECT sum(g.weight) FROM unnest(%(groups)s::tsquery[], %(weights)s::float8[])"
+            " AS g(query, weight) WHERE d.terms @@ g.query) DESC,"
+            if scored
+            else ""
+        )
+        parts.append(
+            "(SELECT d.agency_id, d.names, d.name_keys, NULL::text[] AS terms"
+            " FROM search_document AS d WHERE d.terms @@ %(find)s::tsquery"
+            + where
+            + " ORDER BY"
+            + score
+            + (" d.agency_id" if by_age else " d.agency_id + 0")
+            + " LIMIT %(limit)s)"
+        )
+    return (
+        "SELECT (SELECT json_agg(json_build_array(agency_id, names, name_keys, terms)) FROM ("
+        + " UNION ALL ".join(parts)
+        + ") AS found), (SELECT json_object_agg(name, value)"
+        " FROM (" + _STATE + ") AS state)"
+    )
 
 
 def _similarity_floor(length: int, budget: int) -> float:
@@ -193,8 +241,9 @@ class PostgresSearch:
     def stale(self) -> bool:
         try:
             with self.engine.connect() as connection:
-                stored = connection.execute(select(search_state.c.value).where(
-                    search_state.c.name == "format")).scalar()
+                stored = connection.execute(
+                    select(search_state.c.value).where(search_state.c.name == "format")
+                ).scalar()
         except ProgrammingError:  # the migration that creates the tables has not run yet
             return True
         return stored != FORMAT
@@ -240,8 +289,11 @@ class PostgresSearch:
             with Session(self.engine) as session:
                 if not self._lock(session.connection(), timeout):
                     return done
-                rows = session.exec(select(IndexOutbox.id, IndexOutbox.agency_id)
-                                    .order_by(IndexOutbox.id).limit(batch)).all()
+                rows = session.exec(
+                    select(IndexOutbox.id, IndexOutbox.agency_id)
+                    .order_by(IndexOutbox.id)
+                    .limit(batch)
+                ).all()
                 if not rows:
                     return done
                 agency_ids = sorted({agency_id for _, agency_id in rows})
@@ -251,26 +303,36 @@ class PostgresSearch:
                 session.commit()
                 done += len(rows)
 
-    def _replace(self, connection: Connection, agency_ids: list[int],
-                 documents: list[Document]) -> None:
+    def _replace(
+        self, connection: Connection, agency_ids: list[int], documents: list[Document]
+    ) -> None:
         delta: Counter = Counter()
         for (old_terms,) in connection.execute(
-                select(func.tsvector_to_array(search_document.c.terms))
-                .where(search_document.c.agency_id.in_(agency_ids))):
+            select(func.tsvector_to_array(search_document.c.terms)).where(
+                search_document.c.agency_id.in_(agency_ids)
+            )
+        ):
             delta.subtract(old_terms)
-        connection.execute(delete(search_document)
-                           .where(search_document.c.agency_id.in_(agency_ids)))
+        connection.execute(
+            delete(search_document).where(search_document.c.agency_id.in_(agency_ids))
+        )
         for document in documents:
             delta.update(_terms(document))
         self._insert_documents(connection, documents)
         words, terms = _count_rows(delta)
-        for table, rows, key in ((search_word, words, ["word"]),
-                                 (search_term, terms, ["field", "term"])):
+        for table, rows, key in (
+            (search_word, words, ["word"]),
+            (search_term, terms, ["field", "term"]),
+        ):
             if rows:
                 upsert = pg_insert(table)
-                connection.execute(upsert.on_conflict_do_update(
-                    index_elements=key,
-                    set_={"frequency": table.c.frequency + upsert.excluded.frequency}), rows)
+                connection.execute(
+                    upsert.on_conflict_do_update(
+                        index_elements=key,
+                        set_={"frequency": table.c.frequency + upsert.excluded.frequency},
+                    ),
+                    rows,
+                )
         self._bump(connection, "generation")
         if any(row["frequency"] > 0 for row in words):  # perhaps a word new to the index
             self._bump(connection, "vocabulary")
@@ -280,19 +342,35 @@ class PostgresSearch:
         """Tell every process that what it keeps of the index under `counter` is out of date
         (see __init__)."""
         bump = pg_insert(search_state).values(name=counter, value="1")
-        connection.execute(bump.on_conflict_do_update(
-            index_elements=["name"],
-            set_={"value": cast(cast(search_state.c.value, Integer) + 1, Text)}))
+        connection.execute(
+            bump.on_conflict_do_update(
+                index_elements=["name"],
+                set_={"value": cast(cast(search_state.c.value, Integer) + 1, Text)},
+            )
+        )
 
     @staticmethod
     def _insert_documents(connection: Connection, documents: list[Document]) -> None:
         """COPY the documents in: a tsvector of literal lexemes, the names as JSON."""
-        _copy(connection, search_document, ((
-            d.agency_id, d.country, d.kind, " ".join(_lexeme(t) for t in _terms(d)),
-            json.dumps(d.names), json.dumps(d.keys)) for d in documents))
+        _copy(
+            connection,
+            search_document,
+            (
+                (
+                    d.agency_id,
+                    d.country,
+                    d.kind,
+                    " ".join(_lexeme(t) for t in _terms(d)),
+                    json.dumps(d.names),
+                    json.dumps(d.keys),
+                )
+                for d in documents
+            ),
+        )
 
-    def rebuild(self, *, progress: Callable[[int], None] = lambda n: None,
-                timeout: float = 60.0) -> int:
+    def rebuild(
+        self, *, progress: Callable[[int], None] = lambda n: None, timeout: float = 60.0
+    ) -> int:
         """Rebuild in one transaction: searches read the old index until it commits."""
         with Session(self.engine) as session, collector_paused():
             connection = session.connection()
@@ -313,8 +391,9 @@ class PostgresSearch:
             for table, rows in zip((search_word, search_term), _count_rows(frequencies)):
                 _copy(connection, table, (tuple(row.values()) for row in rows))
             state = pg_insert(search_state).values(name="format", value=FORMAT)
-            connection.execute(state.on_conflict_do_update(index_elements=["name"],
-                                                           set_={"value": FORMAT}))
+            connection.execute(
+                state.on_conflict_do_update(index_elements=["name"], set_={"value": FORMAT})
+            )
             self._bump(connection, "vocabulary")
             self._bump(connection, "generation")
             session.exec(delete(IndexOutbox).where(IndexOutbox.id <= started_at))
@@ -327,11 +406,10 @@ class PostgresSearch:
         into the indexes proper (searches scan pending entries one by one) and refresh the
         planner's statistics of the search tables and the registry's. Autovacuum would, later
         (and not at all where it is off): until then the planner takes the bulk-loaded tables
-        for empty, and reads every licence to list 20 agencies (25 ms at 100,000 agencies)."""
+        for empty, and reads every licence to list 20 agencies."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             for index in GIN_INDEXES:
-                connection.execute(select(func.gin_clean_pending_list(
-                    cast(index, REGCLASS))))
+                connection.execute(select(func.gin_clean_pending_list(cast(index, REGCLASS))))
             for table in [*metadata.tables, *SQLModel.metadata.tables]:
                 connection.execute(text(f'ANALYZE "{table}"'))
         return True
@@ -342,8 +420,9 @@ class PostgresSearch:
         with self._lookups.connect() as connection:
             return self._check_state(connection)
 
-    def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
-                   limit: int = 100) -> tuple[tuple[str | None, str | None], list[Candidate]]:
+    def candidates(
+        self, query: Query, *, country: str | None = None, kind: str | None = None, limit: int = 100
+    ) -> tuple[tuple[str | None, str | None], list[Candidate]]:
         """(the index's counters when read, the candidates): the same candidates as the Whoosh
         backend's, agencies sharing an identifier, or a name word give or take a typo, or said
         the same way; the `limit` sharing the most and rarest words. A lookup whose words were
@@ -352,9 +431,14 @@ class PostgresSearch:
         with self._lookups.connect() as connection:
             return self._candidates(connection, query, country, kind, limit)
 
-    def _candidates(self, connection: Connection, query: Query, country: str | None,
-                    kind: str | None, limit: int) -> tuple[tuple[str | None, str | None],
-                                                            list[Candidate]]:
+    def _candidates(
+        self,
+        connection: Connection,
+        query: Query,
+        country: str | None,
+        kind: str | None,
+        limit: int,
+    ) -> tuple[tuple[str | None, str | None], list[Candidate]]:
         """The words' groups are worked out under the index's counters as last seen, and the
         candidates query reads the counters again: when they moved meanwhile (another process
         changed the index), what was kept is forgotten and the lookup asked again."""
@@ -371,7 +455,8 @@ class PostgresSearch:
                 seen = now
                 continue
             [(rows, state)] = driver_rows(
-                connection, *self._candidates_query(groups, identifiers, country, kind, limit))
+                connection, *self._candidates_query(groups, identifiers, country, kind, limit)
+            )
             now = self._apply_state(state)
             if now == seen:
                 break
@@ -385,10 +470,20 @@ class PostgresSearch:
                 results[agency_id] = Candidate(agency_id, names, set(), keys)
         return seen, list(results.values())
 
-    def _candidates_query(self, groups: list[tuple[int, list[str]]], identifiers: set[str],
-                          country: str | None, kind: str | None, limit: int) -> tuple[str, dict]:
-        parameters = {"country": country, "kind": kind, "limit": limit,
-                      "identifiers": _any_of(f"i:{k}" for k in identifiers)}
+    def _candidates_query(
+        self,
+        groups: list[tuple[int, list[str]]],
+        identifiers: set[str],
+        country: str | None,
+        kind: str | None,
+        limit: int,
+    ) -> tuple[str, dict]:
+        parameters = {
+            "country": country,
+            "kind": kind,
+            "limit": limit,
+            "identifiers": _any_of(f"i:{k}" for k in identifiers),
+        }
         rare = [(f, terms) for f, terms in groups if f <= COMMON]
         if rare:  # rare words find, and common words count among what they found
             parameters["find"] = _any_of(t for _, terms in rare for t in terms)
@@ -396,17 +491,26 @@ class PostgresSearch:
             parameters["weights"] = [word_weight(f) for f, _ in groups]
         elif groups:  # every word is common: candidates must have them all, the oldest first
             parameters["find"] = " & ".join(f"({_any_of(terms)})" for _, terms in groups)
-        return (_candidates_sql(bool(identifiers), bool(groups), bool(rare),
-                                not rare and self._by_age(groups, limit), bool(country),
-                                bool(kind)), parameters)
+        return (
+            _candidates_sql(
+                bool(identifiers),
+                bool(groups),
+                bool(rare),
+                not rare and self._by_age(groups, limit),
+                bool(country),
+                bool(kind),
+            ),
+            parameters,
+        )
 
     def _by_age(self, groups: list[tuple[int, list[str]]], limit: int) -> bool:
         """Whether agencies holding every (common) word are better found by walking them oldest
-        first until `limit` hold them all (half a microsecond an agency walked) than through
-        the GIN index (0.03 microseconds a posting of the words, then a microsecond an agency
-        holding them all, to fetch and sort): when they are dense. The planner cannot tell: it
-        walked 460,000 agencies for "Mexicana International" at a million (250 ms; the index
-        takes 3 ms), and fetched 170,000 through the index for "Servicios" alone (175 ms)."""
+        first until `limit` hold them all than through the GIN index (each posting of the
+        words, then each agency holding them all, to fetch and sort): when they are dense. The
+        costs below are relative, in time per agency walked, per posting and per agency
+        fetched, measured by bench/load.py. The planner cannot tell: at a million agencies it
+        walked hundreds of thousands of agencies for "Mexicana International" and fetched a
+        common word's whole posting list through the index for "Servicios" alone."""
         documents = self._documents
         if documents <= 0:
             return False
@@ -434,8 +538,9 @@ class PostgresSearch:
             self._seen = seen
         return seen
 
-    def _identifiers(self, connection: Connection, query: Query,
-                     seen: tuple[str | None, str | None]) -> set[str]:
+    def _identifiers(
+        self, connection: Connection, query: Query, seen: tuple[str | None, str | None]
+    ) -> set[str]:
         """The query's identifier keys, but mail domains shared by more than SHARED_DOMAIN."""
         kept = self._identifier_frequency
         frequency = {k: kept.get(k) for k in query.identifier_keys if k.startswith("dom:")}
@@ -446,8 +551,11 @@ class PostgresSearch:
             with self._cache_lock:
                 if self._seen[1] == seen[1]:  # not if another thread saw a newer generation
                     self._identifier_frequency.update((k, frequency[k]) for k in missing)
-        return {k for k in query.identifier_keys if not k.startswith("dom:")
-                or frequency.get(k, 0) <= SHARED_DOMAIN}
+        return {
+            k
+            for k in query.identifier_keys
+            if not k.startswith("dom:") or frequency.get(k, 0) <= SHARED_DOMAIN
+        }
 
     @staticmethod
     def _frequencies(connection: Connection, terms: list[tuple[str, str]]) -> dict:
@@ -457,17 +565,21 @@ class PostgresSearch:
         others = [(f, t) for f, t in terms if f != "w"]
         if not terms:
             return {}
-        return {(f, t): n for f, t, n in driver_rows(
-            connection,
-            "SELECT 'w', word, frequency FROM search_word WHERE word = ANY(%(words)s)"
-            " UNION ALL SELECT field, term, frequency FROM search_term"
-            " WHERE (field, term) IN (SELECT * FROM unnest(%(fields)s::varchar[],"
-            " %(terms)s::text[]))",
-            {"words": words, "fields": [f for f, _ in others],
-             "terms": [t for _, t in others]})}
+        return {
+            (f, t): n
+            for f, t, n in driver_rows(
+                connection,
+                "SELECT 'w', word, frequency FROM search_word WHERE word = ANY(%(words)s)"
+                " UNION ALL SELECT field, term, frequency FROM search_term"
+                " WHERE (field, term) IN (SELECT * FROM unnest(%(fields)s::varchar[],"
+                " %(terms)s::text[]))",
+                {"words": words, "fields": [f for f, _ in others], "terms": [t for _, t in others]},
+            )
+        }
 
-    def _word_groups(self, connection: Connection, query: Query,
-                     seen: tuple[str | None, str | None]) -> list[tuple[int, list[str]]]:
+    def _word_groups(
+        self, connection: Connection, query: Query, seen: tuple[str | None, str | None]
+    ) -> list[tuple[int, list[str]]]:
         """Per query word: the terms that stand for it (itself, the indexed words within its
         typo budget, its sound key) and how many agencies hold them."""
         kept = self._groups  # a reset replaces the dict: read one and the same
@@ -476,8 +588,10 @@ class PostgresSearch:
         if missing:
             neighbours = self._neighbourhoods(connection, missing, seen)
             exact = self._frequencies(
-                connection, [("w", w) for t in missing for w in {t, *neighbours[t]}]
-                + [("s", sound_key(t)) for t in missing])
+                connection,
+                [("w", w) for t in missing for w in {t, *neighbours[t]}]
+                + [("s", sound_key(t)) for t in missing],
+            )
             for token in missing:
                 words = {w: exact.get(("w", w), 0) for w in {token, *neighbours[token]}}
                 terms = [f"w:{w}" for w, n in words.items() if n > 0]
@@ -492,8 +606,9 @@ class PostgresSearch:
                     self._groups.update((t, known[t]) for t in missing)
         return [known[t] for t in query.tokens if known[t][0]]
 
-    def _neighbourhoods(self, connection: Connection, tokens: list[str],
-                        seen: tuple[str | None, str | None]) -> dict[str, frozenset[str]]:
+    def _neighbourhoods(
+        self, connection: Connection, tokens: list[str], seen: tuple[str | None, str | None]
+    ) -> dict[str, frozenset[str]]:
         """Per token, the indexed words within its typo budget: from the vocabulary this process
         holds, or through the trigram index when the vocabulary is too large to hold."""
         found = {t: frozenset() for t in tokens}
@@ -511,9 +626,15 @@ class PostgresSearch:
         when there are more than MEMORY_WORDS)."""
         words = self._words
         if words is None:
-            found = connection.execute(select(search_word.c.word)
-                                       .where(search_word.c.frequency > 0)
-                                       .limit(self.MEMORY_WORDS + 1)).scalars().all()
+            found = (
+                connection.execute(
+                    select(search_word.c.word)
+                    .where(search_word.c.frequency > 0)
+                    .limit(self.MEMORY_WORDS + 1)
+                )
+                .scalars()
+                .all()
+            )
             words = _TOO_MANY if len(found) > self.MEMORY_WORDS else Words(found)
             with self._cache_lock:
                 if self._seen[0] == seen[0]:  # not if another thread saw a newer vocabulary
@@ -530,15 +651,20 @@ class PostgresSearch:
             floors = [_similarity_floor(len(t), budget) for t, budget in wanted]
             # for the rest of the session: the lookups' connections run each statement on
             # its own (a setting local to the transaction would be gone by the next one)
-            connection.execute(select(
-                func.set_config("pg_trgm.similarity_threshold", str(min(floors)), False)))
-            parts = [select(literal(i).label("token"), search_word.c.word)
-                     .where(search_word.c.word.op("%")(token),
-                            func.similarity(search_word.c.word, token) >= floor,
-                            func.length(search_word.c.word).between(len(token) - budget,
-                                                                    len(token) + budget),
-                            search_word.c.frequency > 0)
-                     for i, ((token, budget), floor) in enumerate(zip(wanted, floors))]
+            connection.execute(
+                select(func.set_config("pg_trgm.similarity_threshold", str(min(floors)), False))
+            )
+            parts = [
+                select(literal(i).label("token"), search_word.c.word).where(
+                    search_word.c.word.op("%")(token),
+                    func.similarity(search_word.c.word, token) >= floor,
+                    func.length(search_word.c.word).between(
+                        len(token) - budget, len(token) + budget
+                    ),
+                    search_word.c.frequency > 0,
+                )
+                for i, ((token, budget), floor) in enumerate(zip(wanted, floors))
+            ]
             for i, word in connection.execute(union_all(*parts)):
                 token, budget = wanted[i]
                 if word != token and OSA.distance(token, word, score_cutoff=budget) <= budget:
@@ -554,7 +680,8 @@ def _lookup_engine(engine: Engine) -> Engine:
     whenever one rolls back."""
     options = engine.url.query.get("options", "")
     options = " ".join(options) if isinstance(options, tuple) else options
-    return make_engine(engine.url.set(query={k: v for k, v in engine.url.query.items()
-                                             if k != "options"}),
-                       isolation_level="AUTOCOMMIT",
-                       connect_args={"options": f"{options} {LOOKUP_SETTINGS}".strip()})
+    return make_engine(
+        engine.url.set(query={k: v for k, v in engine.url.query.items() if k != "options"}),
+        isolation_level="AUTOCOMMIT",
+        connect_args={"options": f"{options} {LOOKUP_SETTINGS}".strip()},
+    )

@@ -11,11 +11,12 @@ every lookup.
 A query asked for the first time costs nothing more. One asked before reads the index's
 version first: with Whoosh, what the lookup reads anyway; with PostgreSQL, one round trip.
 """
+
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Hashable
+from collections.abc import Hashable
 
 from registry.search import matching
 from registry.search.backend import SearchBackend
@@ -28,15 +29,15 @@ class RankingCache:
 
     def __init__(self, size: int = 2000):
         self.size = size
-        self._kept: OrderedDict[_Key, tuple[Hashable, tuple[matching.Ranked, ...]]] = \
-            OrderedDict()
+        self._kept: OrderedDict[_Key, tuple[Hashable, tuple[matching.Ranked, ...]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._kept)
 
-    def ranked(self, index: SearchBackend, query: matching.Query, *, country: str | None,
-               kind: str | None) -> tuple[matching.Ranked, ...]:
+    def ranked(
+        self, index: SearchBackend, query: matching.Query, *, country: str | None, kind: str | None
+    ) -> tuple[matching.Ranked, ...]:
         """The candidates of `query` in `index`, ranked (matching.rank), best first."""
         key = (query.text, country, kind)
         with self._lock:

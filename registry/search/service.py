@@ -1,4 +1,5 @@
 """The lookup: candidates from a backend, one ranking step, verdicts, then the outcome."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,8 +32,9 @@ class Hit:
     @property
     def by_former_name(self) -> bool:
         """Found under a name the agency used before: the same entity under its old name."""
-        return self.by_other_name and any(n.name == self.matched_name and n.type == "former"
-                                          for n in self.agency.names)
+        return self.by_other_name and any(
+            n.name == self.matched_name and n.type == "former" for n in self.agency.names
+        )
 
 
 @dataclass
@@ -59,18 +61,28 @@ def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
     """
     if any(h.other_holder for h in hits):
         return ["number_of_another"]
-    if outcome == "similar" and any(h.match == "similar" and h.verdict.code in LICENSED
-                                    for h in hits):
+    if outcome == "similar" and any(
+        h.match == "similar" and h.verdict.code in LICENSED for h in hits
+    ):
         return ["look_alike"]
     if outcome == "match" and hits[0].match == "strong":
         return ["spelling_differs"]
     return []
 
 
-def search(*, connection: Connection, index: SearchBackend, text: str, on: date,
-           country: str | None = None, kind: str | None = None, verdict: str | None = None,
-           limit: int = 20, listing: ListingCache | None = None,
-           rankings: RankingCache | None = None) -> SearchResult:
+def search(
+    *,
+    connection: Connection,
+    index: SearchBackend,
+    text: str,
+    on: date,
+    country: str | None = None,
+    kind: str | None = None,
+    verdict: str | None = None,
+    limit: int = 20,
+    listing: ListingCache | None = None,
+    rankings: RankingCache | None = None,
+) -> SearchResult:
     """Answer one query; `outcome` speaks of the hits that pass the filters.
 
     The candidates are ranked through `rankings` (the app's, which keeps the rankings of recent
@@ -87,7 +99,7 @@ def search(*, connection: Connection, index: SearchBackend, text: str, on: date,
     seen = 0
     window = limit if not verdict else max(limit, 50)
     for start in range(0, len(ranked), window):
-        chunk = ranked[start:start + window]
+        chunk = ranked[start : start + window]
         agencies = listing.load(connection, [r.agency_id for r in chunk], on)
         for r in chunk:
             agency, agency_verdict = agencies.get(r.agency_id, (None, None))
@@ -97,11 +109,17 @@ def search(*, connection: Connection, index: SearchBackend, text: str, on: date,
                 continue
             seen += 1
             if len(hits) < limit:
-                hits.append(Hit(agency, agency_verdict, r.match, r.score, r.matched_name,
-                                r.other_holder))
+                hits.append(
+                    Hit(agency, agency_verdict, r.match, r.score, r.matched_name, r.other_holder)
+                )
         if len(hits) >= limit and not verdict:
             seen += len(ranked) - start - len(chunk)
             break
     outcome = matching.outcome(hits)
-    return SearchResult(query=query.text, outcome=outcome, total=seen, hits=hits,
-                        warnings=warnings_for(outcome, hits))
+    return SearchResult(
+        query=query.text,
+        outcome=outcome,
+        total=seen,
+        hits=hits,
+        warnings=warnings_for(outcome, hits),
+    )

@@ -12,6 +12,7 @@ lives: segments never change but for deletions, which are applied on every read.
 needs of a candidate (its id, names, name keys and identifiers) is one marshalled tuple in a
 column of its segment (`record`), read in a microsecond.
 """
+
 from __future__ import annotations
 
 import gc
@@ -25,16 +26,14 @@ import weakref
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
 from itertools import accumulate, islice
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
-from whoosh import columns
+from whoosh import columns, writing
 from whoosh import index as whoosh_index
-from whoosh import writing
-from whoosh.codec.whoosh3 import (W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter,
-                                   W3Segment)
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter, W3Segment
 from whoosh.fields import COLUMN, ID, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -44,14 +43,21 @@ from whoosh.util.filelock import try_for
 from whoosh.writing import PostingPool, SegmentWriter
 
 from registry.search.documents import Document
-from registry.search.matching import (COMMON, SHARED_DOMAIN, Candidate, Query, sound_key,
-                                      word_budget, word_weight)
+from registry.search.matching import (
+    COMMON,
+    SHARED_DOMAIN,
+    Candidate,
+    Query,
+    sound_key,
+    word_budget,
+    word_weight,
+)
 from registry.search.vocabulary import Words
 
 # The word fields are given lists of words, which Whoosh indexes as they are (no analysis), and
 # record only which documents hold a word: nothing is scored. Nothing is a stored field: a
 # candidate's record is a column of plain bytes (Whoosh's stored fields are a pickled dict per
-# document, compressed: 6 microseconds to read one, against 1 for the column and marshal).
+# document, compressed: several times slower to read than the column and marshal).
 SCHEMA = Schema(
     id=ID(unique=True),
     tokens=ID,
@@ -72,8 +78,8 @@ _Record = tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 MARSHAL_VERSION = 4
 RECORDS_KEPT = 50_000  # records a thread keeps (a few hundred bytes each)
 # Up to this many documents, which of them hold a term is found by bisecting each of its
-# postings (0.3 ms for 4,096 documents against postings of 150,000); beyond, with a table over
-# the segment's document numbers (0.5 ms at a million, whatever the number of documents).
+# postings (its cost grows with the documents); beyond, with a table over the segment's document
+# numbers (its cost is fixed by the segment's size): the two cross near here.
 BISECT_UP_TO = 4096
 
 
@@ -164,6 +170,7 @@ class SearchIndex:
                     if leaf.doc_count_all():
                         _records(leaf)[leaf.doc_count_all() - 1]
                         leaf.field_length("tokens")
+
         try:
             _unless_unreadable(read_through)
         except IndexUnavailable as error:
@@ -224,12 +231,21 @@ class SearchIndex:
 
     @staticmethod
     def _fields(document: Document) -> dict:
-        record = (document.agency_id, tuple(document.names), tuple(document.keys),
-                  tuple(sorted(document.identifiers)))
-        return {"id": str(document.agency_id), "tokens": document.tokens,
-                "sounds": document.sounds, "identifiers": sorted(document.identifiers),
-                "country": document.country, "kind": document.kind,
-                "record": marshal.dumps(record, MARSHAL_VERSION)}
+        record = (
+            document.agency_id,
+            tuple(document.names),
+            tuple(document.keys),
+            tuple(sorted(document.identifiers)),
+        )
+        return {
+            "id": str(document.agency_id),
+            "tokens": document.tokens,
+            "sounds": document.sounds,
+            "identifiers": sorted(document.identifiers),
+            "country": document.country,
+            "kind": document.kind,
+            "record": marshal.dumps(record, MARSHAL_VERSION),
+        }
 
     def put(self, writer, document: Document) -> None:
         writer.update_document(**self._fields(document))
@@ -318,7 +334,7 @@ class SearchIndex:
         for leaf, _offset, segment in self._segments_of(searcher):
             segment.warm(leaf)
 
-    def _segments_of(self, searcher) -> list[tuple[object, int, "_Segment"]]:
+    def _segments_of(self, searcher) -> list[tuple[object, int, _Segment]]:
         """(leaf reader, first document number, what this process keeps of the segment) of each
         segment. Segments never change but for deletions, so each is read once per process;
         segments merged away are forgotten."""
@@ -350,38 +366,47 @@ class SearchIndex:
         """The generation of the index as committed now (each commit makes a new one)."""
         return self._searcher().reader().generation()
 
-    def candidates(self, query: Query, *, country: str | None = None, kind: str | None = None,
-                   limit: int = 100) -> tuple[int | None, list[Candidate]]:
+    def candidates(
+        self, query: Query, *, country: str | None = None, kind: str | None = None, limit: int = 100
+    ) -> tuple[int | None, list[Candidate]]:
         """(the generation read, the candidates): agencies sharing an identifier, or a name
         word (give or take a typo, or said the same way), with the query; the `limit` sharing
         the most and rarest words.
 
         Read straight from the postings each process keeps (_Segment; Whoosh's scoring
-        collector cost 3 ms a lookup), with the same choice as the PostgreSQL backend's:
+        collector cost more than the rest of a lookup), with the same choice as the PostgreSQL
+        backend's:
         weights from matching.word_weight, ties to the older document."""
         searcher = self._searcher()
         segments = self._segments_of(searcher)
-        filters = [_Docs(segments, [(f, v)])
-                   for f, v in (("country", country), ("kind", kind)) if v]
+        filters = [
+            _Docs(segments, [(f, v)]) for f, v in (("country", country), ("kind", kind)) if v
+        ]
         results: dict[int, Candidate] = {}
-        identifiers = {k for k in query.identifier_keys if not k.startswith("dom:")
-                       or _frequency(segments, [("identifiers", k)]) <= SHARED_DOMAIN}
+        identifiers = {
+            k
+            for k in query.identifier_keys
+            if not k.startswith("dom:")
+            or _frequency(segments, [("identifiers", k)]) <= SHARED_DOMAIN
+        }
         if identifiers:
             found = _Docs(segments, [("identifiers", k) for k in sorted(identifiers)]).all()
             for docs in filters:
                 found = found[docs.hold(found)]
             for docnum in found[:limit].tolist():
                 agency_id, names, keys, held = self._record(segments, docnum)
-                results[agency_id] = Candidate(agency_id, names, identifiers.intersection(held),
-                                               keys)
+                results[agency_id] = Candidate(
+                    agency_id, names, identifiers.intersection(held), keys
+                )
         for docnum in self._name_matches(query, segments, filters, limit):
             agency_id, names, keys, _held = self._record(segments, docnum)
             if agency_id not in results:
                 results[agency_id] = Candidate(agency_id, names, set(), keys)
         return searcher.reader().generation(), list(results.values())
 
-    def _name_matches(self, query: Query, segments: list, filters: list["_Docs"],
-                      limit: int) -> list[int]:
+    def _name_matches(
+        self, query: Query, segments: list, filters: list[_Docs], limit: int
+    ) -> list[int]:
         """Each query word stands for itself, the indexed words within its typo budget and its
         sound key. Words found in at most COMMON agencies find candidates; the others (agencia,
         servicios, manpower...) only narrow: they count among candidates found by a rare word,
@@ -406,7 +431,7 @@ class SearchIndex:
                 docs = leading.local(i)
                 for other in others:
                     docs = docs[other.hold_local(i, docs)]
-                found += (docs[:limit - len(found)] + offset).tolist()
+                found += (docs[: limit - len(found)] + offset).tolist()
                 if len(found) == limit:
                     break
             return found
@@ -455,8 +480,13 @@ class _Codec(W3Codec):
         return _FieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
-        return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                               compression=self._compression, inlinelimit=self._inlinelimit)
+        return _PostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
 
 
 class _FieldWriter(W3FieldWriter):
@@ -562,8 +592,9 @@ class _Segment:
         for field in ("tokens", "sounds"):
             for text, info in leaf.iter_field(field):
                 if info.doc_frequency() > COMMON and self._kept < self.POSTINGS_KEPT // 2:
-                    self.postings(leaf, field, text.decode("utf-8") if isinstance(text, bytes)
-                                  else text)
+                    self.postings(
+                        leaf, field, text.decode("utf-8") if isinstance(text, bytes) else text
+                    )
 
     def frequency(self, leaf, field: str, text: str) -> int:
         """How many of the segment's documents hold the term, deleted ones included (as
@@ -599,8 +630,9 @@ def _read_postings(leaf, field: str, text: str) -> np.ndarray:
     """A term's document numbers in a segment, read a block at a time (Whoosh's own iterator
     decodes them one by one in Python)."""
     try:
-        matcher = leaf._terms.matcher(field, leaf._text_to_bytes(field, text),
-                                      leaf.schema[field].format)
+        matcher = leaf._terms.matcher(
+            field, leaf._text_to_bytes(field, text), leaf.schema[field].format
+        )
     except (KeyError, TermNotFound):
         return np.empty(0, dtype=np.int32)
     if type(matcher) is not W3LeafMatcher:
@@ -617,8 +649,9 @@ def _read_postings(leaf, field: str, text: str) -> np.ndarray:
 
 def _union(postings: list[np.ndarray]) -> np.ndarray:
     """The document numbers in any of `postings` (each sorted, without repeats), in order. Not
-    np.unique: NumPy 2.4's took 20 ms for the 170,000 numbers of a common word and its typo
-    neighbours at a million agencies, where a radix sort takes 0.4 ms."""
+    np.unique: NumPy 2.4's sorts every number (the postings of a common word and its typo
+    neighbours at a million agencies), where merging sorted postings with a radix sort and a
+    mask is many times faster."""
     if not postings:
         return np.empty(0, dtype=np.int32)
     if len(postings) == 1:
@@ -634,12 +667,15 @@ def _union(postings: list[np.ndarray]) -> np.ndarray:
 def _frequency(segments: list, terms: list[tuple[str, str]]) -> int:
     """How many documents hold any of `terms`, counted per term and segment (an upper bound:
     a document holding two of them counts twice; deleted documents count, as in Whoosh)."""
-    return sum(segment.frequency(leaf, field, text)
-               for leaf, _offset, segment in segments for field, text in terms)
+    return sum(
+        segment.frequency(leaf, field, text)
+        for leaf, _offset, segment in segments
+        for field, text in terms
+    )
 
 
-_DELETED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_RECORDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_DELETED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_RECORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _records(leaf):
@@ -673,9 +709,11 @@ class _Docs:
         found = self._postings.get(i)
         if found is None:
             leaf, _offset, segment = self.segments[i]
-            found = self._postings[i] = [ids for ids in (segment.postings(leaf, field, text)
-                                                         for field, text in self.terms)
-                                         if len(ids)]
+            found = self._postings[i] = [
+                ids
+                for ids in (segment.postings(leaf, field, text) for field, text in self.terms)
+                if len(ids)
+            ]
         return found
 
     def local(self, i: int) -> np.ndarray:
@@ -688,8 +726,10 @@ class _Docs:
 
     def all(self) -> np.ndarray:
         """Every document, by index-wide number, in order."""
-        parts = [self.local(i).astype(np.int64) + offset
-                 for i, (_leaf, offset, _segment) in enumerate(self.segments)]
+        parts = [
+            self.local(i).astype(np.int64) + offset
+            for i, (_leaf, offset, _segment) in enumerate(self.segments)
+        ]
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
     def hold_local(self, i: int, docs: np.ndarray) -> np.ndarray:
@@ -711,6 +751,7 @@ class _Docs:
         bounds = np.searchsorted(docs, self.starts).tolist() + [len(docs)]
         for i, offset in enumerate(self.starts.tolist()):
             if bounds[i] < bounds[i + 1]:
-                held[bounds[i]:bounds[i + 1]] = self.hold_local(
-                    i, (docs[bounds[i]:bounds[i + 1]] - offset).astype(np.int32))
+                held[bounds[i] : bounds[i + 1]] = self.hold_local(
+                    i, (docs[bounds[i] : bounds[i + 1]] - offset).astype(np.int32)
+                )
         return held

@@ -1,0 +1,159 @@
+"""Helpers the test modules share (the shared fixtures are in conftest.py): logging in through
+the forms, and the role x URL matrix over every state-changing URL (test_regulation.py checks
+that it covers every one; test_security.py replays it with absurd values)."""
+
+from __future__ import annotations
+
+import re
+
+from registry.models import Agency, Licence, RedFlag, Sanction, SanctionEvent, User
+
+PASSWORD = "correct horse battery"
+EN = {"Accept-Language": "en"}
+
+
+def token(client, url="/login"):
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+
+
+def log_in(client, email):
+    response = client.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token(client)}
+    )
+    assert response.status_code == 302
+
+
+def as_role(client, world, role):
+    if role != "anonymous":
+        log_in(client, world["users"][role].email)
+    return client
+
+
+def requests(world):
+    agency, licence, pending = world["agency"], world["licence"], world["pending"]
+    ngo = world["users"]["ngo"]
+    return {
+        "new agency": ("/manage/agencies/new", {"name": "Nueva Agencia", "kind": "agency"}),
+        "issue licence": (
+            f"/manage/agencies/{agency.id}/licences",
+            {"licence-number": "MX-78", "licence-valid_from": "2026-01-01"},
+        ),
+        "renew licence": (
+            f"/manage/licences/{licence.id}/renew",
+            {"renew-valid_until": "2100-01-01"},
+        ),
+        "impose sanction": (
+            f"/manage/agencies/{agency.id}/sanctions",
+            {
+                "sanction-type": "suspension",
+                "sanction-licence_id": "0",
+                "sanction-decision_ref": "S-9",
+                "sanction-starts_on": "2026-01-01",
+                "sanction-summary": "Preventive suspension",
+            },
+        ),
+        "confirm sanction": (f"/manage/sanctions/{pending.id}/confirm", {}),
+        "lift or appeal sanction": (
+            f"/manage/sanctions/{world['warning'].id}/events",
+            {"event-kind": "lifted", "event-on": "2026-02-01", "event-reason": "Returned the fees"},
+        ),
+        "confirm sanction change": (f"/manage/sanction-events/{world['lifting'].id}/confirm", {}),
+        "record inspection": (
+            f"/manage/agencies/{agency.id}/inspections",
+            {
+                "inspection-kind": "monitoring_visit",
+                "inspection-visited_on": "2026-03-01",
+                "inspection-outcome": "issues_found",
+                "inspection-notes": "Contracts not translated",
+            },
+        ),
+        "edit agency": (
+            f"/manage/agencies/{agency.id}/edit",
+            {"name": "Sierra Madre Talent", "kind": "agency"},
+        ),
+        "record finding": (
+            f"/manage/agencies/{agency.id}/findings",
+            {
+                "finding-reference": "F-1",
+                "finding-decided_on": "2026-03-02",
+                "finding-summary": "Charged fees disguised as medical costs",
+            },
+        ),
+        "review red flag": (
+            f"/manage/red-flags/{world['flag'].id}",
+            {"state": "under_review", "public_summary": ""},
+        ),
+        "invite user": (
+            "/admin/users",
+            {
+                "email": "new@gov.example",
+                "role": "ngo",
+                "organisation": "Otra ONG",
+                "country": "MX",
+                "authority_id": "",
+            },
+        ),
+        "edit user": (
+            f"/admin/users/{ngo.id}",
+            {"role": "ngo", "organisation": "Renamed", "authority_id": "", "active": "y"},
+        ),
+        "merge agency": (
+            f"/manage/agencies/{world['reported'].id}/merge",
+            {"record": str(agency.id), "checked": "y"},
+        ),
+        "link red flag": (
+            f"/manage/red-flags/{world['flag'].id}/agency",
+            {"record": str(world["second"].id), "checked": "y"},
+        ),
+        "translate sanction": (
+            f"/manage/texts/sanction/{world['warning'].id}",
+            {"lang": "en", "text": "Returns filed late"},
+        ),
+        "add authority": (
+            "/admin/authorities/new",
+            {"name": "Ministerio HN", "country": "HN", "code": "HN-STSS", "languages": "es"},
+        ),
+        "edit authority": (
+            f"/admin/authorities/{world['users']['regulator'].authority_id}",
+            {"name": "Secretaría renombrada", "country": "MX"},
+        ),
+    }
+
+
+ROLES = ["anonymous", "ngo", "other_regulator", "admin", "regulator"]
+# Any regulator records new agencies in its own country, and may license any agency to recruit
+# in its own country (an agency may hold licences in several countries). Renewing, sanctioning
+# and confirming act on the MX agency and licence: MX regulators only. Accounts: admins only.
+ALLOWED = {
+    name: {"regulator"}
+    for name in requests(
+        {
+            "agency": Agency(id=0),
+            "licence": Licence(id=0),
+            "pending": Sanction(id=0),
+            "flag": RedFlag(id=0),
+            "users": {"ngo": User(id=0), "regulator": User(authority_id=0)},
+            "warning": Sanction(id=0),
+            "lifting": SanctionEvent(id=0),
+            "reported": Agency(id=0),
+            "second": Agency(id=0),
+        }
+    )
+}
+ALLOWED["new agency"] |= {"other_regulator"}
+ALLOWED["issue licence"] |= {"other_regulator"}
+ALLOWED["invite user"] = ALLOWED["edit user"] = {"admin"}
+ALLOWED["add authority"] = ALLOWED["edit authority"] = {"admin"}
+
+# Writes open to everyone (or to every account, on its own behalf), tested in their own files.
+OPEN = {
+    "accounts.login",
+    "accounts.logout",
+    "accounts.change_password",
+    "admin.accept_invite",
+    "reports.report",
+    "reports.report_status",
+    "accounts.forgot_password",
+    "accounts.reset_password",
+}
