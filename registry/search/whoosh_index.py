@@ -1,4 +1,5 @@
-"""Everything that touches Whoosh lives here (whoosh-reloaded 2.7.5 is frozen upstream).
+"""Everything that touches Whoosh lives here and in whoosh_private.py, which holds every use of
+Whoosh's private API (whoosh-reloaded 2.7.5 is frozen upstream).
 
 The index holds one document per agency: its name words, its identifier keys and filters. It is a
 cache of the database: `rebuild` recreates it from the records at any time.
@@ -18,29 +19,21 @@ from __future__ import annotations
 import gc
 import heapq
 import marshal
-import pickle
-import struct
 import threading
 import time
 import weakref
-from array import array
 from bisect import bisect_right
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
-from itertools import accumulate, islice
 from pathlib import Path
 
 import numpy as np
 from whoosh import columns, writing
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3LeafMatcher, W3PostingsWriter, W3Segment
 from whoosh.fields import COLUMN, ID, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
-from whoosh.reading import TermNotFound
 from whoosh.util.filelock import try_for
-from whoosh.writing import PostingPool, SegmentWriter
 
 from registry.search.documents import Document
 from registry.search.matching import (
@@ -53,6 +46,7 @@ from registry.search.matching import (
     word_weight,
 )
 from registry.search.vocabulary import Words
+from registry.search.whoosh_private import TABLES_OF_CONTENTS, new_writer, read_postings
 
 # The word fields are given lists of words, which Whoosh indexes as they are (no analysis), and
 # record only which documents hold a word: nothing is scored. Nothing is a stored field: a
@@ -70,7 +64,6 @@ SCHEMA = Schema(
 # Bump when the schema or what goes into a document changes: an index of another format is
 # recreated empty (stale = True) and rebuilt from the database by `init-db`.
 FORMAT = "6"
-INLINE_BELOW = 2  # terms with fewer postings are kept in their term's entry (_Codec)
 # A candidate's record (the `record` column, marshalled): agency id, names, name keys,
 # identifiers. marshal's format 4 has read the same since Python 3.4; the index is rebuilt from
 # the database should it ever change (FORMAT).
@@ -149,7 +142,7 @@ class SearchIndex:
     def _tables_of_contents(self) -> tuple[tuple[str, int, int], ...]:
         """The tables of contents as they are now: a rebuilt index may reuse a name."""
         found = []
-        for path in self.directory.glob("_MAIN_*.toc"):
+        for path in self.directory.glob(TABLES_OF_CONTENTS):
             try:
                 stat = path.stat()
             except FileNotFoundError:  # replaced meanwhile
@@ -211,15 +204,10 @@ class SearchIndex:
         if not try_for(lock.acquire, timeout=timeout, delay=0.05):
             return None
         try:
-            writer = SegmentWriter(index, _lk=False, limitmb=limitmb, codec=_Codec())
+            return new_writer(index, lock, limitmb=limitmb)
         except BaseException:
             lock.release()
             raise
-        writer.writelock = lock  # released by its commit or cancel
-        # Whoosh's writer takes no pool class (it ignores `poolclass`): its pool is replaced
-        # while still empty.
-        writer.pool = _Pool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
-        return writer
 
     def discard(self, writer) -> None:
         """Cancel a writer and delete the files its new segment had begun (Whoosh's cancel
@@ -459,115 +447,6 @@ class SearchIndex:
             self._ix.close()
 
 
-# -- writing segments --------------------------------------------------------------------------
-class _Codec(W3Codec):
-    """Whoosh's own segment format, written faster. Most terms (identifiers, the agency id, rare
-    words) have one posting: they are kept in the term's entry ("inlined", which 2.7.5 means to
-    do but cannot: it calls `set_inline` for `set_inlined`) rather than each as a compressed
-    block of the postings file (_PostingsWriter). And the terms are written without looking up
-    the length of every posting (nothing is scored; for fields without lengths, each look-up is
-    a file system call) to files that count their own position (_FieldWriter). What it writes
-    is Whoosh's own format: its segments name Whoosh's codec, which reads them, so that the
-    index's table of contents names no class of ours."""
-
-    def __init__(self):
-        super().__init__(inlinelimit=INLINE_BELOW)
-
-    def new_segment(self, storage, indexname):
-        return W3Segment(W3Codec(), indexname)
-
-    def field_writer(self, storage, segment):
-        return _FieldWriter(self, storage, segment)
-
-    def postings_writer(self, dbfile, byteids=False):
-        return _PostingsWriter(
-            dbfile,
-            blocklimit=self._blocklimit,
-            byteids=byteids,
-            compression=self._compression,
-            inlinelimit=self._inlinelimit,
-        )
-
-
-class _FieldWriter(W3FieldWriter):
-    """Writes a segment's terms and postings: the terms' lengths are not asked for, and the
-    files count their own position (_TellingFile)."""
-
-    def _create_file(self, ext):
-        return _TellingFile(super()._create_file(ext))
-
-    def add_postings(self, schema, lengths, items):
-        super().add_postings(schema, None, items)
-
-
-class _PostingsWriter(W3PostingsWriter):
-    """Keeps the postings of a term with fewer than INLINE_BELOW in the term's entry, each with
-    its value: an empty one for fields that keep none (Whoosh reads a posting without a value
-    as a str, which its writer refuses when segments merge)."""
-
-    def finish_postings(self):
-        terminfo = self._terminfo
-        if self.written() or len(self) >= self._inlinelimit:
-            return super().finish_postings()
-        terminfo.add_block(self)
-        values = self._values or [b""] * len(self._ids)
-        terminfo.set_inlined(self._ids, self._weights, values)
-        self._terminfo = None
-        return terminfo
-
-
-class _Pool(PostingPool):
-    """Whoosh's pool of a writer's postings, which it sorts in runs on disk when they outgrow
-    `limitmb`, with the runs written and read a few thousand postings at a time: Whoosh pickles
-    them to the file one by one, and reading a file item by item costs a Python call per
-    field. Each chunk is its length, then its postings marshalled."""
-
-    CHUNK = 4096
-    _LENGTH = struct.Struct("<I")
-
-    def _write_run(self, f, items):
-        items = iter(items)
-        while chunk := list(islice(items, self.CHUNK)):
-            data = marshal.dumps(chunk)
-            f.write(self._LENGTH.pack(len(data)))
-            f.write(data)
-        f.close()
-
-    def _read_run(self, path):
-        f = self._open_run(path)
-        try:
-            while header := f.read(self._LENGTH.size):
-                yield from marshal.loads(f.read(self._LENGTH.unpack(header)[0]))
-        finally:
-            f.close()
-            self._remove_run(path)
-
-
-class _TellingFile(StructFile):
-    """A segment file being written that counts its own position: Python's buffered files ask
-    the operating system at every tell(), and Whoosh asks at every term."""
-
-    def __init__(self, f: StructFile):
-        super().__init__(f.file, name=f._name, onclose=f.onclose)
-        self.is_real = False  # so that write_array writes through write()
-        self._at = f.file.tell()
-
-    def write(self, data):
-        self._at += len(data)
-        return self.file.write(data)
-
-    def write_pickle(self, obj, protocol=-1):
-        self.write(pickle.dumps(obj, protocol))
-
-    def tell(self):
-        return self._at
-
-    def seek(self, *args):
-        found = self.file.seek(*args)
-        self._at = self.file.tell()
-        return found
-
-
 # -- reading postings --------------------------------------------------------------------------
 class _Segment:
     """What a process keeps of one segment: its name words, and the document numbers of the
@@ -615,7 +494,7 @@ class _Segment:
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-        found = _read_postings(leaf, field, text)
+        found = read_postings(leaf, field, text)
         found.flags.writeable = False  # shared by every lookup that asks for it
         with self._lock:
             if key not in self._postings:
@@ -624,27 +503,6 @@ class _Segment:
                 while self._kept > self.POSTINGS_KEPT and len(self._postings) > 1:
                     self._kept -= len(self._postings.popitem(last=False)[1])
         return found
-
-
-def _read_postings(leaf, field: str, text: str) -> np.ndarray:
-    """A term's document numbers in a segment, read a block at a time (Whoosh's own iterator
-    decodes them one by one in Python)."""
-    try:
-        matcher = leaf._terms.matcher(
-            field, leaf._text_to_bytes(field, text), leaf.schema[field].format
-        )
-    except (KeyError, TermNotFound):
-        return np.empty(0, dtype=np.int32)
-    if type(matcher) is not W3LeafMatcher:
-        return np.fromiter(matcher.all_ids(), dtype=np.int32)
-    found = array("i")
-    while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        ids = matcher._data[0]
-        found.extend(ids if matcher._byteids else accumulate(ids))
-        matcher._next_block()
-    return np.frombuffer(found, dtype=np.int32)
 
 
 def _union(postings: list[np.ndarray]) -> np.ndarray:
