@@ -1,9 +1,13 @@
 """The database engine and the request-scoped sessions.
 
-One session per request lives on `g`; views commit once at the end and the teardown rolls back
-whatever was not committed. Pages and API calls that only read (lookups, an agency's page) use
-the request's reader instead: a session whose statements each run on their own, outside any
-transaction (autocommit), and that refuses to write.
+One way to the database per purpose:
+
+- A request or command that writes: `get_session()`, one session on `g`, committed once by the
+  view; the teardown rolls back whatever was not committed.
+- A page or an API answer that only reads: `get_reader()`, a session whose statements each run
+  on their own, outside any transaction (autocommit), and that refuses to write.
+- A lookup (Core statements only): `get_lookup_connection()`, the reader's connection without a
+  session; `driver_rows()` runs its few hot statements on the driver's cursor.
 
 Why a reader: on PostgreSQL a transaction costs two round trips of its own (BEGIN, ROLLBACK)
 beside the two or three statements of a lookup, and psycopg forgets the statements it prepared
@@ -14,27 +18,21 @@ what a transaction would have shown.
 
 from __future__ import annotations
 
-import time
-
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
-# A pooled connection that rested this long is checked (one round trip) before it is handed
-# out; one in continuous use is not: a dropped connection is found after an idle spell (a
-# database restart, a firewall's idle timeout), and busy workers save a round trip a request.
-PING_AFTER_IDLE = 1.0
 # SQLite databases are read through a memory map of up to this size (see make_engine); a
 # million agencies take a quarter of it.
 SQLITE_MMAP_BYTES = 2 << 30
 
 
-def make_engine(url: str | URL, *, ping_after_idle: float | None = None, **options) -> Engine:
+def make_engine(url: str | URL, **options) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for several processes;
-    a server database gets its idle connections checked before use. `options`: more of
-    create_engine's."""
+    a server database gets each pooled connection checked before use (SQLAlchemy's
+    pool_pre_ping: a database restart or a firewall's idle timeout costs no request).
+    `options`: more of create_engine's."""
     if make_url(url).get_backend_name() == "sqlite":
         connect_args = {
             "timeout": 30,
@@ -56,28 +54,7 @@ def make_engine(url: str | URL, *, ping_after_idle: float | None = None, **optio
             cursor.close()
 
         return engine
-    engine = create_engine(url, **options)
-    _ping_when_idle(engine, PING_AFTER_IDLE if ping_after_idle is None else ping_after_idle)
-    return engine
-
-
-def _ping_when_idle(engine: Engine, seconds: float) -> None:
-    """SQLAlchemy's pool_pre_ping, for connections that rested at least `seconds` in the pool.
-    A failed ping makes the pool discard the connection and hand out a new one."""
-
-    @event.listens_for(engine, "checkin")
-    def _rested(_dbapi_connection, record):
-        record.info["rested_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _check(dbapi_connection, record, _proxy):
-        rested_since = record.info.pop("rested_since", None)
-        if rested_since is None or time.monotonic() - rested_since < seconds:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as error:
-            raise DisconnectionError(f"connection lost while idle: {error}") from error
+    return create_engine(url, pool_pre_ping=True, **options)
 
 
 def get_engine() -> Engine:

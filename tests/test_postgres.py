@@ -86,10 +86,10 @@ def test_audit_chain_does_not_fork_under_concurrent_writers(pg_engine):
 
 def test_a_connection_dropped_while_idle_is_replaced_before_use(postgres_admin):
     """A database restart or a firewall's idle timeout drops pooled connections: one that
-    rested in the pool is checked before it is handed out, and replaced."""
+    in the pool is checked before it is handed out (pool_pre_ping), and replaced."""
     from registry.db import make_engine
 
-    engine = make_engine(URL, ping_after_idle=0)
+    engine = make_engine(URL)
     try:
         with engine.connect() as connection:
             first = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
