@@ -16,8 +16,6 @@ reads everything afresh (records.load_full).
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Dialect
 
+from registry.caching import Bounded
 from registry.db import driver_rows
 from registry.models import Agency, AgencyName, Authority, Finding, Licence, RedFlag, Sanction
 from registry.verdict import Verdict, evaluate
@@ -334,8 +333,7 @@ class ListingCache:
 
     def __init__(self, size: int = 10_000):
         self.size = size
-        self._kept: OrderedDict[int, _Kept] = OrderedDict()
-        self._lock = threading.Lock()
+        self._kept: Bounded[_Kept] = Bounded(size)
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -349,8 +347,7 @@ class ListingCache:
         does; a held record whose stamp changed is read again (a second round trip)."""
         if not agency_ids:
             return {}
-        with self._lock:
-            held = {i: self._kept[i] for i in agency_ids if i in self._kept}
+        held = self._kept.get_many(agency_ids)
         missing = [i for i in agency_ids if i not in held]
         stamps: dict[int, datetime] = {}
         _, with_records, stamps_only = _statements(connection.dialect)
@@ -369,14 +366,7 @@ class ListingCache:
         if changed:
             fresh.update(read(connection, changed))
         kept.update((i, _Kept(r)) for i, r in fresh.items())
-        with self._lock:
-            for agency_id in kept:
-                if agency_id in self._kept:
-                    self._kept.move_to_end(agency_id)
-            if self.size:
-                self._kept.update((i, kept[i]) for i in fresh)
-                while len(self._kept) > self.size:
-                    self._kept.popitem(last=False)
+        self._kept.put_many((i, kept[i]) for i in fresh)
         result = {}
         for agency_id, entry in kept.items():
             dated = entry.dated

@@ -14,10 +14,9 @@ version first: with Whoosh, what the lookup reads anyway; with PostgreSQL, one r
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 
+from registry.caching import Bounded
 from registry.search import matching
 from registry.search.backend import SearchBackend
 
@@ -29,8 +28,7 @@ class RankingCache:
 
     def __init__(self, size: int = 2000):
         self.size = size
-        self._kept: OrderedDict[_Key, tuple[Hashable, tuple[matching.Ranked, ...]]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._kept: Bounded[tuple[Hashable, tuple[matching.Ranked, ...]]] = Bounded(size)
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -40,19 +38,10 @@ class RankingCache:
     ) -> tuple[matching.Ranked, ...]:
         """The candidates of `query` in `index`, ranked (matching.rank), best first."""
         key = (query.text, country, kind)
-        with self._lock:
-            kept = self._kept.get(key)
+        kept = self._kept.get(key)
         if kept is not None and kept[0] == index.version():
-            with self._lock:
-                if key in self._kept:
-                    self._kept.move_to_end(key)
             return kept[1]
         version, candidates = index.candidates(query, country=country, kind=kind)
         ranked = tuple(matching.rank(query, candidates))
-        if self.size:
-            with self._lock:
-                self._kept[key] = (version, ranked)
-                self._kept.move_to_end(key)
-                while len(self._kept) > self.size:
-                    self._kept.popitem(last=False)
+        self._kept.put(key, (version, ranked))
         return ranked

@@ -23,7 +23,7 @@ import threading
 import time
 import weakref
 from bisect import bisect_right
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
+from registry.caching import Bounded
 from registry.search.documents import Document
 from registry.search.matching import (
     COMMON,
@@ -460,17 +461,18 @@ class _Segment:
     def __init__(self, leaf):
         self.key = leaf.segment().segment_id()
         self.words = Words(leaf.lexicon("tokens"))
-        self._postings: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._kept = 0
+        self._postings: Bounded[np.ndarray] = Bounded(self.POSTINGS_KEPT, weigh=len)
         self._frequencies: dict[tuple[str, str], int] = {}
-        self._lock = threading.Lock()
 
     def warm(self, leaf) -> None:
         """Read the postings of the common name words and sounds (3.5 million document numbers
         at a million agencies), the longest to read and the most often asked."""
         for field in ("tokens", "sounds"):
             for text, info in leaf.iter_field(field):
-                if info.doc_frequency() > COMMON and self._kept < self.POSTINGS_KEPT // 2:
+                if (
+                    info.doc_frequency() > COMMON
+                    and self._postings.weight < self.POSTINGS_KEPT // 2
+                ):
                     self.postings(
                         leaf, field, text.decode("utf-8") if isinstance(text, bytes) else text
                     )
@@ -489,19 +491,11 @@ class _Segment:
     def postings(self, leaf, field: str, text: str) -> np.ndarray:
         """The segment's document numbers holding the term, in order, deleted ones included."""
         key = (field, text)
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        found = read_postings(leaf, field, text)
-        found.flags.writeable = False  # shared by every lookup that asks for it
-        with self._lock:
-            if key not in self._postings:
-                self._postings[key] = found
-                self._kept += len(found)
-                while self._kept > self.POSTINGS_KEPT and len(self._postings) > 1:
-                    self._kept -= len(self._postings.popitem(last=False)[1])
+        found = self._postings.get(key)
+        if found is None:
+            found = read_postings(leaf, field, text)
+            found.flags.writeable = False  # shared by every lookup that asks for it
+            self._postings.put(key, found)
         return found
 
 
