@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import get_args, get_type_hints
 
 from sqlalchemy import (
     ARRAY,
@@ -117,26 +118,101 @@ def _authority(name: str | None) -> AuthorityName | None:
     return AuthorityName(name) if name is not None else None
 
 
-def _part(ids, number: int, table, *, t=(), d=(), n=(), ts=None, authority=None):
-    """One table's rows in the shape of the union below: (part, agency_id, row id, t1..t5,
-    d1..d3, n1, n2, ts, authority); the columns a table lacks are typed NULLs."""
+# The parts of the union below: each child table, the ListedAgency field it fills and the record
+# it makes. A record's fields are read from the model's columns of the same name ("id": the
+# row's id; "authority": the name of the authority it names), so adding a field to a record is
+# the one edit: its column takes a slot of its type (text, date or number) in the union.
+PARTS = {
+    1: ("names", AgencyName, ListedName),
+    2: ("licences", Licence, ListedLicence),
+    3: ("sanctions", Sanction, ListedSanction),
+    4: ("findings", Finding, ListedFinding),
+    5: ("red_flags", RedFlag, ListedRedFlag),
+}
+AGENCY_FIELDS = ("name", "kind", "country", "listing")  # ListedAgency's, besides id and children
+STAMP = -1  # the part of a row that only gives an agency's updated_at
+
+
+def _kind(annotation) -> str:
+    """The slot a field's type takes in the union: "date", "number" or "text"."""
+    types = set(get_args(annotation)) or {annotation}
+    if date in types:
+        return "date"
+    if int in types:
+        return "number"
+    return "text"
+
+
+def _slots(record) -> list[tuple[str, str, int]]:
+    """(field, kind, number of that kind) for the record's fields read from columns."""
+    counts: dict[str, int] = {"text": 0, "date": 0, "number": 0}
+    found = []
+    for name, annotation in get_type_hints(record).items():
+        if name in ("id", "authority"):
+            continue
+        kind = _kind(annotation)
+        counts[kind] += 1
+        found.append((name, kind, counts[kind]))
+    return found
+
+
+# How many slots of each kind the union has: as many as the record that needs most.
+WIDTH = {
+    kind: max(
+        [sum(1 for _n, k, _i in _slots(r) if k == kind) for _f, _t, r in PARTS.values()]
+        + [len(AGENCY_FIELDS) if kind == "text" else 0]
+    )
+    for kind in ("text", "date", "number")
+}
+_PREFIX = {"text": "t", "date": "d", "number": "n"}
+COLUMNS = (
+    ["part", "agency_id", "row_id"]
+    + [
+        f"{_PREFIX[kind]}{i}"
+        for kind in ("text", "date", "number")
+        for i in range(1, WIDTH[kind] + 1)
+    ]
+    + ["ts", "authority"]
+)
+_AT = {name: at for at, name in enumerate(COLUMNS)}
+_NULL = {"text": Text, "date": Date, "number": Integer}
+
+
+def _part(ids, number: int, table, record=None, *, fields=(), ts=None):
+    """One table's rows in the shape of the union (COLUMNS); the columns a table lacks are
+    typed NULLs. `record`: the record the rows make (its fields name the columns); `fields`:
+    text columns by name, for the agency row."""
     agency_id = table.id if table is Agency else table.agency_id
-    texts = list(t) + [cast(None, Text)] * (5 - len(t))
-    dates = list(d) + [cast(None, Date)] * (3 - len(d))
-    numbers = list(n) + [cast(None, Integer)] * (2 - len(n))
-    statement = select(
+    slots = (
+        _slots(record) if record is not None else [(f, "text", i + 1) for i, f in enumerate(fields)]
+    )
+    by_slot = {f"{_PREFIX[kind]}{i}": getattr(table, name) for name, kind, i in slots}
+    authority = (
+        getattr(table, "authority_id", None)
+        if record is not None and "authority" in (get_type_hints(record))
+        else None
+    )
+    columns = [
         literal_column(str(number)).label("part"),
         agency_id.label("agency_id"),
         table.id.label("row_id"),
-        *(c.label(f"t{i}") for i, c in enumerate(texts, 1)),
-        *(c.label(f"d{i}") for i, c in enumerate(dates, 1)),
-        *(c.label(f"n{i}") for i, c in enumerate(numbers, 1)),
-        (ts if ts is not None else cast(None, DateTime)).label("ts"),
-        (Authority.name if authority is not None else cast(None, Text)).label("authority"),
+    ]
+    for name in COLUMNS[3:-2]:
+        column = by_slot.get(name)
+        columns.append(
+            (column if column is not None else cast(None, _NULL[_KIND_OF[name[0]]])).label(name)
+        )
+    columns.append((ts if ts is not None else cast(None, DateTime)).label("ts"))
+    columns.append(
+        (Authority.name if authority is not None else cast(None, Text)).label("authority")
     )
+    statement = select(*columns)
     if authority is not None:
         statement = statement.outerjoin(Authority, authority == Authority.id)
     return statement.where(ids(agency_id))
+
+
+_KIND_OF = {prefix: kind for kind, prefix in _PREFIX.items()}
 
 
 @dataclass(frozen=True)
@@ -201,41 +277,8 @@ def _compile_statements(dialect: Dialect) -> tuple[_Statement, _Statement, _Stat
 
     def records(ids):
         return [
-            _part(
-                ids,
-                0,
-                Agency,
-                t=(Agency.name, Agency.kind, Agency.country, Agency.listing),
-                ts=Agency.updated_at,
-            ),
-            _part(ids, 1, AgencyName, t=(AgencyName.name, AgencyName.type)),
-            _part(
-                ids,
-                2,
-                Licence,
-                t=(Licence.number, Licence.status, Licence.conditions),
-                d=(Licence.valid_from, Licence.valid_until),
-                n=(Licence.authority_id,),
-                authority=Licence.authority_id,
-            ),
-            _part(
-                ids,
-                3,
-                Sanction,
-                t=(Sanction.type, Sanction.status, Sanction.appeal_state, Sanction.decision_ref),
-                d=(Sanction.starts_on, Sanction.ends_on, Sanction.lifted_on),
-                n=(Sanction.licence_id, Sanction.authority_id),
-                authority=Sanction.authority_id,
-            ),
-            _part(
-                ids,
-                4,
-                Finding,
-                t=(Finding.reference, Finding.summary),
-                d=(Finding.decided_on,),
-                authority=Finding.authority_id,
-            ),
-            _part(ids, 5, RedFlag, t=(RedFlag.category, RedFlag.state)),
+            _part(ids, 0, Agency, fields=AGENCY_FIELDS, ts=Agency.updated_at),
+            *(_part(ids, number, table, record) for number, (_f, table, record) in PARTS.items()),
         ]
 
     def compiled(statement) -> _Statement:
@@ -252,32 +295,6 @@ def _compile_statements(dialect: Dialect) -> tuple[_Statement, _Statement, _Stat
     )
 
 
-STAMP = -1  # the part of a row that only gives an agency's updated_at
-# The columns of a row of the union
-PART, AGENCY_ID, ROW_ID, T1, T2, T3, T4, _T5, D1, D2, D3, N1, N2, TS, AUTHORITY = range(15)
-_MAKE = {
-    1: lambda r, _d: ListedName(r[T1], r[T2]),
-    2: lambda r, d: ListedLicence(
-        r[ROW_ID], r[N1], r[T1], r[T2], d(r[D1]), d(r[D2]), r[T3], _authority(r[AUTHORITY])
-    ),
-    3: lambda r, d: ListedSanction(
-        r[T1],
-        r[T2],
-        r[T3],
-        d(r[D1]),
-        d(r[D2]),
-        r[T4],
-        _authority(r[AUTHORITY]),
-        r[N1],
-        r[N2],
-        d(r[D3]),
-    ),
-    4: lambda r, d: ListedFinding(d(r[D1]), r[T1], r[T2], _authority(r[AUTHORITY])),
-    5: lambda r, _d: ListedRedFlag(r[T1], r[T2]),
-}
-_FIELDS = {1: "names", 2: "licences", 3: "sanctions", 4: "findings", 5: "red_flags"}
-
-
 def _as_date(value: str | date | None) -> date | None:
     """A date as the driver gives it: SQLite keeps ISO text (as SQLAlchemy writes it)."""
     return date.fromisoformat(value) if isinstance(value, str) else value
@@ -285,6 +302,30 @@ def _as_date(value: str | date | None) -> date | None:
 
 def _as_datetime(value: str | datetime | None) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _maker(record) -> Callable[[tuple], object]:
+    """The function that makes `record` from a row of the union."""
+    hints = get_type_hints(record)
+    reads = []
+    for name in hints:
+        if name == "id":
+            reads.append((_AT["row_id"], None))
+        elif name == "authority":
+            reads.append((_AT["authority"], _authority))
+        else:
+            kind = _kind(hints[name])
+            index = next(i for n, _k, i in _slots(record) if n == name)
+            reads.append((_AT[f"{_PREFIX[kind]}{index}"], _as_date if kind == "date" else None))
+    return lambda row: record(
+        *[convert(row[at]) if convert is not None else row[at] for at, convert in reads]
+    )
+
+
+_MAKE = {number: _maker(record) for number, (_f, _t, record) in PARTS.items()}
+_FIELDS = {number: field for number, (field, _t, _r) in PARTS.items()}
+PART, AGENCY_ID, TS = _AT["part"], _AT["agency_id"], _AT["ts"]
+_AGENCY_AT = [_AT[f"t{i}"] for i in range(1, len(AGENCY_FIELDS) + 1)]
 
 
 def read(connection: Connection, agency_ids: list[int]) -> dict[int, ListedAgency]:
@@ -304,16 +345,13 @@ def _records(rows, agency_ids: list[int], stamps: dict[int, datetime]) -> dict[i
         if part == 0:
             agencies[row[AGENCY_ID]] = (
                 row[AGENCY_ID],
-                row[T1],
-                row[T2],
-                row[T3],
-                row[T4],
+                *[row[at] for at in _AGENCY_AT],
                 _as_datetime(row[TS]),
             )
         elif part == STAMP:
             stamps[row[AGENCY_ID]] = _as_datetime(row[TS])
         else:
-            children[row[AGENCY_ID]][_FIELDS[part]].append(_MAKE[part](row, _as_date))
+            children[row[AGENCY_ID]][_FIELDS[part]].append(_MAKE[part](row))
     return {
         i: ListedAgency(*values, **{k: tuple(v) for k, v in children[i].items()})
         for i, values in agencies.items()
