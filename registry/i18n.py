@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 
 from babel.support import Translations
 from flask import Flask, current_app, g, has_app_context, has_request_context, redirect, request
 from flask_babel import Babel, format_date, get_locale, get_translations
-from jinja2 import pass_context
-from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -124,42 +121,7 @@ def day(value: date | datetime | str | None) -> str:
 
 
 def _bound_gettext() -> dict:
-    """The templates' gettext and _, ngettext (what _() and {% trans %} call) and tr (a plain
-    function, for Python code a template calls), bound to the catalogue of the request's language
-    once per page. Flask-Babel's own look the language and the catalogue up again at every
-    string (200 strings made a fifth of a results page's time); the environment's, which macros
-    imported without context call, find the catalogue in `g` at every string."""
-    catalogue = translations()
-    gettext = _newstyle(catalogue.ugettext)
-    # `_` too: Jinja's own `_` looks `gettext` up in the context and calls it, at every string.
-    return {
-        "gettext": gettext,
-        "_": gettext,
-        "ngettext": _newstyle_plural(catalogue.ungettext),
-        "tr": catalogue.ugettext,
-    }
-
-
-def _newstyle(translate: Callable[[str], str]):
-    """As Jinja's newstyle gettext: escaped when autoescaping, variables put in by name."""
-
-    @pass_context
-    def gettext(context, message: str, **variables):
-        text = translate(message)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
-
-    return gettext
-
-
-def _newstyle_plural(translate: Callable[[str, str, int], str]):
-    @pass_context
-    def ngettext(context, singular: str, plural: str, count: int, **variables):
-        variables.setdefault("num", count)
-        text = translate(singular, plural, count)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
-
-    return ngettext
+    """`tr`: the request's catalogue's gettext as a plain function, for Python code a template
+    calls. The templates' `_`, `gettext` and `ngettext` are Jinja's own newstyle ones, installed
+    on the environment (init_app) over the catalogue kept once per request (translations())."""
+    return {"tr": translations().ugettext}

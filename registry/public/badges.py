@@ -1,6 +1,7 @@
 """The verdict badge (the `verdict_badge` macro of templates/macros.html), rendered once per
-verdict and language: a results page shows thirty, and calling a macro costs Jinja more than
-the badge itself (a fifth of the page's rendering)."""
+verdict code and language: a results page shows thirty, and calling a macro costs Jinja more
+than the badge itself. The macro is given the code alone, so the key (code, language) is all its
+output can depend on: the cache cannot go stale by construction."""
 
 from __future__ import annotations
 
@@ -14,15 +15,15 @@ from registry.verdict import Verdict
 def verdict_badge(verdict: Verdict) -> Markup:
     """The badge of `verdict` in the request's language. Rendered afresh when templates are
     reloaded as they change (development)."""
-    if current_app.jinja_env.auto_reload:
-        return _render(verdict)
-    kept = current_app.extensions.setdefault("registry.badges", {})
     key = (verdict.code, str(get_locale()))
+    if current_app.jinja_env.auto_reload:
+        return _render(*key)
+    kept = current_app.extensions.setdefault("registry.badges", {})
     badge = kept.get(key)
     if badge is None:
-        badge = kept[key] = _render(verdict)
+        badge = kept[key] = _render(*key)
     return badge
 
 
-def _render(verdict: Verdict) -> Markup:
-    return Markup(current_app.jinja_env.get_template("macros.html").module.verdict_badge(verdict))
+def _render(code: str, _language: str) -> Markup:
+    return Markup(current_app.jinja_env.get_template("macros.html").module.verdict_badge(code))
