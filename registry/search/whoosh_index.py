@@ -11,7 +11,7 @@ Lookups read the postings straight from the segments, and each process keeps wha
 segment (its name words, the document numbers of the terms asked) for as long as the segment
 lives: segments never change but for deletions, which are applied on every read. What a lookup
 needs of a candidate (its id, names, name keys and identifiers) is one marshalled tuple in a
-column of its segment (`record`), read in a microsecond.
+column of its segment (`record`), read without unpickling anything.
 """
 
 from __future__ import annotations
