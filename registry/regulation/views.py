@@ -78,7 +78,11 @@ def submitted(
         result = act()
     except ops.RuleBroken as error:
         get_session().rollback()
-        field = error_field if error_field is not None else next(iter(form))
+        field = (
+            error_field
+            if error_field is not None
+            else next(f for f in form if f.type != "CSRFTokenField")
+        )
         field.errors = [*field.errors, str(error)]
         return None
     _commit()
