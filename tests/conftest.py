@@ -87,6 +87,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="tests the Whoosh index folder"))
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Accounts in tests are hashed with scrypt at a lower cost (n=2**10): the suite creates
+    hundreds. tests/test_accounts.py checks the production cost."""
+    from registry.accounts import service
+
+    monkeypatch.setattr(service, "password_method", "scrypt:1024:8:1")
+
+
 @pytest.fixture
 def app(tmp_path, monkeypatch, database_url):
     for name in (

@@ -261,3 +261,12 @@ def test_list_authorities_prints_id_code_country_and_name(runner, session):
     assert lines[0].split() == ["ID", "CODE", "COUNTRY", "NAME"]
     assert lines[1].split()[1:] == ["-", "GT", "Ministerio", "de", "Trabajo"]
     assert lines[2].split()[1:] == ["MX-STPS", "MX", "Secretaría", "del", "Trabajo"]
+
+
+def test_production_passwords_use_scrypt_at_its_full_cost():
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    from registry.accounts.service import PASSWORD_METHOD
+
+    hashed = generate_password_hash(PASSWORD, method=PASSWORD_METHOD)
+    assert hashed.startswith("scrypt:32768:8:1$") and check_password_hash(hashed, PASSWORD)

@@ -26,13 +26,19 @@ class AccountError(ValueError):
     as registry.regulation.operations.RuleBroken's)."""
 
 
+# werkzeug's scrypt at its default cost (n=2**15, r=8, p=1). The tests lower the cost (their
+# fixtures create hundreds of accounts; tests/conftest.py) and check this default once.
+PASSWORD_METHOD = "scrypt"
+password_method = PASSWORD_METHOD
+
+
 def hash_password(password: str) -> str:
     """scrypt, werkzeug's default KDF."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(
             _l("the password must have at least %(count)d characters", count=MIN_PASSWORD)
         )
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=password_method)
 
 
 def normalise_email(email: str) -> str:
