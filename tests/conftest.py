@@ -8,13 +8,13 @@ folder itself (its lock, its files).
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
+from support import PASSWORD, POSTGRES_URL, schema_url
 
 from registry import create_app, schema
 from registry.accounts.service import create_user
@@ -31,8 +31,6 @@ from registry.models import (
 from registry.search import get_index
 from registry.search.matching import licence_key, name_key
 
-PASSWORD = "correct horse battery"  # every test account's (tests/support.py logs in with it)
-POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
@@ -47,12 +45,6 @@ def postgres_admin():
         connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
     yield engine
     engine.dispose()
-
-
-def schema_url(name: str) -> str:
-    """POSTGRES_URL with `name` first on the search path (pg_trgm lives in public)."""
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{name}%2Cpublic"
 
 
 @pytest.fixture

@@ -4,11 +4,23 @@ that it covers every one; test_security.py replays it with absurd values)."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from registry.models import Agency, Licence, RedFlag, Sanction, SanctionEvent, User
+from registry.search.whoosh_private import TABLES_OF_CONTENTS
 
 PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL")
+
+
+def schema_url(name: str) -> str:
+    """POSTGRES_URL with `name` first on the search path (pg_trgm lives in public)."""
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{name}%2Cpublic"
+
+
 EN = {"Accept-Language": "en"}
 
 
@@ -157,3 +169,18 @@ OPEN = {
     "accounts.forgot_password",
     "accounts.reset_password",
 }
+
+
+def mark_older_format(app) -> None:
+    """Make the index look written by an older version of the registry, whose Whoosh table of
+    contents this version cannot even read (it named classes that are gone)."""
+    if app.config["SEARCH_BACKEND"] == "whoosh":
+        folder = Path(app.config["INDEX_DIR"])
+        (folder / "registry-format").write_text("1\n")
+        for contents in folder.glob(TABLES_OF_CONTENTS):
+            contents.write_bytes(contents.read_bytes().replace(b"whoosh.codec", b"registry.gone"))
+    else:
+        from registry.search.postgres_index import search_state
+
+        with app.extensions["registry.engine"].begin() as connection:
+            connection.execute(search_state.update().values(value="0"))

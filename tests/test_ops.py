@@ -42,7 +42,7 @@ def test_health_fails_with_503_when_the_database_is_gone(app, client):
 
 
 def test_health_fails_when_the_index_is_of_an_older_format(app, client):
-    from tests.test_search import mark_older_format
+    from support import mark_older_format
 
     with app.app_context():
         app.extensions["registry.index"].rebuild()

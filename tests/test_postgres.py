@@ -105,8 +105,9 @@ def test_a_connection_dropped_while_idle_is_replaced_before_use(postgres_admin):
 @pytest.fixture
 def two_servers(tmp_path, postgres_admin):
     """Two app instances (two app servers) on one PostgreSQL schema, no index folder shared."""
+    from support import schema_url
+
     from registry import create_app
-    from tests.conftest import schema_url
 
     name = "t_" + uuid.uuid4().hex[:12]
     with postgres_admin.begin() as connection:

@@ -6,10 +6,10 @@ import subprocess
 import sys
 import textwrap
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from support import mark_older_format
 
 from registry import create_app
 from registry.clock import today
@@ -70,21 +70,6 @@ def wipe(index) -> None:
 
         with index.engine.begin() as connection:
             connection.execute(search_document.delete())
-
-
-def mark_older_format(app) -> None:
-    """Make the index look written by an older version of the registry, whose Whoosh table of
-    contents this version cannot even read (it named classes that are gone)."""
-    if app.config["SEARCH_BACKEND"] == "whoosh":
-        folder = Path(app.config["INDEX_DIR"])
-        (folder / "registry-format").write_text("1\n")
-        for contents in folder.glob("_MAIN_*.toc"):
-            contents.write_bytes(contents.read_bytes().replace(b"whoosh.codec", b"registry.gone"))
-    else:
-        from registry.search.postgres_index import search_state
-
-        with app.extensions["registry.engine"].begin() as connection:
-            connection.execute(search_state.update().values(value="0"))
 
 
 def top(result):
