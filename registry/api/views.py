@@ -5,11 +5,10 @@ from flask import Blueprint, abort, jsonify, redirect, request, url_for
 from registry.agencies.records import is_public, load_full, verdict_for
 from registry.api.serialize import agency_json, hit_json
 from registry.clock import today
-from registry.db import get_lookup_connection, get_reader
+from registry.db import get_reader
 from registry.i18n import translations
 from registry.public.links import agency_urls
-from registry.search import get_index, get_listing, get_rankings
-from registry.search.service import search
+from registry.search import lookup
 from registry.vocab import AGENCY_KINDS, VERDICTS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -40,17 +39,12 @@ def api_search():
     country = request.args.get("country") or None
     if country is not None and (len(country) != 2 or not country.isalpha()):
         abort(400, description="country must be an ISO 3166-1 alpha-2 code")
-    result = search(
-        connection=get_lookup_connection(),
-        index=get_index(),
-        text=text,
-        on=today(),
+    result = lookup(
+        text,
         country=country.upper() if country else None,
         kind=_choice("kind", AGENCY_KINDS),
         verdict=_choice("verdict", VERDICTS),
         limit=_limit(),
-        listing=get_listing(),
-        rankings=get_rankings(),
     )
     agency_url, gettext = agency_urls(external=True), translations().ugettext
     return jsonify(

@@ -6,12 +6,11 @@ from sqlmodel import select
 from registry.agencies.history import status_history
 from registry.agencies.records import is_public, load_full, primary_licence, verdict_for
 from registry.clock import today
-from registry.db import get_lookup_connection, get_reader
+from registry.db import get_reader
 from registry.models import Authority, Inspection
 from registry.public.forms import SearchForm
 from registry.public.links import agency_urls
-from registry.search import get_index, get_listing, get_rankings
-from registry.search.service import search
+from registry.search import lookup
 
 bp = Blueprint("public", __name__)
 
@@ -26,17 +25,12 @@ def results():
     form = SearchForm(request.args)
     if not form.validate() or not (form.q.data or "").strip():
         return render_template("public/home.html", form=form), 200 if not form.errors else 400
-    result = search(
-        connection=get_lookup_connection(),
-        index=get_index(),
-        text=form.q.data,
-        on=today(),
+    result = lookup(
+        form.q.data,
         country=form.country.data or None,
         kind=form.kind.data or None,
         verdict=form.verdict.data or None,
         limit=30,
-        listing=get_listing(),
-        rankings=get_rankings(),
     )
     return render_template(
         "public/results.html",

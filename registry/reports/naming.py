@@ -2,7 +2,7 @@
 names the lookup matches ("is it one of these?"), an exact match in the country taken without
 asking, or, only for a name that matches nothing, a reported, unlicensed record.
 
-The matching is the lookup's own (registry.search.service.search), so a report names the same
+The matching is the lookup's own (registry.search.lookup), so a report names the same
 agency a migrant would find by typing the same words.
 """
 
@@ -14,13 +14,11 @@ from sqlmodel import Session, select
 
 from registry.agencies.merging import survivor_of
 from registry.agencies.records import is_public
-from registry.clock import today
-from registry.db import get_lookup_connection
 from registry.ids import to_id
 from registry.models import Agency
-from registry.search import get_index, get_listing, get_rankings
+from registry.search import lookup
 from registry.search.matching import name_key
-from registry.search.service import Hit, search
+from registry.search.service import Hit
 from registry.search.whoosh_index import IndexUnavailable
 
 NEW = "new"  # the reporter's answer "none of these"
@@ -57,16 +55,7 @@ def _exact_in_country(session: Session, name: str, country: str) -> Agency | Non
 def candidates(name: str, country: str | None) -> list[Hit]:
     """The public agencies the lookup finds for the name (in the country, when given)."""
     try:
-        result = search(
-            connection=get_lookup_connection(),
-            index=get_index(),
-            text=name,
-            on=today(),
-            country=country or None,
-            limit=SHOWN,
-            listing=get_listing(),
-            rankings=get_rankings(),
-        )
+        result = lookup(name, country=country or None, limit=SHOWN)
     except IndexUnavailable:  # the report is still taken; a regulator can link it later
         return []
     return result.hits

@@ -8,10 +8,13 @@ import threading
 from flask import Flask, current_app
 
 from registry.agencies.listing import ListingCache
+from registry.clock import today
+from registry.db import get_lookup_connection
 from registry.search import outbox
 from registry.search.backend import SearchBackend, default_backend, open_backend
 from registry.search.indexer import BackgroundIndexer
 from registry.search.rankings import RankingCache
+from registry.search.service import SearchResult, search
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,31 @@ def get_listing() -> ListingCache:
 def get_rankings() -> RankingCache:
     """The rankings of recent queries this process keeps (registry.search.rankings)."""
     return current_app.extensions["registry.rankings"]
+
+
+def lookup(
+    text: str,
+    *,
+    limit: int,
+    country: str | None = None,
+    kind: str | None = None,
+    verdict: str | None = None,
+) -> SearchResult:
+    """The lookup (registry.search.service.search) as of today, for the current request: its
+    reader's connection, and this process's index, listing and rankings. The search page, the
+    API and the report form's "is it one of these?" all ask through it."""
+    return search(
+        connection=get_lookup_connection(),
+        index=get_index(),
+        text=text,
+        on=today(),
+        country=country,
+        kind=kind,
+        verdict=verdict,
+        limit=limit,
+        listing=get_listing(),
+        rankings=get_rankings(),
+    )
 
 
 def drain_now() -> None:
