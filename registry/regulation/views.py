@@ -90,6 +90,24 @@ def submitted(
     return redirect(back_to)
 
 
+def pressed(form, act: Callable[[], Any], *, done: str, back_to: str, invalid: str = ""):
+    """The one way a button of the manage page (confirm, renew) is handled: act, commit once
+    and say so, or say why not (a domain rule's message; `invalid` for a form that does not
+    validate); back to the page either way."""
+    if form.validate_on_submit():
+        try:
+            act()
+        except ops.RuleBroken as error:
+            get_session().rollback()
+            flash(str(error))
+        else:
+            _commit()
+            flash(done)
+    elif invalid:
+        flash(invalid)
+    return redirect(back_to)
+
+
 def _to_agency(agency_id: int) -> str:
     return url_for("regulation.agency", agency_id=agency_id)
 
@@ -294,21 +312,15 @@ def issue_licence(agency_id: int):
 def renew_licence(licence_id: int):
     licence = get_session().get(Licence, licence_id) or abort(404)
     form = RenewForm(prefix="renew")
-    if form.validate_on_submit():
-        try:
-            ops.renew_licence(
-                get_session(),
-                actor=current_user,
-                licence=licence,
-                valid_until=form.valid_until.data,
-            )
-            _commit()
-            flash(_("Licence renewed."))
-        except ops.RuleBroken as error:
-            flash(str(error))
-    else:
-        flash(_("Give the new end of validity."))
-    return redirect(url_for("regulation.agency", agency_id=licence.agency_id))
+    return pressed(
+        form,
+        lambda: ops.renew_licence(
+            get_session(), actor=current_user, licence=licence, valid_until=form.valid_until.data
+        ),
+        done=_("Licence renewed."),
+        back_to=_to_agency(licence.agency_id),
+        invalid=_("Give the new end of validity."),
+    )
 
 
 @bp.post("/agencies/<int:agency_id>/sanctions")
@@ -349,14 +361,12 @@ def impose_sanction(agency_id: int):
 @regulator_required
 def confirm_sanction(sanction_id: int):
     sanction = get_session().get(Sanction, sanction_id) or abort(404)
-    if ConfirmForm().validate_on_submit():
-        try:
-            ops.confirm_sanction(get_session(), actor=current_user, sanction=sanction)
-            _commit()
-            flash(_("Sanction confirmed; it is public now."))
-        except ops.RuleBroken as error:
-            flash(str(error))
-    return redirect(url_for("regulation.agency", agency_id=sanction.agency_id))
+    return pressed(
+        ConfirmForm(),
+        lambda: ops.confirm_sanction(get_session(), actor=current_user, sanction=sanction),
+        done=_("Sanction confirmed; it is public now."),
+        back_to=_to_agency(sanction.agency_id),
+    )
 
 
 @bp.post("/sanctions/<int:sanction_id>/events")
@@ -395,14 +405,12 @@ def sanction_event(sanction_id: int):
 def confirm_sanction_event(event_id: int):
     event = get_session().get(SanctionEvent, event_id) or abort(404)
     sanction = get_session().get(Sanction, event.sanction_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            sanction_events.confirm_event(get_session(), actor=current_user, event=event)
-            _commit()
-            flash(_("Change confirmed; it is public now."))
-        except ops.RuleBroken as error:
-            flash(str(error))
-    return redirect(url_for("regulation.agency", agency_id=sanction.agency_id))
+    return pressed(
+        ConfirmForm(),
+        lambda: sanction_events.confirm_event(get_session(), actor=current_user, event=event),
+        done=_("Change confirmed; it is public now."),
+        back_to=_to_agency(sanction.agency_id),
+    )
 
 
 @bp.post("/agencies/<int:agency_id>/inspections")
