@@ -29,11 +29,17 @@ def token(client, url="/login"):
     return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
 
 
-def log_in(client, email):
+def log_in(client, email, *, query=""):
+    """Log in through the form (every test account has PASSWORD); the redirect it answers."""
     response = client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token(client)}
+        "/login" + query, data={"email": email, "password": PASSWORD, "csrf_token": token(client)}
     )
     assert response.status_code == 302
+    return response
+
+
+def log_out(client):
+    client.post("/logout", data={"csrf_token": token(client, "/help")})
 
 
 def as_role(client, world, role):

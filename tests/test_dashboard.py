@@ -8,14 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
+from support import EN, PASSWORD, log_in
 
 from registry.accounts.service import create_user
 from registry.clock import today
 from registry.models import Agency, Licence, RedFlag, Sanction, SanctionEvent, utcnow
 from registry.search.matching import name_key
-
-PASSWORD = "correct horse battery"
-EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
@@ -142,11 +140,7 @@ def world(session, make_authority):
 
 
 def page_of(client, query=""):
-    login_page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', login_page).group(1)
-    client.post(
-        "/login", data={"email": "mx1@gov.example", "password": PASSWORD, "csrf_token": csrf}
-    )
+    log_in(client, "mx1@gov.example")
     response = client.get("/manage/" + query, headers=EN)
     assert response.status_code == 200
     return response.get_data(as_text=True)

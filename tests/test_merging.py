@@ -5,18 +5,15 @@ flag is filed on the registered agency it is really about."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 import pytest
 from sqlmodel import select
+from support import EN, PASSWORD, log_in, log_out, token
 
 from registry.accounts.service import create_user
 from registry.audit.chain import verify
 from registry.models import Agency, AgencyContact, AuditEntry, Finding, RedFlag
-
-PASSWORD = "correct horse battery"
-EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
@@ -75,27 +72,13 @@ def world(session, make_authority, make_agency, index_now):
     }
 
 
-def token(client, url="/login"):
-    page = client.get(url).get_data(as_text=True)
-    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
-
-
-def log_in(client, email="mx1@gov.example"):
-    assert (
-        client.post(
-            "/login", data={"email": email, "password": PASSWORD, "csrf_token": token(client)}
-        ).status_code
-        == 302
-    )
-
-
 def post(client, url, **data):
     return client.post(url, headers=EN, data={**data, "csrf_token": token(client, url)})
 
 
 def test_merging_moves_everything_and_the_old_pages_redirect(client, session, world, index_now):
     registered, duplicate = world["registered"], world["duplicate"]
-    log_in(client)
+    log_in(client, "mx1@gov.example")
     page = client.get(f"/manage/agencies/{duplicate.id}/merge", headers=EN).get_data(as_text=True)
     assert f'name="candidate" value="{registered.id}"' in page  # the lookup's own matching
     response = post(
@@ -148,9 +131,9 @@ def test_merging_moves_everything_and_the_old_pages_redirect(client, session, wo
 
 def test_a_report_naming_a_merged_record_is_filed_on_the_survivor(client, session, world):
     registered, duplicate = world["registered"], world["duplicate"]
-    log_in(client)
+    log_in(client, "mx1@gov.example")
     post(client, f"/manage/agencies/{duplicate.id}/merge", record=str(registered.id), checked="y")
-    client.post("/logout", data={"csrf_token": token(client, "/help")})
+    log_out(client)
     response = client.post(
         f"/report?agency={duplicate.id}",
         headers=EN,
@@ -190,7 +173,7 @@ def test_a_refused_merge_says_why_and_changes_nothing(client, session, world, da
         "REGISTERED": world["registered"].id,
     }
     data = {k: str(ids.get(v, v)) if k == "record" else v for k, v in data.items()}
-    log_in(client)
+    log_in(client, "mx1@gov.example")
     before = session.exec(select(AuditEntry.id)).all()
     response = post(client, f"/manage/agencies/{world['duplicate'].id}/merge", **data)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
@@ -214,7 +197,7 @@ def test_another_countrys_regulator_may_not_merge(client, session, world):
 
 def test_a_red_flag_is_filed_on_the_agency_it_is_about(client, session, world):
     registered, reported, flag = world["registered"], world["reported"], world["open_flag"]
-    log_in(client)
+    log_in(client, "mx1@gov.example")
     review = client.get(f"/manage/red-flags/{flag.id}", headers=EN).get_data(as_text=True)
     assert f"/manage/red-flags/{flag.id}/agency" in review
     page = client.get(f"/manage/red-flags/{flag.id}/agency", headers=EN).get_data(as_text=True)

@@ -8,12 +8,10 @@ from datetime import date
 
 import pytest
 from sqlmodel import func, select
+from support import EN, PASSWORD, log_in, log_out, token
 
 from registry.accounts.service import create_user
 from registry.models import Agency, RedFlag
-
-PASSWORD = "correct horse battery"
-EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
@@ -45,24 +43,6 @@ def world(session, make_authority, make_agency, index_now):
     )
     index_now()
     return {"users": users, "agency": agency}
-
-
-def token(client, url="/report"):
-    page = client.get(url).get_data(as_text=True)
-    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
-
-
-def log_in(client, email, query=""):
-    response = client.post(
-        "/login" + query,
-        data={"email": email, "password": PASSWORD, "csrf_token": token(client, "/login")},
-    )
-    assert response.status_code == 302
-    return response
-
-
-def log_out(client):
-    client.post("/logout", data={"csrf_token": token(client, "/help")})
 
 
 def send(client, address="10.0.0.1", **fields):
