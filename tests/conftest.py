@@ -304,3 +304,39 @@ def world(session, make_authority, make_agency, index_now):
         "reported": reported,
         "second": second,
     }
+
+
+@pytest.fixture
+def reports_world(session, make_authority, make_agency, index_now):
+    """The world reports are sent and followed in (test_reports.py, test_report_workflow.py):
+    regulators of MX and GT, two NGOs, an administrator, and a licensed MX agency."""
+    mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
+    users = {
+        "regulator": create_user(
+            session,
+            email="mx1@gov.example",
+            role="regulator",
+            password=PASSWORD,
+            authority_id=mx.id,
+        ),
+        "other_regulator": create_user(
+            session, email="gt@gov.example", role="regulator", password=PASSWORD, authority_id=gt.id
+        ),
+        "ngo": create_user(
+            session,
+            email="ngo@ngo.example",
+            role="ngo",
+            password=PASSWORD,
+            organisation="Casa del Migrante",
+        ),
+        "other_ngo": create_user(
+            session, email="b@ngo.example", role="ngo", password=PASSWORD, organisation="Otra ONG"
+        ),
+        "admin": create_user(session, email="admin@example.org", role="admin", password=PASSWORD),
+    }
+    session.commit()
+    agency = make_agency(
+        "Agencia Sierra Madre", country="MX", licence=("MX-77", "active", date(2099, 1, 1))
+    )
+    index_now()
+    return {"users": users, "agency": agency}

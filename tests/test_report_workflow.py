@@ -4,45 +4,12 @@ is filed on the agency it names, and says what happens next; each role lands on 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from sqlmodel import func, select
-from support import EN, PASSWORD, log_in, log_out, token
+from support import EN, log_in, log_out, token
 
-from registry.accounts.service import create_user
 from registry.models import Agency, RedFlag
-
-
-@pytest.fixture
-def world(session, make_authority, make_agency, index_now):
-    mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
-    users = {
-        "regulator": create_user(
-            session,
-            email="mx1@gov.example",
-            role="regulator",
-            password=PASSWORD,
-            authority_id=mx.id,
-        ),
-        "gt_regulator": create_user(
-            session, email="gt@gov.example", role="regulator", password=PASSWORD, authority_id=gt.id
-        ),
-        "ngo": create_user(
-            session,
-            email="ngo@ngo.example",
-            role="ngo",
-            password=PASSWORD,
-            organisation="Casa del Migrante",
-        ),
-        "admin": create_user(session, email="admin@example.org", role="admin", password=PASSWORD),
-    }
-    session.commit()
-    agency = make_agency(
-        "Agencia Sierra Madre", country="MX", licence=("MX-77", "active", date(2099, 1, 1))
-    )
-    index_now()
-    return {"users": users, "agency": agency}
 
 
 def send(client, address="10.0.0.1", **fields):
@@ -81,7 +48,7 @@ def options(page: str, name: str) -> list[tuple[str, bool]]:
     ]
 
 
-def test_the_form_starts_with_no_country_and_no_category_chosen(client, world):
+def test_the_form_starts_with_no_country_and_no_category_chosen(client, reports_world):
     page = client.get("/report", headers=EN).get_data(as_text=True)
     for name in ("country", "category"):
         offered = options(page, name)
@@ -89,7 +56,9 @@ def test_the_form_starts_with_no_country_and_no_category_chosen(client, world):
         assert not any(selected for value, selected in offered if value), name
 
 
-def test_a_new_name_without_a_country_is_refused_and_keeps_what_was_typed(client, session, world):
+def test_a_new_name_without_a_country_is_refused_and_keeps_what_was_typed(
+    client, session, reports_world
+):
     before = agencies(session)
     response = send(
         client,
@@ -104,15 +73,17 @@ def test_a_new_name_without_a_country_is_refused_and_keeps_what_was_typed(client
     assert agencies(session) == before
 
 
-def test_an_exact_name_in_its_country_is_filed_on_the_registered_agency(client, session, world):
+def test_an_exact_name_in_its_country_is_filed_on_the_registered_agency(
+    client, session, reports_world
+):
     before = agencies(session)
     response = send(client, name="agencia  SIERRA madre")
     assert response.status_code == 200 and "Your receipt code is" in response.get_data(as_text=True)
     assert agencies(session) == before
-    assert len(flags_on(session, world["agency"].id)) == 1
+    assert len(flags_on(session, reports_world["agency"].id)) == 1
 
 
-def test_a_near_name_asks_which_agency_and_files_on_the_one_chosen(client, session, world):
+def test_a_near_name_asks_which_agency_and_files_on_the_one_chosen(client, session, reports_world):
     before = agencies(session)
     typed = {
         "name": "Agensia Sierra Madre",
@@ -122,16 +93,16 @@ def test_a_near_name_asks_which_agency_and_files_on_the_one_chosen(client, sessi
     asked = send(client, **typed)
     page = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "Is it one of these?" in page
-    assert f'name="choice" value="{world["agency"].id}"' in page
+    assert f'name="choice" value="{reports_world["agency"].id}"' in page
     assert "They promised a job in a farm for a fee." in page  # nothing typed is lost
-    assert agencies(session) == before and not flags_on(session, world["agency"].id)
-    filed = send(client, choice=str(world["agency"].id), **typed)
+    assert agencies(session) == before and not flags_on(session, reports_world["agency"].id)
+    filed = send(client, choice=str(reports_world["agency"].id), **typed)
     assert "Your receipt code is" in filed.get_data(as_text=True)
     assert agencies(session) == before
-    assert len(flags_on(session, world["agency"].id)) == 1
+    assert len(flags_on(session, reports_world["agency"].id)) == 1
 
 
-def test_none_of_these_makes_a_reported_record(client, session, world):
+def test_none_of_these_makes_a_reported_record(client, session, reports_world):
     before = agencies(session)
     typed = {"name": "Agensia Sierra Madre", "country": "MX"}
     assert "Is it one of these?" in send(client, **typed).get_data(as_text=True)
@@ -143,14 +114,16 @@ def test_none_of_these_makes_a_reported_record(client, session, world):
     assert not made.licences
 
 
-def test_a_name_that_matches_nothing_is_filed_without_asking(client, session, world):
+def test_a_name_that_matches_nothing_is_filed_without_asking(client, session, reports_world):
     before = agencies(session)
     filed = send(client, name="Zeta Ocupaciones Lejanas", country="GT")
     assert "Your receipt code is" in filed.get_data(as_text=True)
     assert agencies(session) == before + 1
 
 
-def test_every_country_offered_leads_to_someone_who_reads_the_report(client, session, world):
+def test_every_country_offered_leads_to_someone_who_reads_the_report(
+    client, session, reports_world
+):
     """No stored report is outside every queue: for each country the form offers, the report
     appears in the queue of that country's regulators or on the administrators' page."""
     page = client.get("/report", headers=EN).get_data(as_text=True)
@@ -180,7 +153,7 @@ def test_every_country_offered_leads_to_someone_who_reads_the_report(client, ses
         assert where == ([country] if country in readers else ["admin"]), (country, where)
 
 
-def test_the_receipt_and_the_status_page_say_what_happens_next(client, session, world):
+def test_the_receipt_and_the_status_page_say_what_happens_next(client, session, reports_world):
     routed = send(client).get_data(as_text=True)
     assert "A regulator of Mexico will read it" in routed
     code = re.search(r'class="receipt"><strong>([^<]+)<', routed).group(1)
@@ -199,7 +172,7 @@ def test_the_receipt_and_the_status_page_say_what_happens_next(client, session, 
     assert "No authority of Honduras uses the registry yet" in unrouted
 
 
-def test_a_wrong_receipt_code_is_a_clear_error(client, world):
+def test_a_wrong_receipt_code_is_a_clear_error(client, reports_world):
     response = client.post(
         "/report/status",
         data={"code": "NOPE-NOPE", "csrf_token": token(client, "/report/status")},
@@ -209,7 +182,7 @@ def test_a_wrong_receipt_code_is_a_clear_error(client, world):
     assert "No report has this receipt code" in response.get_data(as_text=True)
 
 
-def test_the_review_queue_filters_by_state(client, session, world):
+def test_the_review_queue_filters_by_state(client, session, reports_world):
     send(client, description="First: a fee for the visa.")
     send(client, address="10.0.0.3", description="Second: they kept my passport.")
     first = session.exec(select(RedFlag).order_by(RedFlag.id)).first()
@@ -229,15 +202,15 @@ def test_the_review_queue_filters_by_state(client, session, world):
 @pytest.mark.parametrize(
     "role,home", [("regulator", "/manage/"), ("ngo", "/ngo/reports"), ("admin", "/admin/")]
 )
-def test_each_role_lands_on_its_own_home(client, world, role, home):
-    response = log_in(client, world["users"][role].email)
+def test_each_role_lands_on_its_own_home(client, reports_world, role, home):
+    response = log_in(client, reports_world["users"][role].email)
     assert response.headers["Location"] == home
     assert client.get(home).status_code == 200
 
 
-def test_an_administrator_on_a_regulators_page_is_told_why(client, world):
+def test_an_administrator_on_a_regulators_page_is_told_why(client, reports_world):
     log_in(client, "admin@example.org")
-    response = client.get(f"/manage/agencies/{world['agency'].id}", headers=EN)
+    response = client.get(f"/manage/agencies/{reports_world['agency'].id}", headers=EN)
     page = response.get_data(as_text=True)
     assert response.status_code == 403
     assert "This page is for regulators" in page and "Something went wrong" not in page
@@ -245,7 +218,7 @@ def test_an_administrator_on_a_regulators_page_is_told_why(client, world):
 
 
 @pytest.mark.parametrize("choice", ["²", "١٢", "99999999999999999999", "-1", "0"])
-def test_a_strange_choice_is_asked_again_not_an_error(client, session, world, choice):
+def test_a_strange_choice_is_asked_again_not_an_error(client, session, reports_world, choice):
     before = agencies(session)
     response = send(client, name="Agensia Sierra Madre", choice=choice)
     assert response.status_code == 200

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from registry.accounts.service import create_user
 from registry.models import (
     Agency,
     DailyKey,
@@ -44,39 +43,6 @@ def pdf_bytes() -> bytes:
 
 
 PNG = image_bytes("PNG")
-
-
-@pytest.fixture
-def world(session, make_authority, make_agency, index_now):
-    mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
-    users = {
-        "regulator": create_user(
-            session,
-            email="mx1@gov.example",
-            role="regulator",
-            password=PASSWORD,
-            authority_id=mx.id,
-        ),
-        "other_regulator": create_user(
-            session, email="gt@gov.example", role="regulator", password=PASSWORD, authority_id=gt.id
-        ),
-        "ngo": create_user(
-            session,
-            email="ngo@ngo.example",
-            role="ngo",
-            password=PASSWORD,
-            organisation="Casa del Migrante",
-        ),
-        "other_ngo": create_user(
-            session, email="b@ngo.example", role="ngo", password=PASSWORD, organisation="Otra ONG"
-        ),
-    }
-    session.commit()
-    agency = make_agency(
-        "Agencia Sierra Madre", country="MX", licence=("MX-77", "active", date(2099, 1, 1))
-    )
-    index_now()
-    return {"users": users, "agency": agency}
 
 
 def token(client, url="/report"):
@@ -117,8 +83,8 @@ def count(session, model):
     return session.exec(select(func.count()).select_from(model)).one()
 
 
-def test_anonymous_report_returns_a_receipt_that_follows_it(client, session, world):
-    agency = world["agency"]
+def test_anonymous_report_returns_a_receipt_that_follows_it(client, session, reports_world):
+    agency = reports_world["agency"]
     form = client.get(f"/report?agency={agency.id}", headers=EN).get_data(as_text=True)
     assert 'value="Agencia Sierra Madre"' in form
     response = report(client, agency_id=str(agency.id), contact="whatsapp +52 55 0000 0000")
@@ -138,19 +104,19 @@ def test_anonymous_report_returns_a_receipt_that_follows_it(client, session, wor
     assert "Received" in status.get_data(as_text=True)
 
 
-def test_honeypot_filled_saves_nothing(client, session, world):
+def test_honeypot_filled_saves_nothing(client, session, reports_world):
     response = report(client, website_url="http://spam.example")
     assert response.status_code == 400 and count(session, RedFlag) == 0
 
 
-def test_rejected_report_keeps_what_was_typed(client, session, world):
+def test_rejected_report_keeps_what_was_typed(client, session, reports_world):
     response = report(client, description="short")
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and 'value="Agencia Sierra Madre"' in page
     assert count(session, RedFlag) == 0
 
 
-def test_public_reports_are_limited_per_connection(client, session, world):
+def test_public_reports_are_limited_per_connection(client, session, reports_world):
     for _ in range(5):
         assert report(client).status_code == 200
     assert report(client).status_code == 429
@@ -158,7 +124,7 @@ def test_public_reports_are_limited_per_connection(client, session, world):
 
 
 def test_unknown_name_collects_under_a_reported_entity_not_public(
-    client, session, world, index_now
+    client, session, reports_world, index_now
 ):
     report(client, name="Trabajos Canadá Express")
     report(client, name="TRABAJOS CANADA EXPRESS")
@@ -170,10 +136,12 @@ def test_unknown_name_collects_under_a_reported_entity_not_public(
     assert client.get(f"/agencies/{reported.id}").status_code == 404
 
 
-def test_ngo_report_with_evidence_through_review(app, client, session, world):
+def test_ngo_report_with_evidence_through_review(app, client, session, reports_world):
     log_in(client, "ngo@ngo.example")
     response = report(
-        client, agency_id=str(world["agency"].id), evidence=[(io.BytesIO(PNG), "receipt.png")]
+        client,
+        agency_id=str(reports_world["agency"].id),
+        evidence=[(io.BytesIO(PNG), "receipt.png")],
     )
     assert response.status_code == 302
     flag = session.exec(select(RedFlag)).one()
@@ -220,7 +188,9 @@ def test_ngo_report_with_evidence_through_review(app, client, session, world):
         )
     client.post("/logout", data={"csrf_token": token(client)})
 
-    public = client.get(f"/agencies/{world['agency'].id}", headers=EN).get_data(as_text=True)
+    public = client.get(f"/agencies/{reports_world['agency'].id}", headers=EN).get_data(
+        as_text=True
+    )
     assert "Charged a visa fee" in public and "verdict-licensed_with_warnings" in public
     assert "Casa del Migrante" not in public and "ngo@ngo.example" not in public
     log_in(client, "ngo@ngo.example")
@@ -228,13 +198,13 @@ def test_ngo_report_with_evidence_through_review(app, client, session, world):
 
 
 def test_init_db_moves_evidence_files_of_older_versions_into_the_database(
-    app, session, world, runner
+    app, session, reports_world, runner
 ):
     """Versions before 0010 wrote evidence to instance/evidence/: init-db moves each file whose
     digest matches into the database, deletes it from the disk, and tells of files this server
     does not have (another server received them) or whose bytes differ from what was received."""
     flag = RedFlag(
-        agency_id=world["agency"].id, category="fees", description="x", reporter_type="ngo"
+        agency_id=reports_world["agency"].id, category="fees", description="x", reporter_type="ngo"
     )
     session.add(flag)
     session.flush()
@@ -265,7 +235,7 @@ def test_init_db_moves_evidence_files_of_older_versions_into_the_database(
     assert "Moved" not in runner.invoke(args=["init-db"]).output  # once
 
 
-def test_evidence_of_the_wrong_type_is_refused(client, session, world):
+def test_evidence_of_the_wrong_type_is_refused(client, session, reports_world):
     log_in(client, "ngo@ngo.example")
     response = report(client, evidence=[(io.BytesIO(b"MZ\x90\x00evil"), "photo.png")])
     assert response.status_code == 400
@@ -295,7 +265,9 @@ def test_evidence_of_the_wrong_type_is_refused(client, session, world):
         ("photo.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8),
     ],
 )
-def test_evidence_is_checked_whole_not_by_its_first_bytes(client, session, world, name, data):
+def test_evidence_is_checked_whole_not_by_its_first_bytes(
+    client, session, reports_world, name, data
+):
     log_in(client, "ngo@ngo.example")
     response = report(client, evidence=[(io.BytesIO(data), name)])
     assert response.status_code == 400
@@ -315,12 +287,12 @@ def test_evidence_is_checked_whole_not_by_its_first_bytes(client, session, world
     ],
 )
 def test_evidence_is_served_under_the_extension_of_its_real_type(
-    client, session, world, name, data, content_type, served_as
+    client, session, reports_world, name, data, content_type, served_as
 ):
     log_in(client, "ngo@ngo.example")
     assert (
         report(
-            client, agency_id=str(world["agency"].id), evidence=[(io.BytesIO(data), name)]
+            client, agency_id=str(reports_world["agency"].id), evidence=[(io.BytesIO(data), name)]
         ).status_code
         == 302
     )
@@ -335,7 +307,9 @@ def test_evidence_is_served_under_the_extension_of_its_real_type(
     download.close()
 
 
-def test_a_request_larger_than_the_limit_is_refused_before_it_is_read(client, session, world):
+def test_a_request_larger_than_the_limit_is_refused_before_it_is_read(
+    client, session, reports_world
+):
     """55 MB on the report form (five files of 10 MB), a megabyte elsewhere: a clear 413 page,
     nothing saved."""
     log_in(client, "ngo@ngo.example")
@@ -358,7 +332,7 @@ def test_a_request_larger_than_the_limit_is_refused_before_it_is_read(client, se
     assert api.status_code in (405, 413)
 
 
-def test_no_record_ties_a_report_to_an_address(client, session, world, monkeypatch):
+def test_no_record_ties_a_report_to_an_address(client, session, reports_world, monkeypatch):
     """A counter per address and day, keyed by a random key of that day (not the app's secret):
     no time, no row per report; once the day is over, its key and counters are gone."""
     import hashlib
