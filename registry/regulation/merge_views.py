@@ -17,11 +17,13 @@ from registry.regulation.views import _commit, bp, regulator_required
 from registry.reports.naming import candidates
 
 
-def _form(name: str, country: str, excluded: int) -> tuple[SameAgencyForm, list]:
-    hits = [h for h in candidates(name, country) if h.agency.id != excluded]
-    form = SameAgencyForm()
-    form.candidate.choices = [(str(h.agency.id), h.agency.name) for h in hits]
-    return form, hits
+def _page(form: SameAgencyForm, record: Agency, flag: RedFlag | None):
+    """The page asking which agency: the lookup's near names are looked up only to show them
+    (the radio buttons are not checked against them: a record number is taken too)."""
+    hits = [h for h in candidates(record.name, record.country) if h.agency.id != record.id]
+    return render_template(
+        "regulation/merge.html", form=form, hits=hits, record=record, flag=flag
+    ), 400 if form.errors else 200
 
 
 def _target(form: SameAgencyForm) -> Agency | None:
@@ -67,7 +69,7 @@ def merge_agency(agency_id: int):
     require("agency.merge", duplicate)
     if duplicate.merged_into_id is not None:
         return redirect(url_for("regulation.agency", agency_id=duplicate.merged_into_id))
-    form, hits = _form(duplicate.name, duplicate.country, duplicate.id)
+    form = SameAgencyForm()
     if form.validate_on_submit() and _act(
         form,
         lambda target: merging.merge(
@@ -81,9 +83,7 @@ def merge_agency(agency_id: int):
             )
         )
         return redirect(url_for("regulation.agency", agency_id=duplicate.merged_into_id))
-    return render_template(
-        "regulation/merge.html", form=form, hits=hits, record=duplicate, flag=None
-    ), 400 if form.errors else 200
+    return _page(form, duplicate, None)
 
 
 @bp.route("/red-flags/<int:flag_id>/agency", methods=["GET", "POST"])
@@ -91,7 +91,7 @@ def merge_agency(agency_id: int):
 def link_red_flag(flag_id: int):
     flag = get_session().get(RedFlag, flag_id) or abort(404)
     require("red_flag.review", flag)
-    form, hits = _form(flag.agency.name, flag.agency.country, flag.agency_id)
+    form = SameAgencyForm()
     if form.validate_on_submit() and _act(
         form,
         lambda target: merging.link_flag(
@@ -102,6 +102,4 @@ def link_red_flag(flag_id: int):
         if can(current_user, "red_flag.review", flag):
             return redirect(url_for("reports.review", flag_id=flag.id))
         return redirect(url_for("reports.queue"))
-    return render_template(
-        "regulation/merge.html", form=form, hits=hits, record=flag.agency, flag=flag
-    ), 400 if form.errors else 200
+    return _page(form, flag.agency, flag)
