@@ -203,24 +203,13 @@ def make_agency(session, make_authority):
     return make
 
 
-# The regulators' world the role x URL matrix runs in (tests/support.py): two MX regulators, a GT
-# regulator, an NGO and an administrator; a licensed MX agency with a revocation awaiting its
-# second regulator, a red flag, a warning, a future ban with a lifting awaiting confirmation, a
-# reported name and a second registered agency.
-@pytest.fixture
-def world(session, make_authority, make_agency, index_now):
-    mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
+def _staff(session, mx, gt, *extra: str) -> dict:
+    """The accounts both worlds share (a regulator of MX and one of GT, an NGO, an
+    administrator), and those named in `extra`: "regulator_2" (a second of MX), "other_ngo"."""
     users = {
         "regulator": create_user(
             session,
             email="mx1@gov.example",
-            role="regulator",
-            password=PASSWORD,
-            authority_id=mx.id,
-        ),
-        "regulator_2": create_user(
-            session,
-            email="mx2@gov.example",
             role="regulator",
             password=PASSWORD,
             authority_id=mx.id,
@@ -237,6 +226,29 @@ def world(session, make_authority, make_agency, index_now):
         ),
         "admin": create_user(session, email="admin@example.org", role="admin", password=PASSWORD),
     }
+    if "regulator_2" in extra:
+        users["regulator_2"] = create_user(
+            session,
+            email="mx2@gov.example",
+            role="regulator",
+            password=PASSWORD,
+            authority_id=mx.id,
+        )
+    if "other_ngo" in extra:
+        users["other_ngo"] = create_user(
+            session, email="b@ngo.example", role="ngo", password=PASSWORD, organisation="Otra ONG"
+        )
+    return users
+
+
+# The regulators' world the role x URL matrix runs in (tests/support.py): two MX regulators, a GT
+# regulator, an NGO and an administrator; a licensed MX agency with a revocation awaiting its
+# second regulator, a red flag, a warning, a future ban with a lifting awaiting confirmation, a
+# reported name and a second registered agency.
+@pytest.fixture
+def world(session, make_authority, make_agency, index_now):
+    mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
+    users = _staff(session, mx, gt, "regulator_2")
     session.commit()
     agency = make_agency(
         "Agencia Sierra Madre", country="MX", licence=("MX-77", "active", date(2099, 1, 1))
@@ -311,29 +323,7 @@ def reports_world(session, make_authority, make_agency, index_now):
     """The world reports are sent and followed in (test_reports.py, test_report_workflow.py):
     regulators of MX and GT, two NGOs, an administrator, and a licensed MX agency."""
     mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
-    users = {
-        "regulator": create_user(
-            session,
-            email="mx1@gov.example",
-            role="regulator",
-            password=PASSWORD,
-            authority_id=mx.id,
-        ),
-        "other_regulator": create_user(
-            session, email="gt@gov.example", role="regulator", password=PASSWORD, authority_id=gt.id
-        ),
-        "ngo": create_user(
-            session,
-            email="ngo@ngo.example",
-            role="ngo",
-            password=PASSWORD,
-            organisation="Casa del Migrante",
-        ),
-        "other_ngo": create_user(
-            session, email="b@ngo.example", role="ngo", password=PASSWORD, organisation="Otra ONG"
-        ),
-        "admin": create_user(session, email="admin@example.org", role="admin", password=PASSWORD),
-    }
+    users = _staff(session, mx, gt, "other_ngo")
     session.commit()
     agency = make_agency(
         "Agencia Sierra Madre", country="MX", licence=("MX-77", "active", date(2099, 1, 1))

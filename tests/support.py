@@ -29,17 +29,45 @@ def token(client, url="/login"):
     return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
 
 
+def try_log_in(client, email, password=PASSWORD, *, query="", headers=EN, **extra):
+    """Send the login form (in English unless `headers` say otherwise); its answer."""
+    return client.post(
+        "/login" + query,
+        data={"email": email, "password": password, "csrf_token": token(client)},
+        headers=headers,
+        **extra,
+    )
+
+
 def log_in(client, email, *, query=""):
     """Log in through the form (every test account has PASSWORD); the redirect it answers."""
-    response = client.post(
-        "/login" + query, data={"email": email, "password": PASSWORD, "csrf_token": token(client)}
-    )
+    response = try_log_in(client, email, query=query)
     assert response.status_code == 302
     return response
 
 
 def log_out(client):
     client.post("/logout", data={"csrf_token": token(client, "/help")})
+
+
+def send_report(client, headers=EN, address="10.0.0.1", **fields):
+    """Send the public report form as a visitor at `address`; `fields` replace the defaults
+    (a recruitment-fee report on "Agencia Sierra Madre", Mexico)."""
+    data = {
+        "name": "Agencia Sierra Madre",
+        "country": "MX",
+        "category": "recruitment_fee",
+        "description": "They asked me for 500 dollars to process my visa.",
+        "csrf_token": token(client),
+        **fields,
+    }
+    return client.post(
+        "/report",
+        data=data,
+        headers=headers,
+        content_type="multipart/form-data",
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def as_role(client, world, role):

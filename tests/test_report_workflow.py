@@ -7,27 +7,9 @@ import re
 
 import pytest
 from sqlmodel import func, select
-from support import EN, log_in, log_out, token
+from support import EN, log_in, log_out, send_report, token
 
 from registry.models import Agency, RedFlag
-
-
-def send(client, address="10.0.0.1", **fields):
-    data = {
-        "name": "Agencia Sierra Madre",
-        "country": "MX",
-        "category": "recruitment_fee",
-        "description": "They asked me for 500 dollars to process my visa.",
-        "csrf_token": token(client),
-        **fields,
-    }
-    return client.post(
-        "/report",
-        data=data,
-        headers=EN,
-        content_type="multipart/form-data",
-        environ_base={"REMOTE_ADDR": address},
-    )
 
 
 def agencies(session):
@@ -60,7 +42,7 @@ def test_a_new_name_without_a_country_is_refused_and_keeps_what_was_typed(
     client, session, reports_world
 ):
     before = agencies(session)
-    response = send(
+    response = send_report(
         client,
         name="Zeta Ocupaciones Lejanas",
         country="",
@@ -77,7 +59,7 @@ def test_an_exact_name_in_its_country_is_filed_on_the_registered_agency(
     client, session, reports_world
 ):
     before = agencies(session)
-    response = send(client, name="agencia  SIERRA madre")
+    response = send_report(client, name="agencia  SIERRA madre")
     assert response.status_code == 200 and "Your receipt code is" in response.get_data(as_text=True)
     assert agencies(session) == before
     assert len(flags_on(session, reports_world["agency"].id)) == 1
@@ -90,13 +72,13 @@ def test_a_near_name_asks_which_agency_and_files_on_the_one_chosen(client, sessi
         "country": "MX",
         "description": "They promised a job in a farm for a fee.",
     }
-    asked = send(client, **typed)
+    asked = send_report(client, **typed)
     page = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "Is it one of these?" in page
     assert f'name="choice" value="{reports_world["agency"].id}"' in page
     assert "They promised a job in a farm for a fee." in page  # nothing typed is lost
     assert agencies(session) == before and not flags_on(session, reports_world["agency"].id)
-    filed = send(client, choice=str(reports_world["agency"].id), **typed)
+    filed = send_report(client, choice=str(reports_world["agency"].id), **typed)
     assert "Your receipt code is" in filed.get_data(as_text=True)
     assert agencies(session) == before
     assert len(flags_on(session, reports_world["agency"].id)) == 1
@@ -105,8 +87,8 @@ def test_a_near_name_asks_which_agency_and_files_on_the_one_chosen(client, sessi
 def test_none_of_these_makes_a_reported_record(client, session, reports_world):
     before = agencies(session)
     typed = {"name": "Agensia Sierra Madre", "country": "MX"}
-    assert "Is it one of these?" in send(client, **typed).get_data(as_text=True)
-    filed = send(client, choice="new", **typed)
+    assert "Is it one of these?" in send_report(client, **typed).get_data(as_text=True)
+    filed = send_report(client, choice="new", **typed)
     assert "Your receipt code is" in filed.get_data(as_text=True)
     assert agencies(session) == before + 1
     made = session.exec(select(Agency).order_by(Agency.id.desc())).first()
@@ -116,7 +98,7 @@ def test_none_of_these_makes_a_reported_record(client, session, reports_world):
 
 def test_a_name_that_matches_nothing_is_filed_without_asking(client, session, reports_world):
     before = agencies(session)
-    filed = send(client, name="Zeta Ocupaciones Lejanas", country="GT")
+    filed = send_report(client, name="Zeta Ocupaciones Lejanas", country="GT")
     assert "Your receipt code is" in filed.get_data(as_text=True)
     assert agencies(session) == before + 1
 
@@ -130,7 +112,7 @@ def test_every_country_offered_leads_to_someone_who_reads_the_report(
     countries = [value for value, _selected in options(page, "country") if value]
     assert len(countries) >= 11
     for number, country in enumerate(countries):
-        response = send(
+        response = send_report(
             client,
             address=f"10.1.{number // 200}.{number % 200}",
             name=f"Reclutadora Fantasma {country}",
@@ -154,7 +136,7 @@ def test_every_country_offered_leads_to_someone_who_reads_the_report(
 
 
 def test_the_receipt_and_the_status_page_say_what_happens_next(client, session, reports_world):
-    routed = send(client).get_data(as_text=True)
+    routed = send_report(client).get_data(as_text=True)
     assert "A regulator of Mexico will read it" in routed
     code = re.search(r'class="receipt"><strong>([^<]+)<', routed).group(1)
     status = client.post(
@@ -166,7 +148,7 @@ def test_the_receipt_and_the_status_page_say_what_happens_next(client, session, 
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\d">', status)
     assert "waiting for a regulator to read it" in status
 
-    unrouted = send(
+    unrouted = send_report(
         client, address="10.0.0.2", name="Zeta Ocupaciones Lejanas", country="HN"
     ).get_data(as_text=True)
     assert "No authority of Honduras uses the registry yet" in unrouted
@@ -183,8 +165,8 @@ def test_a_wrong_receipt_code_is_a_clear_error(client, reports_world):
 
 
 def test_the_review_queue_filters_by_state(client, session, reports_world):
-    send(client, description="First: a fee for the visa.")
-    send(client, address="10.0.0.3", description="Second: they kept my passport.")
+    send_report(client, description="First: a fee for the visa.")
+    send_report(client, address="10.0.0.3", description="Second: they kept my passport.")
     first = session.exec(select(RedFlag).order_by(RedFlag.id)).first()
     first.state = "under_review"
     session.add(first)
@@ -220,7 +202,7 @@ def test_an_administrator_on_a_regulators_page_is_told_why(client, reports_world
 @pytest.mark.parametrize("choice", ["²", "١٢", "99999999999999999999", "-1", "0"])
 def test_a_strange_choice_is_asked_again_not_an_error(client, session, reports_world, choice):
     before = agencies(session)
-    response = send(client, name="Agensia Sierra Madre", choice=choice)
+    response = send_report(client, name="Agensia Sierra Madre", choice=choice)
     assert response.status_code == 200
     assert "Is it one of these?" in response.get_data(as_text=True)
     assert agencies(session) == before

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import func, select
+from support import EN, log_in, log_out, send_report, token
 
 from registry.models import (
     Agency,
@@ -20,9 +21,6 @@ from registry.models import (
     RedFlag,
     ReportCounter,
 )
-
-PASSWORD = "correct horse battery"
-EN = {"Accept-Language": "en"}
 
 
 def image_bytes(kind: str, size=(4, 4)) -> bytes:
@@ -45,39 +43,6 @@ def pdf_bytes() -> bytes:
 PNG = image_bytes("PNG")
 
 
-def token(client, url="/report"):
-    page = client.get(url).get_data(as_text=True)
-    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
-
-
-def log_in(client, email):
-    assert (
-        client.post(
-            "/login",
-            data={"email": email, "password": PASSWORD, "csrf_token": token(client, "/login")},
-        ).status_code
-        == 302
-    )
-
-
-def report(client, headers=EN, environ_base=None, **fields):
-    data = {
-        "name": "Agencia Sierra Madre",
-        "country": "MX",
-        "category": "recruitment_fee",
-        "description": "They asked me for 500 dollars to process my visa.",
-        "csrf_token": token(client),
-        **fields,
-    }
-    return client.post(
-        "/report",
-        data=data,
-        headers=headers,
-        content_type="multipart/form-data",
-        environ_base=environ_base or {},
-    )
-
-
 def count(session, model):
     session.expire_all()
     return session.exec(select(func.count()).select_from(model)).one()
@@ -87,7 +52,7 @@ def test_anonymous_report_returns_a_receipt_that_follows_it(client, session, rep
     agency = reports_world["agency"]
     form = client.get(f"/report?agency={agency.id}", headers=EN).get_data(as_text=True)
     assert 'value="Agencia Sierra Madre"' in form
-    response = report(client, agency_id=str(agency.id), contact="whatsapp +52 55 0000 0000")
+    response = send_report(client, agency_id=str(agency.id), contact="whatsapp +52 55 0000 0000")
     page = response.get_data(as_text=True)
     code = re.search(r"<strong>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})</strong>", page).group(1)
     flag = session.exec(select(RedFlag)).one()
@@ -105,12 +70,12 @@ def test_anonymous_report_returns_a_receipt_that_follows_it(client, session, rep
 
 
 def test_honeypot_filled_saves_nothing(client, session, reports_world):
-    response = report(client, website_url="http://spam.example")
+    response = send_report(client, website_url="http://spam.example")
     assert response.status_code == 400 and count(session, RedFlag) == 0
 
 
 def test_rejected_report_keeps_what_was_typed(client, session, reports_world):
-    response = report(client, description="short")
+    response = send_report(client, description="short")
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and 'value="Agencia Sierra Madre"' in page
     assert count(session, RedFlag) == 0
@@ -118,16 +83,16 @@ def test_rejected_report_keeps_what_was_typed(client, session, reports_world):
 
 def test_public_reports_are_limited_per_connection(client, session, reports_world):
     for _ in range(5):
-        assert report(client).status_code == 200
-    assert report(client).status_code == 429
+        assert send_report(client).status_code == 200
+    assert send_report(client).status_code == 429
     assert count(session, RedFlag) == 5
 
 
 def test_unknown_name_collects_under_a_reported_entity_not_public(
     client, session, reports_world, index_now
 ):
-    report(client, name="Trabajos Canadá Express")
-    report(client, name="TRABAJOS CANADA EXPRESS")
+    send_report(client, name="Trabajos Canadá Express")
+    send_report(client, name="TRABAJOS CANADA EXPRESS")
     reported = session.exec(select(Agency).where(Agency.listing == "reported")).one()
     assert len(reported.red_flags) == 2
     index_now()
@@ -138,7 +103,7 @@ def test_unknown_name_collects_under_a_reported_entity_not_public(
 
 def test_ngo_report_with_evidence_through_review(app, client, session, reports_world):
     log_in(client, "ngo@ngo.example")
-    response = report(
+    response = send_report(
         client,
         agency_id=str(reports_world["agency"].id),
         evidence=[(io.BytesIO(PNG), "receipt.png")],
@@ -151,12 +116,12 @@ def test_ngo_report_with_evidence_through_review(app, client, session, reports_w
     assert stored.content_type == "image/png" and stored.size == len(PNG)
     assert not (Path(app.instance_path) / "evidence").exists()  # nothing on this server's disk
     assert "Received" in client.get("/ngo/reports", headers=EN).get_data(as_text=True)
-    client.post("/logout", data={"csrf_token": token(client)})
+    log_out(client)
 
     log_in(client, "b@ngo.example")  # another NGO sees nothing of it
     assert "Agencia Sierra Madre" not in client.get("/ngo/reports").get_data(as_text=True)
     assert client.get(f"/manage/evidence/{stored.id}").status_code == 403
-    client.post("/logout", data={"csrf_token": token(client)})
+    log_out(client)
 
     log_in(client, "mx1@gov.example")
     assert "Agencia Sierra Madre" in client.get("/manage/red-flags").get_data(as_text=True)
@@ -186,7 +151,7 @@ def test_ngo_report_with_evidence_through_review(app, client, session, reports_w
                 "csrf_token": token(client, url),
             },
         )
-    client.post("/logout", data={"csrf_token": token(client)})
+    log_out(client)
 
     public = client.get(f"/agencies/{reports_world['agency'].id}", headers=EN).get_data(
         as_text=True
@@ -237,12 +202,12 @@ def test_init_db_moves_evidence_files_of_older_versions_into_the_database(
 
 def test_evidence_of_the_wrong_type_is_refused(client, session, reports_world):
     log_in(client, "ngo@ngo.example")
-    response = report(client, evidence=[(io.BytesIO(b"MZ\x90\x00evil"), "photo.png")])
+    response = send_report(client, evidence=[(io.BytesIO(b"MZ\x90\x00evil"), "photo.png")])
     assert response.status_code == 400
     assert "photo.png: only PDF, JPEG, PNG or WebP files are accepted" in response.get_data(
         as_text=True
     )
-    spanish = report(
+    spanish = send_report(
         client,
         headers={"Accept-Language": "es"},
         evidence=[(io.BytesIO(b"MZ\x90\x00evil"), "photo.png")],
@@ -269,7 +234,7 @@ def test_evidence_is_checked_whole_not_by_its_first_bytes(
     client, session, reports_world, name, data
 ):
     log_in(client, "ngo@ngo.example")
-    response = report(client, evidence=[(io.BytesIO(data), name)])
+    response = send_report(client, evidence=[(io.BytesIO(data), name)])
     assert response.status_code == 400
     assert f"{name}: only PDF, JPEG, PNG or WebP files are accepted" in response.get_data(
         as_text=True
@@ -291,14 +256,14 @@ def test_evidence_is_served_under_the_extension_of_its_real_type(
 ):
     log_in(client, "ngo@ngo.example")
     assert (
-        report(
+        send_report(
             client, agency_id=str(reports_world["agency"].id), evidence=[(io.BytesIO(data), name)]
         ).status_code
         == 302
     )
     stored = session.exec(select(EvidenceFile)).one()
     assert stored.content_type == content_type and stored.original_name == name
-    client.post("/logout", data={"csrf_token": token(client)})
+    log_out(client)
     log_in(client, "mx1@gov.example")
     download = client.get(f"/manage/evidence/{stored.id}")
     assert download.status_code == 200 and download.data == data
@@ -342,8 +307,8 @@ def test_no_record_ties_a_report_to_an_address(client, session, reports_world, m
     from registry.reports import limits
 
     for _ in range(2):
-        assert report(client).status_code == 200
-    report(client, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+        assert send_report(client).status_code == 200
+    send_report(client, address="203.0.113.9")
     counters = session.exec(select(ReportCounter).order_by(ReportCounter.count)).all()
     assert sorted(c.count for c in counters) == [1, 2]
     assert set(ReportCounter.model_fields) == {"key", "day", "count"}
@@ -356,7 +321,7 @@ def test_no_record_ties_a_report_to_an_address(client, session, reports_world, m
             assert guess not in {c.key for c in counters}
     tomorrow = date.today() + timedelta(days=1)
     monkeypatch.setattr(limits, "today", lambda: tomorrow)
-    report(client)
+    send_report(client)
     session.expire_all()
     assert [k.day for k in session.exec(select(DailyKey)).all()] == [tomorrow]
     assert [(c.day, c.count) for c in session.exec(select(ReportCounter)).all()] == [(tomorrow, 1)]
