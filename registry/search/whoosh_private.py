@@ -2,9 +2,11 @@
 upstream, so what is private there does not move; should it ever, tests/test_whoosh_private.py
 has one contract test per private name used here, and fails on the one that changed).
 
-Why each piece exists:
-- Writing (FastCodec, RunPool, new_writer): rebuilding the index went at a third of its speed
-  through Whoosh's own writer. Whoosh writes each single posting as a block of its own (it means
+Why each piece exists (bench/whoosh_private.py times each against the public API doing the same
+job; bench/README.md has the figures and the rule: a piece stays while it wins by more than a
+factor of two at a regional registry's size):
+- Writing (FastCodec, RunPool, new_writer): Whoosh's own writer rebuilds the index several times
+  slower at a regional size. It writes each single posting as a block of its own (it means
   to inline them and cannot: it calls `set_inline` for `set_inlined`), looks up every posting's
   length (nothing here is scored), asks the operating system for the file position at every
   term, and pickles the postings it sorts on disk one at a time. What is written is Whoosh's own
