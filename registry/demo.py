@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from registry.models import (
     Agency,
     AgencyContact,
+    AgencyCorridor,
     AgencyName,
     Authority,
     Finding,
@@ -42,6 +43,12 @@ def _licence(
         licence_class="Recruitment",
         conditions=conditions,
     )
+
+
+def _corridors(*, origin: list[str], destination: list[str]) -> list[AgencyCorridor]:
+    return [AgencyCorridor(country=c, direction="origin") for c in origin] + [
+        AgencyCorridor(country=c, direction="destination") for c in destination
+    ]
 
 
 def _agency(name: str, country: str, kind: str = "agency", **fields) -> Agency:
@@ -81,6 +88,26 @@ def load_demo(session: Session, today: date | None = None) -> int:
         contact="info@council.example",
     )
 
+    # Authorities across borders: a labour inspectorate of a destination country, and a
+    # consulate of an origin country stationed in another.
+    ca_inspectorate = Authority(
+        name=f"{DEMO_MARK} Example Labour Inspectorate",
+        country="CA",
+        kind="inspectorate",
+        code="DEMO-CA-INSP",
+        languages="en,fr",
+        email="inspect@labour.example",
+    )
+    gt_consulate = Authority(
+        name=f"{DEMO_MARK} Consulado de Guatemala de Ejemplo en Tapachula",
+        country="GT",
+        kind="consulate",
+        station="MX",
+        code="DEMO-GT-CONS",
+        languages="es",
+        phone="+52 962 000 0000",
+    )
+
     horizonte = _agency(
         "Agencia Horizonte Ficticio, S.A. de C.V.",
         "MX",
@@ -94,6 +121,7 @@ def load_demo(session: Session, today: date | None = None) -> int:
     ]
     horizonte.representatives = [Representative(name="Ana Ejemplo Pérez", role="Directora")]
     horizonte.licences = [_licence("DEMO-MX-0001", mx, "active", today - year, today + 2 * year)]
+    horizonte.corridors = _corridors(origin=["MX", "GT"], destination=["CA", "US"])
 
     puente = _agency("Puente Laboral Imaginario Ltda.", "GT", city="Villa Ficticia")
     puente.contacts = [AgencyContact(type="phone", value="+502 2222 0202")]
@@ -114,6 +142,7 @@ def load_demo(session: Session, today: date | None = None) -> int:
         Sanction(
             type="suspension",
             authority=mx,
+            country=mx.country,
             decision_ref="DEMO-RES-2026-7",
             starts_on=today - timedelta(days=20),
             ends_on=today + timedelta(days=70),
@@ -130,6 +159,7 @@ def load_demo(session: Session, today: date | None = None) -> int:
         Sanction(
             type="revocation",
             authority=gt,
+            country=gt.country,
             decision_ref="DEMO-GT-REV-12",
             starts_on=today - 200 * timedelta(days=1),
             appeal_state="upheld",
@@ -151,6 +181,7 @@ def load_demo(session: Session, today: date | None = None) -> int:
         Sanction(
             type="ban",
             authority=mx,
+            country=mx.country,
             decision_ref="DEMO-BAN-1",
             starts_on=today - year,
             summary="Permanent ban (demo).",
@@ -175,6 +206,25 @@ def load_demo(session: Session, today: date | None = None) -> int:
         )
     ]
 
+    # Licensed in Guatemala, revoked in Mexico: the revocation leads the verdict, and the page
+    # shows each country's standing.
+    enlaces = _agency("Enlaces Laborales Transfronterizos Demo", "GT", city="Villa Ficticia")
+    enlaces.licences = [
+        _licence("DEMO-GT-0007", gt, "active", today - year, today + year),
+        _licence("DEMO-MX-0008", mx, "revoked", today - 2 * year, today + year),
+    ]
+    enlaces.sanctions = [
+        Sanction(
+            type="revocation",
+            authority=mx,
+            country=mx.country,
+            decision_ref="DEMO-MX-REV-31",
+            starts_on=today - 45 * timedelta(days=1),
+            summary="Licence in Mexico revoked for charging workers recruitment fees (demo).",
+        )
+    ]
+    enlaces.corridors = _corridors(origin=["GT", "HN"], destination=["MX", "CA"])
+
     ghost = _agency("Visas Garantizadas Fantasma", "MX", kind="subagent")
     ghost.red_flags = [
         RedFlag(
@@ -186,7 +236,7 @@ def load_demo(session: Session, today: date | None = None) -> int:
         )
     ]
 
-    agencies = [horizonte, puente, norte, fenix, vetado, viejo, maple, ghost]
-    session.add_all([mx, gt, ca, *agencies])
+    agencies = [horizonte, puente, norte, fenix, vetado, viejo, maple, enlaces, ghost]
+    session.add_all([mx, gt, ca, ca_inspectorate, gt_consulate, *agencies])
     session.flush()
     return len(agencies)

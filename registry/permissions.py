@@ -2,13 +2,21 @@
 against the user's role and authority. Views, operations and templates (as `can(...)`) ask here;
 nothing else decides by role.
 
-The rules, for a regulator (an account of one authority, hence of one country):
+The rules, for a regulator (an account of one authority, hence of one country). An authority is
+of one kind (Authority.kind): a licensing regulator, a labour inspectorate of a destination
+country, or a consulate or labour attaché of an origin country stationed abroad.
+- Licensing regulators license and sanction; inspectorates and consulates never do.
+- An inspectorate and a consulate monitor the agencies whose corridors reach them: an
+  inspectorate those that place workers in its country, a consulate those that recruit its
+  nationals (Agency.corridors). They record monitoring visits and findings on them.
 - An agency's identity (names, contacts, representatives), its red flags and their evidence
   belong to the authorities of the agency's own country.
 - An authority's act (a licence, a sanction, a finding, a visit) gives it power over that act and
   its own licences alone: issuing a licence to another country's agency lets the issuer renew
   that licence and sanction, inspect or record findings on the agency it licensed, never rename
   the agency, review its red flags or open their evidence.
+- A red flag's reviewers may refer it to an authority of another country; the receiving
+  authority reads its account and evidence (never who reported it) and answers.
 - Anyone with an account may report red flags and follow the reports they sent; NGOs do so on
   behalf of their organisation. Admins manage accounts. Regulators and admins read the audit log.
 The public (no account) searches, reports anonymously and follows a report by its receipt.
@@ -32,11 +40,33 @@ def authority_id_of(user: Any) -> int | None:
     return getattr(user, "authority_id", None)
 
 
-def jurisdiction_of(user: Any) -> str | None:
-    """The country of a regulator's authority: where it records new agencies and licences."""
+def authority_kind(user: Any) -> str | None:
+    """The kind of authority a regulator acts for: licensing, inspectorate or consulate."""
     if authority_id_of(user) is None or getattr(user, "authority", None) is None:
         return None
+    return user.authority.kind or "licensing"
+
+
+def jurisdiction_of(user: Any) -> str | None:
+    """The country where a licensing regulator records new agencies and licences (None for
+    inspectorates and consulates, which license nothing)."""
+    if authority_kind(user) != "licensing":
+        return None
     return user.authority.country
+
+
+def _monitors(user: Any, agency: Any) -> bool:
+    """An inspectorate follows the agencies placing workers in its country (or based there); a
+    consulate those recruiting its nationals."""
+    kind = authority_kind(user)
+    if agency is None or kind not in ("inspectorate", "consulate"):
+        return False
+    country = user.authority.country
+    direction = "destination" if kind == "inspectorate" else "origin"
+    reaches = any(
+        c.country == country and c.direction == direction for c in getattr(agency, "corridors", ())
+    )
+    return reaches or (kind == "inspectorate" and agency.country == country)
 
 
 def _own_country(user: Any, country: str | None) -> bool:
@@ -46,7 +76,7 @@ def _own_country(user: Any, country: str | None) -> bool:
 def owns_licence(user: Any, licence: Any) -> bool:
     """A licence is its issuing authority's; one recorded without an authority (an import that
     named none) belongs to the authorities of its country."""
-    if licence is None or authority_id_of(user) is None:
+    if licence is None or authority_kind(user) != "licensing":
         return False
     if licence.authority_id is not None:
         return licence.authority_id == authority_id_of(user)
@@ -68,8 +98,8 @@ def _agency_of_country(user: Any, agency: Any) -> bool:
 
 
 def _supervises(user: Any, agency: Any) -> bool:
-    """Sanctions, findings, visits: on agencies of the authority's country, or holding one of
-    its licences."""
+    """Sanctions: a licensing regulator's, on agencies of its country or holding one of its
+    licences."""
     return agency is not None and (
         _agency_of_country(user, agency)
         or any(owns_licence(user, licence) for licence in agency.licences)
@@ -80,6 +110,16 @@ def _flag_agency(target: Any) -> Any:
     """A red flag's agency, from the flag or from one of its evidence files."""
     flag = getattr(target, "red_flag", None) or target
     return getattr(flag, "agency", None)
+
+
+def _referred_to(user: Any, target: Any) -> bool:
+    """Was the red flag (or the red flag of an evidence file) referred to the user's
+    authority? It may then read the flag's account and evidence, never its reporter."""
+    flag = getattr(target, "red_flag", None) or target
+    mine = authority_id_of(user)
+    return mine is not None and any(
+        r.to_authority_id == mine for r in getattr(flag, "referrals", ())
+    )
 
 
 def _any(_user: Any, _target: Any) -> bool:
@@ -102,8 +142,8 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
     "sanction.impose": (STAFF, _supervises),  # target: the agency
     "sanction.confirm": (STAFF, owns_act),  # target: the sanction
     "sanction.end": (STAFF, owns_act),  # lift it, record its appeal; target: the sanction
-    "finding.record": (STAFF, _supervises),
-    "inspection.record": (STAFF, _supervises),
+    "finding.record": (STAFF, lambda u, a: _supervises(u, a) or _monitors(u, a)),
+    "inspection.record": (STAFF, lambda u, a: _supervises(u, a) or _monitors(u, a)),
     # a public text's translations: its author's (a sanction's or finding's authority, a red
     # flag's reviewers); target: the sanction, finding or red flag
     "public_text.translate": (
@@ -115,7 +155,17 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
         ),
     ),
     "red_flag.review": (STAFF, lambda u, flag: _agency_of_country(u, _flag_agency(flag))),
-    "evidence.open": (STAFF, lambda u, file: _agency_of_country(u, _flag_agency(file))),
+    # a red flag passed to an authority of another country (registry.reports.referrals)
+    "red_flag.refer": (STAFF, lambda u, flag: _agency_of_country(u, _flag_agency(flag))),
+    "referral.view": (
+        STAFF,
+        lambda u, r: authority_id_of(u) in (r.to_authority_id, r.from_authority_id),
+    ),
+    "referral.decide": (STAFF, lambda u, r: r.to_authority_id == authority_id_of(u)),
+    "evidence.open": (
+        STAFF,
+        lambda u, file: _agency_of_country(u, _flag_agency(file)) or _referred_to(u, file),
+    ),
     "red_flag.submit": (("ngo", "regulator", "admin"), _any),
     "red_flag.follow": (("ngo", "regulator", "admin"), _any),  # "My reports"
     "audit.view": (("regulator", "admin"), _any),

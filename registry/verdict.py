@@ -19,6 +19,19 @@ one it names, or, when it names none, every licence of the authority that impose
 licence reads banned, revoked or suspended, never "active", whatever its stored status: the
 table, the reasons and the badge are read from the same rule and cannot contradict each other.
 The reasons come in the order of the badge: first those that decide it.
+
+Across the region. Each country keeps its own standing (`standings`): the state its licences and
+the bans, revocations and suspensions of its authorities give, by the rules above, on their own.
+A licence belongs to the country that issued it; a sanction to the country where it was imposed
+(`country`, the imposing authority's). The regional verdict combines them:
+- a ban in force anywhere makes the agency banned; else a revocation in force anywhere makes it
+  revoked, whatever other countries say;
+- else, if some country holds it licensed, it is licensed, with warnings when another country
+  suspended it (or on any warning above);
+- else the most severe standing (suspended, then expired), or unlicensed.
+Within one country nothing changes: a suspension there outweighs a licence there. Records that
+name no country count as one country of their own, so an agency known in one country only reads
+exactly as before.
 """
 
 from __future__ import annotations
@@ -76,10 +89,67 @@ class Reason:
         return gettext(self.template) % values
 
 
+_STANDING_TEXTS = {
+    # state -> (with a date, without one)
+    "licensed": (
+        N_("Licensed in %(country)s until %(date)s."),
+        N_("Licensed in %(country)s."),
+    ),
+    "suspended": (
+        N_("Suspended in %(country)s until %(date)s."),
+        N_("Suspended in %(country)s."),
+    ),
+    "revoked": (
+        N_("Licence revoked in %(country)s on %(date)s."),
+        N_("Licence revoked in %(country)s."),
+    ),
+    "banned": (
+        N_("Banned in %(country)s since %(date)s."),
+        N_("Banned in %(country)s."),
+    ),
+    "expired": (
+        N_("Licence expired in %(country)s on %(date)s."),
+        N_("Licence expired in %(country)s."),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One country's standing: `code` is licensed, suspended, revoked, banned or expired;
+    `on` the date that goes with it (valid until, suspended until, revoked on, banned since,
+    expired on), when known."""
+
+    country: str
+    code: str
+    on: date | None = None
+
+    @property
+    def template(self) -> str:
+        dated, undated = _STANDING_TEXTS[self.code]
+        return dated if self.on is not None else undated
+
+    def text(
+        self,
+        gettext: Callable[[str], str] = lambda s: s,
+        date_format: Callable[[date], str] = date.isoformat,
+        country_name: Callable[[str], str] = lambda c: c,
+    ) -> str:
+        values = {"country": country_name(self.country), "date": ""}
+        if self.on is not None:
+            values["date"] = date_format(self.on)
+        return gettext(self.template) % values
+
+    @property
+    def tone(self) -> str:
+        return {"licensed": "ok", "expired": "warning"}.get(self.code, "danger")
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     code: str
     reasons: tuple[Reason, ...]
+    standings: tuple[Standing, ...] = ()  # each country's, most severe first
 
     @property
     def summary_template(self) -> str:
@@ -260,14 +330,17 @@ def evaluate(
     licences = list(licences)
     # Four eyes: a sanction awaiting a second regulator's confirmation is not public yet.
     sanctions = [s for s in sanctions if getattr(s, "status", "in_force") == "in_force"]
-    states: set[str] = set()
+    # country -> state -> the date that goes with it (None when unknown)
+    countries: dict[str, dict[str, date | None]] = {}
     reasons: list[Reason] = []
     warnings = False
 
     for licence in sorted(licences, key=lambda lic: lic.valid_until or date.max, reverse=True):
         status = effective_licence_status(licence, on, sanctions)
-        reasons.append(_licence_reason(licence, status, _acting_sanction(licence, sanctions, on)))
-        states.add({"active": "licensed", "pending": "unlicensed"}.get(status, status))
+        acting = _acting_sanction(licence, sanctions, on)
+        reasons.append(_licence_reason(licence, status, acting))
+        state = {"active": "licensed", "pending": "unlicensed"}.get(status, status)
+        _note(countries, _country(licence), state, _licence_date(licence, state, acting))
         if status == "active" and licence.conditions:
             warnings = True
             reasons.append(
@@ -294,7 +367,9 @@ def evaluate(
                 )
             )
         if sanction.type in _SANCTION_CODES:
-            states.add(_SANCTION_CODES[sanction.type])
+            state = _SANCTION_CODES[sanction.type]
+            dated = sanction.ends_on if state == "suspended" else sanction.starts_on
+            _note(countries, _country(sanction), state, dated)
         elif sanction.type in _WARNING_SANCTIONS:
             warnings = True
 
@@ -337,11 +412,55 @@ def evaluate(
                 "danger",
             ),
         )
-    if "licensed" in states and warnings:
-        states.add("licensed_with_warnings")
-    states.add("unlicensed")
-    code = next(c for c in SEVERITY if c in states)
-    return Verdict(code=code, reasons=tuple(sorted(reasons, key=_order_for(code))))
+    standings = _standings(countries)
+    code = _regional(standings, warnings)
+    return Verdict(
+        code=code,
+        reasons=tuple(sorted(reasons, key=_order_for(code))),
+        standings=tuple(s for s in standings if s.country),  # unnamed countries are not shown
+    )
+
+
+def _country(record: Any) -> str:
+    """The country a licence was issued in, or a sanction imposed in ("" when not recorded)."""
+    return getattr(record, "country", "") or ""
+
+
+def _note(countries: dict, country: str, state: str, on: date | None) -> None:
+    """Record that `state` holds in `country`, keeping the latest date for it."""
+    held = countries.setdefault(country, {})
+    if state not in held or (on is not None and (held[state] is None or on > held[state])):
+        held[state] = on
+
+
+def _licence_date(licence: Any, state: str, acting: Any | None) -> date | None:
+    if state in ("licensed", "expired"):
+        return licence.valid_until
+    if acting is not None:
+        return acting.ends_on if state == "suspended" else acting.starts_on
+    return None
+
+
+def _standings(countries: dict[str, dict[str, date | None]]) -> tuple[Standing, ...]:
+    """Each country's standing: its most severe state (within a country, a suspension outweighs
+    a licence), most severe countries first."""
+    found = []
+    for country, held in countries.items():
+        code = next((c for c in SEVERITY if c in held and c in _STANDING_TEXTS), None)
+        if code is not None:
+            found.append(Standing(country, code, held[code]))
+    return tuple(sorted(found, key=lambda s: (SEVERITY.index(s.code), s.country)))
+
+
+def _regional(standings: tuple[Standing, ...], warnings: bool) -> str:
+    """The verdict for the region (see the module's docstring)."""
+    codes = {s.code for s in standings}
+    for severe in ("banned", "revoked"):
+        if severe in codes:
+            return severe
+    if "licensed" in codes:
+        return "licensed_with_warnings" if warnings or "suspended" in codes else "licensed"
+    return next((c for c in SEVERITY if c in codes), "unlicensed")
 
 
 # The reasons that decide a badge come first: for a licensed agency its valid licence, for any

@@ -19,6 +19,28 @@ AGENCY_KINDS = {
     "subagent": N_("Sub-agent"),
 }
 
+AUTHORITY_KINDS = {
+    "licensing": N_("Licensing regulator"),
+    "inspectorate": N_("Labour inspectorate of a destination country"),
+    "consulate": N_("Consulate or labour attaché abroad"),
+}
+
+CORRIDOR_DIRECTIONS = {
+    "origin": N_("Recruits workers in"),
+    "destination": N_("Places workers in"),
+}
+
+REFERRAL_STATES = {
+    "pending": N_("Waiting for an answer"),
+    "accepted": N_("Accepted: the authority will act on it"),
+    "declined": N_("Declined"),
+}
+
+REFERRAL_ANSWERS = {
+    "accepted": N_("Accept: my authority will act on it"),
+    "declined": N_("Decline"),
+}
+
 LICENCE_STATUSES = {
     "active": N_("Active"),
     "suspended": N_("Suspended"),

@@ -25,6 +25,7 @@ from registry.models import (
     Authority,
     Licence,
     RedFlag,
+    Referral,
     Sanction,
     SanctionEvent,
 )
@@ -243,8 +244,9 @@ def _staff(session, mx, gt, *extra: str) -> dict:
 
 # The regulators' world the role x URL matrix runs in (tests/support.py): two MX regulators, a GT
 # regulator, an NGO and an administrator; a licensed MX agency with a revocation awaiting its
-# second regulator, a red flag, a warning, a future ban with a lifting awaiting confirmation, a
-# reported name and a second registered agency.
+# second regulator, a red flag (referred by Mexico to Guatemala, awaiting its answer), a warning,
+# a future ban with a lifting awaiting confirmation, a reported name, a second registered
+# agency, and Canada's labour inspectorate (no account).
 @pytest.fixture
 def world(session, make_authority, make_agency, index_now):
     mx, gt = make_authority("Secretaría MX", "MX"), make_authority("Ministerio GT", "GT")
@@ -299,6 +301,15 @@ def world(session, make_authority, make_agency, index_now):
         proposed_by_id=users["regulator_2"].id,
     )
     session.add(lifting)
+    referral = Referral(
+        red_flag_id=flag.id,
+        from_authority_id=mx.id,
+        to_authority_id=gt.id,
+        note="The agency places Guatemalans: can you check?",
+        referred_by_id=users["regulator"].id,
+    )
+    inspectorate = Authority(name="Labour Inspectorate CA", country="CA", kind="inspectorate")
+    session.add_all([referral, inspectorate])
     reported = make_agency("Sierra Madre Talentos", country="MX")
     reported.listing = "reported"
     second = make_agency("Agencia Costa Verde", country="MX")
@@ -315,6 +326,8 @@ def world(session, make_authority, make_agency, index_now):
         "lifting": lifting,
         "reported": reported,
         "second": second,
+        "referral": referral,
+        "inspectorate": inspectorate,
     }
 
 

@@ -8,7 +8,16 @@ import os
 import re
 from pathlib import Path
 
-from registry.models import Agency, Licence, RedFlag, Sanction, SanctionEvent, User
+from registry.models import (
+    Agency,
+    Authority,
+    Licence,
+    RedFlag,
+    Referral,
+    Sanction,
+    SanctionEvent,
+    User,
+)
 from registry.search.whoosh_private import TABLES_OF_CONTENTS
 
 PASSWORD = "correct horse battery"
@@ -156,6 +165,17 @@ def requests(world):
             f"/manage/texts/sanction/{world['warning'].id}",
             {"lang": "en", "text": "Returns filed late"},
         ),
+        "refer red flag": (
+            f"/manage/red-flags/{world['flag'].id}/referrals",
+            {
+                "refer-to_authority_id": str(world["inspectorate"].id),
+                "refer-note": "Recruits in Guatemala too",
+            },
+        ),
+        "answer referral": (
+            f"/manage/referrals/{world['referral'].id}",
+            {"answer-answer": "accepted", "answer-note": "We will inspect"},
+        ),
         "add authority": (
             "/admin/authorities/new",
             {"name": "Ministerio HN", "country": "HN", "code": "HN-STSS", "languages": "es"},
@@ -179,11 +199,17 @@ ALLOWED = {
             "licence": Licence(id=0),
             "pending": Sanction(id=0),
             "flag": RedFlag(id=0),
-            "users": {"ngo": User(id=0), "regulator": User(authority_id=0)},
+            "users": {
+                "ngo": User(id=0),
+                "regulator": User(authority_id=0),
+                "other_regulator": User(authority_id=0),
+            },
             "warning": Sanction(id=0),
             "lifting": SanctionEvent(id=0),
             "reported": Agency(id=0),
             "second": Agency(id=0),
+            "referral": Referral(id=0),
+            "inspectorate": Authority(id=0),
         }
     )
 }
@@ -191,6 +217,7 @@ ALLOWED["new agency"] |= {"other_regulator"}
 ALLOWED["issue licence"] |= {"other_regulator"}
 ALLOWED["invite user"] = ALLOWED["edit user"] = {"admin"}
 ALLOWED["add authority"] = ALLOWED["edit authority"] = {"admin"}
+ALLOWED["answer referral"] = {"other_regulator"}  # referred by Mexico to Guatemala
 
 # Writes open to everyone (or to every account, on its own behalf), tested in their own files.
 OPEN = {

@@ -7,11 +7,13 @@ from datetime import date
 
 import pytest
 from sqlmodel import func, select
-from support import ALLOWED, EN, OPEN, ROLES, as_role, log_in, requests, token
+from support import ALLOWED, EN, OPEN, PASSWORD, ROLES, as_role, log_in, requests, token
 
+from registry.accounts.service import create_user
 from registry.audit.chain import verify
 from registry.models import (
     Agency,
+    AgencyCorridor,
     AuditEntry,
     Authority,
     EvidenceContent,
@@ -711,3 +713,99 @@ def test_a_refused_write_keeps_the_form_and_changes_nothing(client, session, wor
     assert response.status_code == 400
     assert f'name="{field}"' in page and f'value="{typed[field]}"' in page
     assert counts(session) == before
+
+
+# Inspectorates and consulates: a consulate of Guatemala stationed in Mexico follows agencies
+# that recruit Guatemalans; Canada's labour inspectorate those that place workers in Canada.
+# Either records visits and findings on such an agency, nothing else; on any other, nothing.
+MONITORS = {
+    "consulate": ("GT", "origin", "consul@gt.example"),
+    "inspectorate": ("CA", "destination", "inspector@ca.example"),
+}
+
+
+@pytest.fixture
+def monitors(session, world):
+    for kind, (country, _direction, email) in MONITORS.items():
+        authority = Authority(
+            name=f"{kind} {country}",
+            country=country,
+            kind=kind,
+            station="MX" if kind == "consulate" else "",
+        )
+        session.add(authority)
+        session.flush()
+        create_user(
+            session, email=email, role="regulator", password=PASSWORD, authority_id=authority.id
+        )
+    session.commit()
+
+
+@pytest.mark.parametrize("reaches", [False, True], ids=["elsewhere", "in-its-corridor"])
+@pytest.mark.parametrize("kind", sorted(MONITORS))
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        foreign_requests(
+            {
+                "agency": Agency(id=0),
+                "licence": Licence(id=0),
+                "pending": Sanction(id=0),
+                "flag": RedFlag(id=0),
+                "evidence": EvidenceFile(id=0),
+            }
+        )
+    )
+    + ["issue licence"],
+)
+def test_monitor_matrix(client, session, world, foreign, monitors, kind, reaches, name):
+    country, direction, email = MONITORS[kind]
+    if reaches:
+        session.add(
+            AgencyCorridor(agency_id=foreign["agency"].id, country=country, direction=direction)
+        )
+        session.commit()
+    log_in(client, email)
+    method, url, data = {
+        **foreign_requests(foreign),
+        "issue licence": (
+            "POST",
+            f"/manage/agencies/{foreign['agency'].id}/licences",
+            {"licence-number": "X-1", "licence-valid_from": "2026-01-01"},
+        ),
+    }[name]
+    before = foreign_state(session, foreign), len(foreign_licences(session, foreign))
+    if method == "POST":
+        response = client.post(url, data={**data, "csrf_token": token(client)})
+    else:
+        response = client.get(url)
+    after = foreign_state(session, foreign), len(foreign_licences(session, foreign))
+    if reaches and name in ("record inspection", "record finding"):
+        assert response.status_code == 302
+        assert after != before
+    else:
+        assert response.status_code == 403
+        assert after == before
+
+
+def foreign_licences(session, foreign):
+    session.expire_all()
+    return session.get(Agency, foreign["agency"].id).licences
+
+
+def test_a_monitor_sees_the_agencies_its_corridors_reach(client, session, world, monitors):
+    """The consulate's dashboard lists the agencies recruiting its nationals, whatever their
+    country, and no other; it offers no "record a new agency"."""
+    reaching = Agency(name="Reclutadora Puente Sur", name_key="reclutadora sur", country="MX")
+    reaching.corridors = [AgencyCorridor(country="GT", direction="origin")]
+    elsewhere = Agency(name="Agencia Norte Lejano", name_key="agencia norte lejano", country="MX")
+    elsewhere.corridors = [AgencyCorridor(country="GT", direction="destination")]
+    session.add_all([reaching, elsewhere])
+    session.commit()
+    log_in(client, "consul@gt.example")
+    page = client.get("/manage/", headers=EN).get_data(as_text=True)
+    assert "Reclutadora Puente Sur" in page and "Agencia Norte Lejano" not in page
+    assert client.get("/manage/agencies/new").status_code == 403
+    manage = client.get(f"/manage/agencies/{reaching.id}", headers=EN).get_data(as_text=True)
+    assert "Licences and sanctions stay with the licensing regulators" in manage
+    assert 'name="inspection-visited_on"' in manage and 'name="sanction-type"' not in manage

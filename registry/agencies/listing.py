@@ -64,12 +64,14 @@ class ListedLicence:
     valid_from: date | None
     valid_until: date | None
     conditions: str
+    country: str
     authority: AuthorityName | None
 
 
 @dataclass(frozen=True, slots=True)
 class ListedSanction:
     type: str
+    country: str
     status: str
     appeal_state: str
     starts_on: date

@@ -27,6 +27,7 @@ def full_record_query():
     return select(Agency).options(
         selectinload(Agency.names),
         selectinload(Agency.contacts),
+        selectinload(Agency.corridors),
         selectinload(Agency.representatives),
         *_verdict_records(),
     )

@@ -8,6 +8,7 @@ from flask import url_for
 
 from registry.agencies.records import primary_licence, public_sanctions
 from registry.clock import today
+from registry.countries import country_name
 from registry.i18n import translations
 from registry.models import Agency
 from registry.search.service import Hit
@@ -23,7 +24,19 @@ def verdict_json(
 ) -> dict:
     """`gettext`: the request's (looked up here when not given; a list passes it once)."""
     gettext = gettext or translations().ugettext
-    data = {"code": verdict.code, "summary": verdict.summary(gettext)}
+    data = {
+        "code": verdict.code,
+        "summary": verdict.summary(gettext),
+        "standings": [
+            {
+                "country": st.country,
+                "status": st.code,
+                "on": _iso(st.on),
+                "text": st.text(gettext, country_name=country_name),
+            }
+            for st in verdict.standings
+        ],
+    }
     if with_reasons:
         data["reasons"] = [{"text": r.text(gettext), "tone": r.tone} for r in verdict.reasons]
     return data
@@ -62,6 +75,8 @@ def agency_json(agency: Agency, verdict: Verdict) -> dict:
         "emails": agency.contact_values("email"),
         "websites": agency.contact_values("website"),
         "representatives": [{"name": r.name, "role": r.role} for r in agency.representatives],
+        "recruits_in": agency.corridor_countries("origin"),
+        "places_in": agency.corridor_countries("destination"),
         "licences": [
             {
                 "number": lic.number,
@@ -79,6 +94,7 @@ def agency_json(agency: Agency, verdict: Verdict) -> dict:
             {
                 "type": s.type,
                 "authority": s.authority.name if s.authority else None,
+                "country": s.country,
                 "decision_ref": s.decision_ref,
                 "starts_on": _iso(s.starts_on),
                 "ends_on": _iso(s.ends_on),

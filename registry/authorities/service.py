@@ -11,8 +11,20 @@ from registry.audit.chain import append
 from registry.countries import is_country
 from registry.ids import to_id
 from registry.models import Authority, User
+from registry.vocab import AUTHORITY_KINDS
 
-FIELDS = ("code", "name", "country", "website", "contact", "email", "phone", "languages")
+FIELDS = (
+    "code",
+    "name",
+    "country",
+    "kind",
+    "station",
+    "website",
+    "contact",
+    "email",
+    "phone",
+    "languages",
+)
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
@@ -52,6 +64,14 @@ def save(
     country = (values.get("country") or "").strip().upper()
     if not is_country(country):
         raise AuthorityError(_l("choose the authority's country"))
+    kind = (values.get("kind") or "licensing").strip()
+    if kind not in AUTHORITY_KINDS:
+        raise AuthorityError(_l("choose what kind of authority it is"))
+    station = (values.get("station") or "").strip().upper() if kind == "consulate" else ""
+    if kind == "consulate" and (not is_country(station) or station == country):
+        raise AuthorityError(
+            _l("say in which other country the consulate or labour attaché is stationed")
+        )
     if code is not None:
         taken = session.exec(select(Authority).where(Authority.code == code)).first()
         if taken is not None and taken is not authority:
@@ -62,6 +82,8 @@ def save(
         **{k: (values.get(k) or "").strip() for k in FIELDS},
         "code": code,
         "country": country,
+        "kind": kind,
+        "station": station,
         "languages": _languages(values.get("languages", "")),
     }
     if not cleaned["name"]:

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from registry.authorities import service
 from registry.authorities.forms import AuthorityForm
-from registry.countries import country_choices
+from registry.countries import every_country_choice
 from registry.db import get_session
 from registry.formtools import choices
 from registry.models import Authority, RedFlag, User, utcnow
@@ -56,7 +56,8 @@ def authorities():
 
 def _form(authority: Authority | None = None) -> AuthorityForm:
     form = AuthorityForm(obj=authority if request.method == "GET" else None)
-    form.country.choices = choices([("", _("Choose a country"))] + country_choices())
+    form.country.choices = choices([("", _("Choose a country"))] + every_country_choice())
+    form.station.choices = choices([("", _("Not stationed abroad"))] + every_country_choice())
     return form
 
 

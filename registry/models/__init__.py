@@ -1,6 +1,12 @@
 """The registry's tables. Importing this package registers every table on SQLModel.metadata."""
 
-from registry.models.agency import Agency, AgencyContact, AgencyName, Representative
+from registry.models.agency import (
+    Agency,
+    AgencyContact,
+    AgencyCorridor,
+    AgencyName,
+    Representative,
+)
 from registry.models.audit import AuditEntry, AuditHead
 from registry.models.authority import Authority
 from registry.models.base import utcnow
@@ -10,6 +16,7 @@ from registry.models.licence import Licence
 from registry.models.outbox import IndexOutbox
 from registry.models.public_text import PublicText
 from registry.models.red_flag import EvidenceContent, EvidenceFile, RedFlag
+from registry.models.referral import Referral
 from registry.models.report_limit import DailyKey, ReportCounter
 from registry.models.sanction import Sanction, SanctionEvent
 from registry.models.user import LoginAttempt, User
@@ -17,6 +24,7 @@ from registry.models.user import LoginAttempt, User
 __all__ = [
     "Agency",
     "AgencyContact",
+    "AgencyCorridor",
     "AuditEntry",
     "AuditHead",
     "AgencyName",
@@ -32,6 +40,7 @@ __all__ = [
     "LoginAttempt",
     "PublicText",
     "RedFlag",
+    "Referral",
     "ReportCounter",
     "Representative",
     "Sanction",

@@ -1,6 +1,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from registry.models.base import utcnow
@@ -37,6 +38,9 @@ class Agency(SQLModel, table=True):
     names: list["AgencyName"] = Relationship(
         back_populates="agency", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
     )
+    corridors: list["AgencyCorridor"] = Relationship(
+        back_populates="agency", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
+    )
     contacts: list["AgencyContact"] = Relationship(
         back_populates="agency", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
     )
@@ -51,6 +55,10 @@ class Agency(SQLModel, table=True):
     def contact_values(self, contact_type: str) -> list[str]:
         return [c.value for c in self.contacts if c.type == contact_type]
 
+    def corridor_countries(self, direction: str) -> list[str]:
+        """The countries it recruits in ("origin") or places workers in ("destination")."""
+        return sorted(c.country for c in self.corridors if c.direction == direction)
+
 
 class AgencyName(SQLModel, table=True):
     """Another name of an agency: a trade name, a former name (phoenix firms) or an alias."""
@@ -61,6 +69,19 @@ class AgencyName(SQLModel, table=True):
     name: str = Field(max_length=300)
     type: str = Field(default="alias", max_length=20)
     agency: Optional[Agency] = Relationship(back_populates="names")
+
+
+class AgencyCorridor(SQLModel, table=True):
+    """A country an agency recruits workers in (`direction` "origin") or places them in
+    ("destination"). The authorities of those countries follow it (registry.permissions)."""
+
+    __tablename__ = "agency_corridor"
+    __table_args__ = (UniqueConstraint("agency_id", "country", "direction"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    country: str = Field(max_length=2, index=True)
+    direction: str = Field(max_length=12)
+    agency: Optional[Agency] = Relationship(back_populates="corridors")
 
 
 class AgencyContact(SQLModel, table=True):

@@ -8,6 +8,7 @@ from registry.models.base import utcnow
 
 if TYPE_CHECKING:
     from registry.models.agency import Agency
+    from registry.models.referral import Referral
 
 
 class RedFlag(SQLModel, table=True):
@@ -39,6 +40,9 @@ class RedFlag(SQLModel, table=True):
 
     agency: Optional["Agency"] = Relationship(back_populates="red_flags")
     evidence: list["EvidenceFile"] = Relationship(back_populates="red_flag")
+    referrals: list["Referral"] = Relationship(
+        back_populates="red_flag", sa_relationship_kwargs={"order_by": "Referral.id"}
+    )
 
 
 class EvidenceFile(SQLModel, table=True):

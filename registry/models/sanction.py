@@ -17,6 +17,9 @@ class Sanction(SQLModel, table=True):
     agency_id: int = Field(foreign_key="agency.id", index=True)
     authority_id: Optional[int] = Field(default=None, foreign_key="authority.id", index=True)
     type: str = Field(max_length=30)
+    # The country where it was imposed: its authority's (registry.verdict reads each country's
+    # standing from its own sanctions).
+    country: str = Field(default="", max_length=2)
     decision_ref: str = Field(default="", max_length=120)
     starts_on: date
     ends_on: Optional[date] = None  # None: indefinite

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     errors.init_app(app)
+    app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals.update(
         VERDICTS=vocab.VERDICTS,
         AGENCY_KINDS=vocab.AGENCY_KINDS,
@@ -34,6 +35,9 @@ def init_app(app: Flask) -> None:
         REPORTER_TYPES=vocab.REPORTER_TYPES,
         INSPECTION_KINDS=vocab.INSPECTION_KINDS,
         INSPECTION_OUTCOMES=vocab.INSPECTION_OUTCOMES,
+        AUTHORITY_KINDS=vocab.AUTHORITY_KINDS,
+        CORRIDOR_DIRECTIONS=vocab.CORRIDOR_DIRECTIONS,
+        REFERRAL_STATES=vocab.REFERRAL_STATES,
         country_name=country_name,
         effective_licence_status=effective_licence_status,
         public_sanctions=public_sanctions,

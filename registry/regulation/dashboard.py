@@ -14,7 +14,15 @@ from sqlalchemy import and_, exists, false, or_
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
-from registry.models import Agency, Licence, RedFlag, Sanction, SanctionEvent
+from registry.models import (
+    Agency,
+    AgencyCorridor,
+    Authority,
+    Licence,
+    RedFlag,
+    Sanction,
+    SanctionEvent,
+)
 from registry.reports.routing import for_country
 from registry.search.matching import name_key
 
@@ -90,13 +98,31 @@ def licence_state(state: str, on: date):
     return false()
 
 
-def agencies_query(authority_id: int, country: str | None, wanted: AgencyFilter, on: date):
-    """The agencies an authority answers for: those of its country and those it licensed."""
-    own_licence = and_(Licence.agency_id == Agency.id, Licence.authority_id == authority_id)
-    query = select(Agency).where(
-        Agency.merged_into_id.is_(None),
-        or_(Agency.country == (country or ""), exists().where(own_licence)),
-    )
+def reach(authority: Authority):
+    """The agencies an authority answers for, as a condition (registry.permissions says the
+    same): a licensing regulator's are those of its country and those it licensed; an
+    inspectorate's those placing workers in its country or based there; a consulate's those
+    recruiting its nationals."""
+
+    def corridor(direction: str):
+        return exists().where(
+            AgencyCorridor.agency_id == Agency.id,
+            AgencyCorridor.country == authority.country,
+            AgencyCorridor.direction == direction,
+        )
+
+    if authority.kind == "inspectorate":
+        return or_(Agency.country == authority.country, corridor("destination"))
+    if authority.kind == "consulate":
+        return corridor("origin")
+    own_licence = and_(Licence.agency_id == Agency.id, Licence.authority_id == authority.id)
+    return or_(Agency.country == authority.country, exists().where(own_licence))
+
+
+def agencies_query(authority: Authority, wanted: AgencyFilter, on: date):
+    """The agencies an authority answers for (reach), filtered."""
+    own_licence = and_(Licence.agency_id == Agency.id, Licence.authority_id == authority.id)
+    query = select(Agency).where(Agency.merged_into_id.is_(None), reach(authority))
     if wanted.text:
         query = query.where(
             or_(
@@ -114,10 +140,10 @@ def agencies_query(authority_id: int, country: str | None, wanted: AgencyFilter,
 
 
 def agencies_page(
-    session: Session, authority_id: int, country: str | None, wanted: AgencyFilter, on: date
+    session: Session, authority: Authority, wanted: AgencyFilter, on: date
 ) -> tuple[list[Agency], int]:
     """One page of the authority's agencies, by name, and how many match in all."""
-    query = agencies_query(authority_id, country, wanted, on)
+    query = agencies_query(authority, wanted, on)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
         query.options(selectinload(Agency.licences), selectinload(Agency.sanctions))

@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from registry.countries import every_country_choice
 from registry.formtools import choices, text_language_field
 from registry.ids import to_id
 from registry.vocab import (
@@ -38,6 +39,12 @@ class AgencyForm(FlaskForm):
     phones = TextAreaField(_l("Phone numbers (one per line)"), validators=[Length(max=2000)])
     emails = TextAreaField(_l("E-mail addresses (one per line)"), validators=[Length(max=2000)])
     websites = TextAreaField(_l("Websites (one per line)"), validators=[Length(max=2000)])
+    recruits_in = SelectMultipleField(_l("Countries it recruits workers in"), choices=[])
+    places_in = SelectMultipleField(_l("Countries it places workers in"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recruits_in.choices = self.places_in.choices = every_country_choice()
 
 
 class LicenceForm(FlaskForm):

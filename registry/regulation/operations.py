@@ -16,6 +16,7 @@ from registry.clock import today
 from registry.models import (
     Agency,
     AgencyContact,
+    AgencyCorridor,
     AgencyName,
     Finding,
     Inspection,
@@ -109,6 +110,8 @@ def create_agency(
     phones: Iterable[str] = (),
     emails: Iterable[str] = (),
     websites: Iterable[str] = (),
+    recruits_in: Iterable[str] = (),
+    places_in: Iterable[str] = (),
 ) -> Agency:
     authorize(actor, "agency.create", country)
     agency = Agency(
@@ -120,6 +123,7 @@ def create_agency(
         + [AgencyContact(type="email", value=v) for v in emails]
         + [AgencyContact(type="website", value=v) for v in websites]
     )
+    agency.corridors = _corridors(recruits_in, places_in)
     session.add(agency)
     session.flush()
     _audit(
@@ -133,9 +137,26 @@ def create_agency(
             **_fields(agency, AGENCY_FIELDS),
             "aliases": list(aliases),
             "contacts": [c.value for c in agency.contacts],
+            **_corridor_fields(agency),
         },
     )
     return agency
+
+
+def _corridors(recruits_in: Iterable[str], places_in: Iterable[str]) -> list[AgencyCorridor]:
+    """The corridors an agency form gives: each country once per direction."""
+    return [
+        AgencyCorridor(country=country, direction=direction)
+        for direction, countries in (("origin", recruits_in), ("destination", places_in))
+        for country in sorted(set(countries))
+    ]
+
+
+def _corridor_fields(agency: Agency) -> dict:
+    return {
+        "recruits_in": agency.corridor_countries("origin"),
+        "places_in": agency.corridor_countries("destination"),
+    }
 
 
 def issue_licence(
@@ -238,6 +259,7 @@ def impose_sanction(
     sanction = Sanction(
         agency_id=agency.id,
         authority_id=actor.authority_id,
+        country=actor.authority.country,
         type=type,
         decision_ref=decision_ref,
         starts_on=starts_on,
@@ -392,14 +414,17 @@ def edit_agency(
     phones: Iterable[str],
     emails: Iterable[str],
     websites: Iterable[str],
+    recruits_in: Iterable[str] = (),
+    places_in: Iterable[str] = (),
 ) -> None:
-    """Change an agency's identity. Names it drops are kept as former names (phoenix firms must
-    stay findable by their old names)."""
+    """Change an agency's identity and corridors. Names it drops are kept as former names
+    (phoenix firms must stay findable by their old names)."""
     authorize(actor, "agency.edit", agency)
     before = {
         **_fields(agency, AGENCY_FIELDS),
         "names": sorted(n.name for n in agency.names),
         "contacts": sorted(c.value for c in agency.contacts),
+        **_corridor_fields(agency),
     }
     if name != agency.name and agency.name not in {n.name for n in agency.names}:
         agency.names.append(AgencyName(name=agency.name, type="former"))
@@ -417,6 +442,14 @@ def edit_agency(
         for t, v in sorted(wanted)
         if (t, v) not in {(c.type, c.value) for c in agency.contacts}
     ]
+    wanted_corridors = {(c.country, c.direction) for c in _corridors(recruits_in, places_in)}
+    agency.corridors = [
+        c for c in agency.corridors if (c.country, c.direction) in wanted_corridors
+    ] + [
+        AgencyCorridor(country=country, direction=direction)
+        for country, direction in sorted(wanted_corridors)
+        if (country, direction) not in {(c.country, c.direction) for c in agency.corridors}
+    ]
     session.add(agency)
     session.flush()
     _audit(
@@ -430,5 +463,6 @@ def edit_agency(
             **_fields(agency, AGENCY_FIELDS),
             "names": sorted(n.name for n in agency.names),
             "contacts": sorted(c.value for c in agency.contacts),
+            **_corridor_fields(agency),
         },
     )

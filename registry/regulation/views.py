@@ -222,7 +222,7 @@ def dashboard():
     session, authority_id = get_session(), current_user.authority_id
     country, on = jurisdiction_of(current_user), today()
     wanted = dashboard_data.AgencyFilter.from_args(request.args)
-    agencies, total = dashboard_data.agencies_page(session, authority_id, country, wanted, on)
+    agencies, total = dashboard_data.agencies_page(session, current_user.authority, wanted, on)
     return render_template(
         "regulation/dashboard.html",
         wanted=wanted,
@@ -245,6 +245,7 @@ def dashboard():
 @bp.route("/agencies/new", methods=["GET", "POST"])
 @regulator_required
 def new_agency():
+    require("agency.create", jurisdiction_of(current_user))
     form = AgencyForm()
     if form.validate_on_submit():
         agency = ops.create_agency(
@@ -270,6 +271,8 @@ def _identity(form: AgencyForm) -> dict:
         "phones": lines(form.phones.data),
         "emails": lines(form.emails.data),
         "websites": lines(form.websites.data),
+        "recruits_in": form.recruits_in.data or [],
+        "places_in": form.places_in.data or [],
     }
 
 
@@ -475,6 +478,8 @@ def edit_agency(agency_id: int):
             (form.websites, "website"),
         ):
             field.data = "\n".join(agency.contact_values(kind))
+        form.recruits_in.data = agency.corridor_countries("origin")
+        form.places_in.data = agency.corridor_countries("destination")
     done = submitted(
         form,
         lambda: ops.edit_agency(

@@ -6,6 +6,7 @@ from wtforms import (
     DateField,
     HiddenField,
     MultipleFileField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -14,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from registry.countries import country_choices
 from registry.formtools import choices, text_language_field
-from registry.vocab import RED_FLAG_CATEGORIES, RED_FLAG_STATES
+from registry.vocab import RED_FLAG_CATEGORIES, RED_FLAG_STATES, REFERRAL_ANSWERS
 
 
 class ReportForm(FlaskForm):
@@ -70,3 +71,32 @@ class ReviewForm(FlaskForm):
         validators=[Length(max=2000)],
     )
     lang = text_language_field(_l("Language of the summary"))
+
+
+class ReferForm(FlaskForm):
+    """Refer a red flag to an authority of another country (choices: referrals.destinations)."""
+
+    to_authority_id = SelectField(_l("Authority"), validators=[DataRequired()])
+    note = TextAreaField(
+        _l("Note: why you refer it and what you ask"),
+        validators=[DataRequired(), Length(max=2000)],
+    )
+
+
+def refer_form(destinations, formdata=None) -> ReferForm:
+    """The refer form, offering `destinations` (registry.reports.referrals.destinations)."""
+    form = ReferForm(formdata=formdata, prefix="refer")
+    form.to_authority_id.choices = choices(
+        [("", _l("Choose an authority"))]
+        + [(a.id, f"{a.name} ({a.country})") for a in destinations]
+    )
+    return form
+
+
+class AnswerForm(FlaskForm):
+    answer = RadioField(
+        _l("Your answer"),
+        choices=choices((k, _l(v)) for k, v in REFERRAL_ANSWERS.items()),
+        validators=[DataRequired()],
+    )
+    note = TextAreaField(_l("Note (required to decline)"), validators=[Length(max=2000)])

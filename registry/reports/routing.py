@@ -10,12 +10,13 @@ from sqlmodel import Session, select
 
 from registry.models import Agency, Authority, RedFlag
 
+LICENSING = Authority.kind == "licensing"  # inspectorates and consulates review no reports
+
 
 def covered(session: Session, country: str) -> bool:
-    """Does an authority of this country use the registry?"""
-    return (
-        session.exec(select(Authority.id).where(Authority.country == country)).first() is not None
-    )
+    """Does a licensing authority of this country use the registry?"""
+    found = select(Authority.id).where(Authority.country == country, LICENSING)
+    return session.exec(found).first() is not None
 
 
 def for_country(country: str):
@@ -32,5 +33,5 @@ def unrouted():
     return (
         select(RedFlag)
         .join(Agency, RedFlag.agency_id == Agency.id)
-        .where(~exists().where(Authority.country == Agency.country))
+        .where(~exists().where(Authority.country == Agency.country, LICENSING))
     )

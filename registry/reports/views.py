@@ -14,10 +14,10 @@ from registry.ids import id_arg, to_id
 from registry.models import Agency, EvidenceContent, EvidenceFile, RedFlag, utcnow
 from registry.permissions import jurisdiction_of, require
 from registry.regulation.operations import PermissionDenied, RuleBroken
-from registry.reports import limits, naming, routing
+from registry.reports import limits, naming, referrals, routing
 from registry.reports import operations as ops
 from registry.reports.evidence import EvidenceRejected, download_name
-from registry.reports.forms import ReceiptForm, ReportForm, ReviewForm
+from registry.reports.forms import ReceiptForm, ReportForm, ReviewForm, refer_form
 from registry.search import drain_now
 from registry.security import no_store
 from registry.vocab import RED_FLAG_STATES
@@ -201,8 +201,16 @@ def review(flag_id: int):
             return redirect(url_for("reports.review", flag_id=flag.id))
         except RuleBroken as error:
             form.state.errors.append(str(error))
-    status = 400 if form.errors else 200
-    return render_template("reports/review.html", flag=flag, form=form), status
+    return review_page(flag, review=form)
+
+
+def review_page(flag: RedFlag, *, review=None, refer=None):
+    """The review page: the red flag, its review form, its referrals and the form to refer it
+    (400 when either form was refused)."""
+    review = review or ReviewForm(formdata=None, obj=flag)
+    refer = refer or refer_form(referrals.destinations(get_session(), current_user))
+    status = 400 if review.errors or refer.errors else 200
+    return render_template("reports/review.html", flag=flag, form=review, refer_form=refer), status
 
 
 @bp.get("/manage/evidence/<int:file_id>")
