@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from registry import (
         accounts,
+        alerts,
         api,
         audit,
         authorities,
@@ -23,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         db,
         i18n,
         ids,
+        mail,
         ops,
         permissions,
         public,
@@ -53,12 +55,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     permissions.init_app(app)
     search.init_app(app)
+    mail.init_app(app)
     public.init_app(app)
     accounts.init_app(app)
     authorities.init_app(app)
     audit.init_app(app)
     regulation.init_app(app)
     reports.init_app(app)
+    alerts.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     ops.init_app(app)

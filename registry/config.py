@@ -51,6 +51,9 @@ def from_environment(instance_path: Path) -> dict:
         # A background thread in each process drains the index outbox; tests switch it off.
         "INDEXER_THREAD": os.environ.get("REGISTRY_INDEXER_THREAD", "1") != "0",
         "INDEXER_INTERVAL": float(os.environ.get("REGISTRY_INDEXER_INTERVAL", "0.5")),
+        # The address the public reaches the registry at, for links in messages the background
+        # worker writes (a watched agency whose licence lapsed); requests use their own host.
+        "PUBLIC_URL": os.environ.get("REGISTRY_PUBLIC_URL", "http://127.0.0.1:5000"),
         # Agencies each process keeps for lists of results (registry.agencies.listing); 0: none.
         "LISTING_CACHE_SIZE": int(os.environ.get("REGISTRY_LISTING_CACHE_SIZE", "10000")),
         # Rankings of recent queries each process keeps (registry.search.rankings); 0: none.

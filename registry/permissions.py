@@ -44,7 +44,7 @@ def authority_kind(user: Any) -> str | None:
     """The kind of authority a regulator acts for: licensing, inspectorate or consulate."""
     if authority_id_of(user) is None or getattr(user, "authority", None) is None:
         return None
-    return user.authority.kind or "licensing"
+    return getattr(user.authority, "kind", None) or "licensing"
 
 
 def jurisdiction_of(user: Any) -> str | None:

@@ -8,8 +8,11 @@ folder itself (its lock, its files).
 
 from __future__ import annotations
 
+import queue
+import socket
 import uuid
 from datetime import date
+from email import message_from_bytes, policy
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -343,3 +346,55 @@ def reports_world(session, make_authority, make_agency, index_now):
     )
     index_now()
     return {"users": users, "agency": agency}
+
+
+# A real SMTP server for the tests that send mail (test_password_reset.py, test_alerts.py).
+class Inbox:
+    """An SMTP server on a free local port that keeps what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.received: queue.Queue = queue.Queue()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.put(
+            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default))
+        )
+        return "250 OK"
+
+    def next(self, timeout=15):
+        return self.received.get(timeout=timeout)
+
+    def empty_after_sending(self, app) -> bool:
+        for thread in app.extensions.get("test.mail_threads", []):
+            thread.join(timeout=30)
+        return self.received.empty()
+
+
+@pytest.fixture
+def inbox(app, monkeypatch):
+    pytest.importorskip("aiosmtpd")
+    server = Inbox()
+    server.controller.start()
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_SENDER="registro@example.org"
+    )
+    import registry.mail
+
+    started = app.extensions.setdefault("test.mail_threads", [])
+    real_kick = registry.mail.kick
+
+    def tracked_kick(*args):
+        thread = real_kick(*args)
+        if thread is not None:
+            started.append(thread)
+        return thread
+
+    monkeypatch.setattr(registry.mail, "kick", tracked_kick)
+    yield server
+    server.controller.stop()

@@ -229,6 +229,12 @@ OPEN = {
     "reports.report_status",
     "accounts.forgot_password",
     "accounts.reset_password",
+    # watching an agency by e-mail (no account; the token in the link decides), and a staff
+    # member marking its own inbox read: tests/test_alerts.py
+    "alerts.watch",
+    "alerts.confirm_watch",
+    "alerts.stop_watch",
+    "alerts.mark_read",
 }
 
 

@@ -3,11 +3,8 @@ answer for every address, a one-time link valid for an hour, every other session
 
 from __future__ import annotations
 
-import queue
 import re
-import socket
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
 from sqlmodel import select
@@ -17,56 +14,6 @@ from registry.accounts.service import create_user
 from registry.models import AuditEntry, User, utcnow
 
 NEW_PASSWORD = "a much newer passphrase"
-
-
-class Inbox:
-    """An SMTP server on a free local port that keeps what it receives."""
-
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-
-        self.received: queue.Queue = queue.Queue()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.put(
-            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default))
-        )
-        return "250 OK"
-
-    def next(self, timeout=15):
-        return self.received.get(timeout=timeout)
-
-    def empty_after_sending(self, app) -> bool:
-        for thread in app.extensions.get("test.mail_threads", []):
-            thread.join(timeout=30)
-        return self.received.empty()
-
-
-@pytest.fixture
-def inbox(app, monkeypatch):
-    pytest.importorskip("aiosmtpd")
-    server = Inbox()
-    server.controller.start()
-    app.config.update(
-        MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_SENDER="registro@example.org"
-    )
-    import registry.mail
-
-    started = app.extensions.setdefault("test.mail_threads", [])
-    real_send = registry.mail.send
-
-    def tracked_send(**kwargs):
-        thread = real_send(**kwargs)
-        started.append(thread)
-        return thread
-
-    monkeypatch.setattr(registry.mail, "send", tracked_send)
-    yield server
-    server.controller.stop()
 
 
 @pytest.fixture

@@ -25,11 +25,11 @@ def forgot_password():
         asked = recovery.request_link(
             session, email=form.email.data, address=request.remote_addr or "unknown"
         )
-        session.commit()
         if asked is not None:
             user, token = asked
             link = url_for("accounts.reset_password", token=token, _external=True)
-            mail.send(
+            mail.queue(
+                session,
                 to=user.email,
                 subject=_("Choose a new password for the registry"),
                 body=_(
@@ -41,6 +41,7 @@ def forgot_password():
                     link=link,
                 ),
             )
+        session.commit()
         return render_template("accounts/forgot.html", form=None, sent_to=form.email.data)
     return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
 

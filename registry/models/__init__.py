@@ -7,12 +7,14 @@ from registry.models.agency import (
     AgencyName,
     Representative,
 )
+from registry.models.alert import Notice, Watch
 from registry.models.audit import AuditEntry, AuditHead
 from registry.models.authority import Authority
 from registry.models.base import utcnow
 from registry.models.finding import Finding, FindingRedFlag
 from registry.models.inspection import Inspection
 from registry.models.licence import Licence
+from registry.models.mail import MailOutbox
 from registry.models.outbox import IndexOutbox
 from registry.models.public_text import PublicText
 from registry.models.red_flag import EvidenceContent, EvidenceFile, RedFlag
@@ -38,6 +40,8 @@ __all__ = [
     "Inspection",
     "Licence",
     "LoginAttempt",
+    "MailOutbox",
+    "Notice",
     "PublicText",
     "RedFlag",
     "Referral",
@@ -46,5 +50,6 @@ __all__ = [
     "Sanction",
     "SanctionEvent",
     "User",
+    "Watch",
     "utcnow",
 ]

@@ -1,4 +1,5 @@
-"""`flask --app registry run-indexer`: the indexer as a process of its own.
+"""`flask --app registry run-indexer`: the background worker as a process of its own: it drains
+the index outbox, then runs the other background jobs (mail, alerts) every turn.
 
 With the Whoosh backend and several app servers or workers, run one of these per index folder
 and start the web workers with REGISTRY_INDEXER_THREAD=0: it drains the outbox every interval,
@@ -15,10 +16,11 @@ import signal
 import threading
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from registry.search import get_index
-from registry.search.indexer import REPAIR_EVERY
+from registry.search.indexer import REPAIR_EVERY, run_jobs
 
 log = logging.getLogger("registry.indexer")
 
@@ -53,6 +55,7 @@ def run_indexer(interval: float) -> None:
                 log.info("indexed", extra={"changes": done})
         except Exception:  # the rows stay in the outbox for the next turn
             log.exception("draining the index outbox failed")
+        run_jobs(current_app.extensions.get("registry.jobs", {}))
         stop.wait(interval)
     log.info("indexer stopped")
 

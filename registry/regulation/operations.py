@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from registry.alerts import notices
 from registry.audit.chain import append
 from registry.clock import today
 from registry.models import (
@@ -28,6 +29,7 @@ from registry.models import (
 from registry.permissions import can, jurisdiction_of, owns_act, owns_licence
 from registry.search.matching import licence_key, name_key
 from registry.verdict import effective_licence_status
+from registry.vocab import SANCTION_TYPES
 
 FOUR_EYES = ("revocation", "ban")
 
@@ -284,7 +286,26 @@ def impose_sanction(
         {},
         _fields(sanction, SANCTION_FIELDS),
     )
+    if sanction.status == "in_force":
+        _tell_sanction(session, actor, agency, sanction)
     return sanction
+
+
+def _tell_sanction(session: Session, actor: User, agency: Agency, sanction: Sanction) -> None:
+    """The other authorities concerned hear of a sanction once it is public."""
+    notices.on_agency(
+        session,
+        agency=agency,
+        kind="sanction",
+        message=notices.SANCTIONED,
+        params={
+            "authority": actor.authority.name,
+            "country": actor.authority.country,
+            "type_label": SANCTION_TYPES.get(sanction.type, sanction.type),
+            "date": sanction.starts_on.isoformat(),
+        },
+        acting_authority_id=actor.authority_id,
+    )
 
 
 def confirm_sanction(session: Session, *, actor: User, sanction: Sanction) -> None:
@@ -322,6 +343,7 @@ def confirm_sanction(session: Session, *, actor: User, sanction: Sanction) -> No
         before,
         _fields(sanction, SANCTION_FIELDS),
     )
+    _tell_sanction(session, actor, session.get(Agency, sanction.agency_id), sanction)
 
 
 INSPECTION_FIELDS = ("kind", "visited_on", "outcome", "notes")
@@ -397,6 +419,18 @@ def record_finding(
         agency.id,
         {},
         {**_fields(finding, FINDING_FIELDS), "red_flags": [f.id for f in red_flags]},
+    )
+    notices.on_agency(
+        session,
+        agency=agency,
+        kind="finding",
+        message=notices.FOUND,
+        params={
+            "authority": actor.authority.name,
+            "country": actor.authority.country,
+            "summary": summary,
+        },
+        acting_authority_id=actor.authority_id,
     )
     return finding
 

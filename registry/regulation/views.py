@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from registry.agencies.records import load_full
+from registry.alerts import phoenix
 from registry.clock import today
 from registry.db import get_session
 from registry.formtools import choices
@@ -203,6 +204,7 @@ def _manage_page(
         "regulation/agency.html",
         agency=agency,
         inspections=inspections,
+        resemblances=phoenix.resemblances(get_session(), agency),
         licence_form=licence_form or LicenceForm(formdata=None, prefix="licence"),
         sanction_form=sanction_form or _sanction_form(agency, formdata=None),
         inspection_form=inspection_form or InspectionForm(formdata=None, prefix="inspection"),
@@ -254,6 +256,7 @@ def new_agency():
             country=jurisdiction_of(current_user),
             **_identity(form),
         )
+        phoenix.flag(get_session(), agency=agency, actor=current_user)
         _commit()
         flash(_("Agency recorded."))
         return redirect(_to_agency(agency.id))
@@ -482,8 +485,9 @@ def edit_agency(agency_id: int):
         form.places_in.data = agency.corridor_countries("destination")
     done = submitted(
         form,
-        lambda: ops.edit_agency(
-            get_session(), actor=current_user, agency=agency, **_identity(form)
+        lambda: (
+            ops.edit_agency(get_session(), actor=current_user, agency=agency, **_identity(form)),
+            phoenix.flag(get_session(), agency=agency, actor=current_user),
         ),
         done=_("Agency updated."),
         back_to=_to_agency(agency.id),

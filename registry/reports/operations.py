@@ -10,13 +10,15 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from registry.alerts import notices
 from registry.audit.chain import append
 from registry.models import Agency, EvidenceContent, EvidenceFile, RedFlag, User, utcnow
 from registry.permissions import can
 from registry.regulation.operations import PermissionDenied, RuleBroken, authorize
+from registry.reports import routing
 from registry.reports.evidence import MAX_FILES, accept
 from registry.search.matching import name_key
-from registry.vocab import RED_FLAG_STATES
+from registry.vocab import RED_FLAG_CATEGORIES, RED_FLAG_STATES
 
 # received -> under review -> substantiated / unsubstantiated / referred
 TRANSITIONS = {
@@ -103,6 +105,15 @@ def submit(
         agency_id=agency.id,
         before={},
         after={"category": category, "state": "received", "files": len(files)},
+    )
+    notices.tell(
+        session,
+        authorities=routing.reviewers(session, agency.country),
+        kind="red_flag",
+        message=notices.FLAGGED,
+        params={"agency": agency.name, "category_label": RED_FLAG_CATEGORIES[category]},
+        link=f"/manage/red-flags/{flag.id}",
+        agency_id=agency.id,
     )
     return flag, code
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from registry.alerts import notices
 from registry.audit.chain import append
 from registry.models import Authority, RedFlag, Referral, User, utcnow
 from registry.permissions import authority_id_of
@@ -54,6 +55,20 @@ def refer(
     session.add(referral)
     session.flush()
     _audit(session, actor, "red_flag.refer", referral, flag, {}, _fields(referral))
+    notices.tell(
+        session,
+        authorities=[target],
+        kind="referral",
+        message=notices.REFERRED,
+        params={
+            "authority": actor.authority.name,
+            "country": actor.authority.country,
+            "agency": flag.agency.name,
+            "note": referral.note,
+        },
+        link=f"/manage/referrals/{referral.id}",
+        agency_id=flag.agency_id,
+    )
     return referral
 
 

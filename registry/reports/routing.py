@@ -19,6 +19,13 @@ def covered(session: Session, country: str) -> bool:
     return session.exec(found).first() is not None
 
 
+def reviewers(session: Session, country: str) -> list[Authority]:
+    """The authorities that review reports on agencies of this country."""
+    return list(
+        session.exec(select(Authority).where(Authority.country == country, LICENSING)).all()
+    )
+
+
 def for_country(country: str):
     """The red flags a regulator of `country` reviews, as a query."""
     return (

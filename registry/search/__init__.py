@@ -90,7 +90,9 @@ def init_app(app: Flask) -> None:
                 if "registry.indexer" in app.extensions:
                     return
                 indexer = BackgroundIndexer(
-                    app.extensions["registry.index"], app.config["INDEXER_INTERVAL"]
+                    app.extensions["registry.index"],
+                    app.config["INDEXER_INTERVAL"],
+                    jobs=app.extensions.setdefault("registry.jobs", {}),
                 )
                 app.extensions["registry.indexer"] = indexer
                 indexer.start()

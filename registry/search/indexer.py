@@ -141,10 +141,11 @@ REPAIR_EVERY = 10  # turns of the indexer between two looks at whether the index
 
 
 class BackgroundIndexer:
-    """A daemon thread that drains the outbox into a search backend every `interval` seconds."""
+    """A daemon thread that drains the outbox into a search backend every `interval` seconds,
+    then runs the other background jobs (`jobs`: name -> function; see registry.jobs)."""
 
-    def __init__(self, backend, interval: float):
-        self.backend, self.interval = backend, interval
+    def __init__(self, backend, interval: float, jobs: dict | None = None):
+        self.backend, self.interval, self.jobs = backend, interval, jobs or {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="registry-indexer", daemon=True)
 
@@ -164,4 +165,14 @@ class BackgroundIndexer:
                 self.backend.drain()
             except Exception:  # keep serving; the rows stay in the outbox for the next turn
                 log.exception("updating the search index failed")
+            run_jobs(self.jobs)
             turns += 1
+
+
+def run_jobs(jobs: dict) -> None:
+    """Run each background job once; one that fails is logged and tried again next turn."""
+    for name, job in jobs.items():
+        try:
+            job()
+        except Exception:  # noqa: BLE001 - the job's own state says what is left to do
+            log.exception("background job %s failed", name)
