@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         i18n,
         ids,
         mail,
+        opendata,
         ops,
         permissions,
         public,
@@ -63,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     regulation.init_app(app)
     reports.init_app(app)
     alerts.init_app(app)
+    opendata.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     ops.init_app(app)
