@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         opendata,
         ops,
         permissions,
+        proofs,
         public,
         regulation,
         reports,
@@ -65,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     reports.init_app(app)
     alerts.init_app(app)
     opendata.init_app(app)
+    proofs.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     ops.init_app(app)

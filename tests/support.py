@@ -235,6 +235,7 @@ OPEN = {
     "alerts.confirm_watch",
     "alerts.stop_watch",
     "alerts.mark_read",
+    "proofs.issue",  # a proof of a check, for anyone: tests/test_proofs.py
 }
 
 

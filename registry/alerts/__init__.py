@@ -10,7 +10,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from flask_babel import gettext
 
-    from registry.alerts import phoenix, views, watches
+    from registry.alerts import changes, phoenix, views, watches
+
+    app.jinja_env.globals["change_title"] = changes.title
 
     app.jinja_env.filters["phoenix_reason"] = lambda reason: gettext(phoenix.REASONS[reason])
 

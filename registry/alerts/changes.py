@@ -7,10 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, true
 from sqlmodel import Session, select
 
 from registry.models import Agency, Licence, RedFlag, Sanction
+from registry.vocab import RED_FLAG_CATEGORIES, SANCTION_TYPES
 
 SEVERE = ("ban", "revocation", "suspension")
 WINDOW = timedelta(days=365)  # how far back the feeds and the warnings page look
@@ -156,3 +158,26 @@ def warnings(session: Session, *, on: date) -> dict[str, list[Change]]:
         if change.kind == "sanction":
             by_country.setdefault(change.country, []).append(change)
     return dict(sorted(by_country.items()))
+
+
+def title(change: Change) -> str:
+    """What a change was, in a line, in the request's language."""
+    if change.kind == "sanction":
+        return _(
+            "%(type)s: %(agency)s", type=_(SANCTION_TYPES[change.detail]), agency=change.agency_name
+        )
+    if change.kind == "lifted":
+        return _(
+            "%(type)s lifted: %(agency)s",
+            type=_(SANCTION_TYPES[change.detail]),
+            agency=change.agency_name,
+        )
+    if change.kind == "lapsed":
+        return _(
+            "Licence %(number)s lapsed: %(agency)s", number=change.detail, agency=change.agency_name
+        )
+    return _(
+        "Red flag substantiated: %(agency)s (%(category)s)",
+        agency=change.agency_name,
+        category=_(RED_FLAG_CATEGORIES.get(change.detail, change.detail)),
+    )

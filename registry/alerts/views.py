@@ -22,7 +22,6 @@ from registry.db import get_reader, get_session
 from registry.models import Notice, utcnow
 from registry.permissions import require
 from registry.regulation.operations import RuleBroken
-from registry.vocab import RED_FLAG_CATEGORIES, SANCTION_TYPES
 
 bp = Blueprint("alerts", __name__)
 INBOX_PAGE = 100
@@ -119,28 +118,6 @@ def stop_watch(token: str):
 
 
 # -- feeds and warnings ------------------------------------------------------------------------
-def _title(change: changes.Change) -> str:
-    if change.kind == "sanction":
-        return _(
-            "%(type)s: %(agency)s", type=_(SANCTION_TYPES[change.detail]), agency=change.agency_name
-        )
-    if change.kind == "lifted":
-        return _(
-            "%(type)s lifted: %(agency)s",
-            type=_(SANCTION_TYPES[change.detail]),
-            agency=change.agency_name,
-        )
-    if change.kind == "lapsed":
-        return _(
-            "Licence %(number)s lapsed: %(agency)s", number=change.detail, agency=change.agency_name
-        )
-    return _(
-        "Red flag substantiated: %(agency)s (%(category)s)",
-        agency=change.agency_name,
-        category=_(RED_FLAG_CATEGORIES.get(change.detail, change.detail)),
-    )
-
-
 def _atom(title: str, self_url: str, found: list[changes.Change]) -> Response:
     feed = FeedGenerator()
     feed.id(self_url)
@@ -156,7 +133,7 @@ def _atom(title: str, self_url: str, found: list[changes.Change]) -> Response:
         entry.id(
             f"{url_for('public.home', _external=True)}changes/{change.kind}/{change.record_id}"
         )
-        entry.title(_title(change))
+        entry.title(changes.title(change))
         entry.link(href=url_for("public.agency", agency_id=change.agency_id, _external=True))
         entry.updated(change.moment.isoformat() + "Z")
         parts = [country_name(change.country)]

@@ -16,6 +16,7 @@ from registry.models.inspection import Inspection
 from registry.models.licence import Licence
 from registry.models.mail import MailOutbox
 from registry.models.outbox import IndexOutbox
+from registry.models.proof import ProofOfCheck
 from registry.models.public_text import PublicText
 from registry.models.red_flag import EvidenceContent, EvidenceFile, RedFlag
 from registry.models.referral import Referral
@@ -42,6 +43,7 @@ __all__ = [
     "LoginAttempt",
     "MailOutbox",
     "Notice",
+    "ProofOfCheck",
     "PublicText",
     "RedFlag",
     "Referral",

@@ -12,10 +12,10 @@ from markupsafe import Markup
 from registry.verdict import Verdict
 
 
-def verdict_badge(verdict: Verdict) -> Markup:
-    """The badge of `verdict` in the request's language. Rendered afresh when templates are
-    reloaded as they change (development)."""
-    key = (verdict.code, str(get_locale()))
+def verdict_badge(verdict: Verdict | str) -> Markup:
+    """The badge of `verdict` (or of a verdict's code) in the request's language. Rendered
+    afresh when templates are reloaded as they change (development)."""
+    key = (verdict if isinstance(verdict, str) else verdict.code, str(get_locale()))
     if current_app.jinja_env.auto_reload:
         return _render(*key)
     kept = current_app.extensions.setdefault("registry.badges", {})
