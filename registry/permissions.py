@@ -168,6 +168,13 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
     ),
     "red_flag.submit": (("ngo", "regulator", "admin"), _any),
     "red_flag.follow": (("ngo", "regulator", "admin"), _any),  # "My reports"
+    # an imported list's entry the lookup was not sure of (registry.opendata.lists): the
+    # administrators who run imports, or the likely agency's country's regulators
+    "list.queue": (("regulator", "admin"), _any),  # the page; each entry as below
+    "list.review": (
+        ("regulator", "admin"),
+        lambda u, match: u.role == "admin" or _agency_of_country(u, getattr(match, "agency", None)),
+    ),
     "audit.view": (("regulator", "admin"), _any),
     "users.manage": (("admin",), _any),
     "authorities.manage": (("admin",), _any),

@@ -23,6 +23,7 @@ AUTHORITY_KINDS = {
     "licensing": N_("Licensing regulator"),
     "inspectorate": N_("Labour inspectorate of a destination country"),
     "consulate": N_("Consulate or labour attaché abroad"),
+    "register": N_("Another register whose list is imported"),
 }
 
 CORRIDOR_DIRECTIONS = {

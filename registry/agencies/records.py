@@ -18,6 +18,7 @@ def _verdict_records():
         selectinload(Agency.red_flags),
         selectinload(Agency.licences).joinedload(Licence.authority),
         selectinload(Agency.sanctions).joinedload(Sanction.authority),
+        selectinload(Agency.sanctions).joinedload(Sanction.source),
         selectinload(Agency.findings).joinedload(Finding.authority),
     )
 

@@ -101,6 +101,14 @@ def agency_json(agency: Agency, verdict: Verdict) -> dict:
                 "lifted_on": _iso(s.lifted_on),
                 "summary": s.summary,
                 "appeal_state": s.appeal_state,
+                "source": {
+                    "name": s.source.name,
+                    "ref": s.source_ref,
+                    "url": s.source_url,
+                    "published_on": _iso(s.published_on),
+                }
+                if s.source is not None
+                else None,
             }
             for s in public_sanctions(agency)
         ],

@@ -22,6 +22,7 @@ from registry.models.red_flag import EvidenceContent, EvidenceFile, RedFlag
 from registry.models.referral import Referral
 from registry.models.report_limit import DailyKey, ReportCounter
 from registry.models.sanction import Sanction, SanctionEvent
+from registry.models.source import ListMatch, ListSource
 from registry.models.user import LoginAttempt, User
 
 __all__ = [
@@ -40,6 +41,8 @@ __all__ = [
     "IndexOutbox",
     "Inspection",
     "Licence",
+    "ListMatch",
+    "ListSource",
     "LoginAttempt",
     "MailOutbox",
     "Notice",

@@ -8,6 +8,7 @@ from registry.models.base import utcnow
 
 if TYPE_CHECKING:
     from registry.models.agency import Agency
+    from registry.models.source import ListSource
 
 
 class Sanction(SQLModel, table=True):
@@ -34,12 +35,19 @@ class Sanction(SQLModel, table=True):
     # Lifted by the authority before its end: it no longer applies from `lifted_on` on.
     lifted_on: Optional[date] = None
     lift_reason: str = Field(default="", max_length=2000)
+    # Taken from another register's list (registry.opendata.lists): the list, the entry's own
+    # id there, a link to it, and the date of the list it was last read from.
+    source_id: Optional[int] = Field(default=None, foreign_key="list_source.id", index=True)
+    source_ref: str = Field(default="", max_length=200)
+    source_url: str = Field(default="", max_length=500)
+    published_on: Optional[date] = None
     # The language `summary` is written in ("" when unknown); translations in PublicText.
     lang: str = Field(default="", max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
 
     agency: Optional["Agency"] = Relationship(back_populates="sanctions")
     authority: Optional[Authority] = Relationship()
+    source: Optional["ListSource"] = Relationship()
     events: list["SanctionEvent"] = Relationship(
         back_populates="sanction", sa_relationship_kwargs={"order_by": "SanctionEvent.id"}
     )

@@ -111,6 +111,7 @@ def _agencies(session: Session) -> Iterator[Agency]:
                 selectinload(Agency.red_flags),
                 selectinload(Agency.licences).joinedload(Licence.authority),
                 selectinload(Agency.sanctions).joinedload(Sanction.authority),
+                selectinload(Agency.sanctions).joinedload(Sanction.source),
                 selectinload(Agency.findings).joinedload(Finding.authority),
             )
         ).all()

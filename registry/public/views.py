@@ -67,5 +67,13 @@ def agency(agency_id: int):
 
 @bp.get("/help")
 def help_page():
-    authorities = get_reader().exec(select(Authority).order_by(Authority.country)).all()
+    authorities = (
+        get_reader()
+        .exec(
+            select(Authority)
+            .where(Authority.kind != "register")  # imported lists answer nobody
+            .order_by(Authority.country)
+        )
+        .all()
+    )
     return render_template("public/help.html", authorities=authorities)

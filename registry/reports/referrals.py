@@ -28,7 +28,7 @@ def destinations(session: Session, actor: User) -> list[Authority]:
     return list(
         session.exec(
             select(Authority)
-            .where(Authority.country != own)
+            .where(Authority.country != own, Authority.kind != "register")
             .order_by(Authority.country, Authority.name)
         ).all()
     )
