@@ -154,6 +154,7 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
             else _agency_of_country(u, _flag_agency(record))
         ),
     ),
+    "red_flag.queue": (STAFF, lambda u, _t: jurisdiction_of(u) is not None),  # licensing only
     "red_flag.review": (STAFF, lambda u, flag: _agency_of_country(u, _flag_agency(flag))),
     # a red flag passed to an authority of another country (registry.reports.referrals)
     "red_flag.refer": (STAFF, lambda u, flag: _agency_of_country(u, _flag_agency(flag))),

@@ -397,4 +397,8 @@ def inbox(app, monkeypatch):
 
     monkeypatch.setattr(registry.mail, "kick", tracked_kick)
     yield server
+    # Every sending thread ends before the app's engine is disposed (one still holding a
+    # connection would leave it open).
+    for thread in started:
+        thread.join(timeout=30)
     server.controller.stop()

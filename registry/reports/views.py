@@ -163,7 +163,7 @@ def my_reports():
 @bp.get("/manage/red-flags")
 def queue():
     """The red flags about agencies of the regulator's country (registry.permissions)."""
-    require("manage.view")
+    require("red_flag.queue")
     state = request.args.get("state", "")
     query = routing.for_country(jurisdiction_of(current_user))
     if state in RED_FLAG_STATES:
