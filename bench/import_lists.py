@@ -20,12 +20,24 @@ from realistic_csv import main as make_csv  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = [
-    ("IDB sanctioned firms", DATA / "idb_sanctioned_firms_individuals_2025.csv", "idb.json",
-     "2025-06-30"),
-    ("SAT art. 69-B", DATA / "mx_sat_69b_listado_completo_2022-11-30.csv", "sat-69b.json",
-     "2022-11-30"),
-    ("IDB, again (a newer edition)", DATA / "idb_sanctioned_firms_individuals_2025.csv",
-     "idb.json", "2025-09-30"),
+    (
+        "IDB sanctioned firms",
+        DATA / "idb_sanctioned_firms_individuals_2025.csv",
+        "idb.json",
+        "2025-06-30",
+    ),
+    (
+        "SAT art. 69-B",
+        DATA / "mx_sat_69b_listado_completo_2022-11-30.csv",
+        "sat-69b.json",
+        "2022-11-30",
+    ),
+    (
+        "IDB, again (a newer edition)",
+        DATA / "idb_sanctioned_firms_individuals_2025.csv",
+        "idb.json",
+        "2025-09-30",
+    ),
 ]
 
 
@@ -46,8 +58,13 @@ def main() -> None:
         print("|---|---|---|")
         for label, path, mapping, published in LISTS:
             seconds, said = flask(
-                env, "import-list", str(path), "--mapping", str(ROOT / "docs/lists" / mapping),
-                "--published", published,
+                env,
+                "import-list",
+                str(path),
+                "--mapping",
+                str(ROOT / "docs/lists" / mapping),
+                "--published",
+                published,
             )
             print(f"| {label} | {said.split(';')[0]} | {seconds:.0f} |")
 
