@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Flask, abort, make_response, request
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
@@ -55,7 +56,7 @@ def _refuse_nul_bytes() -> None:
             *(f.filename or "" for f in request.files.values()),
         ]
     if any("\x00" in value for value in values):
-        abort(400, description="A value contains a NUL byte.")
+        abort(400, description=_("Something you sent contains a character that is not allowed."))
 
 
 def _headers(response):

@@ -33,7 +33,8 @@ def test_the_dump_holds_the_public_register_and_nothing_private(app, client, ses
     flag.contact, flag.reporter_name = "whatsapp +52 55 9999 8888", "Reporter Name"
     session.add(flag)
     session.commit()
-    assert client.get("/data/registry-latest.zip").status_code == 503  # not written yet
+    missing = client.get("/data/registry-latest.zip")  # not written yet: said, not a 5xx
+    assert missing.status_code == 404 and "unos minutos" in missing.get_data(as_text=True)
     with Session(app.extensions["registry.engine"]) as reading:
         path = dumps.write(reading, dumps.folder_of(app), on=date(2026, 12, 5))
         anchor, _at = head(reading)

@@ -41,8 +41,8 @@ def data_page():
 @bp.get("/data/registry-latest.zip")
 def latest_dump():
     found = dumps.latest(current_app)
-    if found is None:
-        abort(503, description=_("The first dump is being written: try again in a few minutes."))
+    if found is None:  # not a failure of the server: nothing to send yet (the worker writes it)
+        abort(404, description=_("The first dump is being written: try again in a few minutes."))
     return send_file(
         found,
         mimetype="application/zip",

@@ -21,8 +21,13 @@ def _handle(error: Exception):
         ), error.code
     from registry.reports.evidence import MAX_BYTES, MAX_FILES
 
+    # a description the view gave (already in the visitor's language), never Werkzeug's default
+    said = error.description if error.description != type(error).description else None
     return render_template(
-        "errors/error.html", error=error, upload_limits=(MAX_FILES, MAX_BYTES // (1024 * 1024))
+        "errors/error.html",
+        error=error,
+        said=said,
+        upload_limits=(MAX_FILES, MAX_BYTES // (1024 * 1024)),
     ), error.code
 
 
