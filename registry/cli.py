@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from registry import schema
+from registry.alerts import phoenix
 from registry.audit.chain import append, rekey
 from registry.imports.apply import conflicts, import_rows
 from registry.imports.csv_format import COLUMNS, AgencyRow, RowError, read_rows
@@ -190,6 +191,22 @@ def import_agencies(path: Path, skip_invalid: bool) -> None:
         f"{len(valid)} row(s) read, {importer.created} new agencies, "
         f"{importer.changed - importer.created} changed, {len(invalid)} rejected."
     )
+    if importer.created_ids:
+        _phoenix_check(importer.created_ids)
+
+
+def _phoenix_check(agency_ids: list[int]) -> None:
+    """New agencies that resemble a banned or revoked one: the regulators concerned are told
+    (their inbox; the worker sends the e-mail), as when a regulator records one by hand."""
+    with Session(_engine()) as session:
+        label = "Comparing the new agencies with banned and revoked ones"
+        with click.progressbar(length=len(agency_ids), label=label) as bar:
+            flagged = phoenix.flag_imported(session, agency_ids, progress=bar.update)
+    if flagged:
+        click.echo(
+            f"{flagged} new agencies resemble a banned or revoked one: "
+            "the regulators concerned were told."
+        )
 
 
 def _write_rejects(target: Path, errors: list[RowError]) -> None:

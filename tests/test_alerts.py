@@ -269,6 +269,21 @@ def test_a_phoenix_firm_is_flagged(client, session, world, make_agency, index_no
     assert to == ["gt@gov.example"] and "Trabajos del Sol" in message.get_content()
     notice = session.exec(select(Notice).where(Notice.kind == "phoenix")).first()
     assert notice is not None and "Trabajos del Sol" in notice.params
+    # editing it again does not tell Guatemala a second time
+    edit = f"/manage/agencies/{notice.agency_id}/edit"
+    again = client.post(
+        edit,
+        data={
+            "name": "Empleos Amanecer",
+            "kind": "agency",
+            "phones": "+502 2222 3333",
+            "address": "Calle Nueva 5",
+            "csrf_token": token(client, edit),
+        },
+    )
+    assert again.status_code == 302
+    told = session.exec(select(Notice).where(Notice.kind == "phoenix")).all()
+    assert len(told) == 1
     # an agency that resembles nobody banned is not flagged
     clean = client.post(
         "/manage/agencies/new",
@@ -282,3 +297,41 @@ def test_a_phoenix_firm_is_flagged(client, session, world, make_agency, index_no
     assert "Possible phoenix firm" not in client.get(
         clean.headers["Location"], headers=EN
     ).get_data(as_text=True)
+
+
+def test_an_imported_agency_that_resembles_a_banned_one_is_flagged(
+    app, runner, session, world, make_agency, index_now, tmp_path
+):
+    """A regulator's CSV import is checked as a hand-made record is: the regulators concerned
+    hear of the new agency that has the banned one's website; the others are not flagged."""
+    gt = world["users"]["other_regulator"].authority_id
+    banned = make_agency(
+        "Trabajos del Sol", country="GT", websites=["https://trabajosdelsol.example"]
+    )
+    session.add(
+        Sanction(
+            agency_id=banned.id,
+            authority_id=gt,
+            country="GT",
+            type="ban",
+            decision_ref="GT-BAN-2",
+            starts_on=date(2025, 1, 1),
+        )
+    )
+    session.commit()
+    index_now()
+    path = tmp_path / "agencies.csv"
+    path.write_text(
+        "name,kind,country,licence_number,status,aliases,valid_from,valid_until,authority,"
+        "address,city,phone,email,website\n"
+        "Amanecer Laboral,agency,MX,,,,,,,,,,,https://www.trabajosdelsol.example/\n"
+        "Cosechas Honradas,agency,MX,,,,,,,,,,,https://cosechas.example\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["import-agencies", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 new agencies resemble a banned or revoked one" in result.output
+    notices = session.exec(select(Notice).where(Notice.kind == "phoenix")).all()
+    told = {session.get(User, n.user_id).email for n in notices}  # both countries: nobody acted
+    assert "gt@gov.example" in told and "mx1@gov.example" in told
+    assert all("Amanecer Laboral" in n.params and "Trabajos del Sol" in n.params for n in notices)

@@ -6,6 +6,8 @@ the manage page and to the regulators concerned with either agency (registry.ale
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -14,7 +16,7 @@ from sqlmodel import Session, select
 from registry.agencies.records import load_full, verdict_for
 from registry.alerts import notices
 from registry.clock import today
-from registry.models import Agency, Representative, User
+from registry.models import Agency, Notice, Representative
 from registry.search import lookup
 from registry.vocab import N_, VERDICTS
 
@@ -82,11 +84,22 @@ def resemblances(session: Session, agency: Agency) -> list[Resemblance]:
     return sorted(found.values(), key=lambda r: r.agency_id)
 
 
-def flag(session: Session, *, agency: Agency, actor: User) -> list[Resemblance]:
+def _already_told(session: Session, agency_id: int) -> set[int]:
+    """The agencies the regulators were already told this one resembles (no repeat on each edit)."""
+    told = session.exec(
+        select(Notice.params).where(Notice.kind == "phoenix", Notice.agency_id == agency_id)
+    ).all()
+    return {json.loads(params).get("other_id") for params in told}
+
+
+def flag(session: Session, *, agency: Agency, acting_authority_id: int | None) -> list[Resemblance]:
     """Tell the regulators concerned with the agency, or with the one it resembles, of each
-    resemblance (the caller commits)."""
+    resemblance they were not told of yet (the caller commits). Returns every resemblance."""
     found = resemblances(session, agency)
+    told = _already_told(session, agency.id) if found else set()
     for resemblance in found:
+        if resemblance.agency_id in told:
+            continue
         other = session.get(Agency, resemblance.agency_id)
         authorities = {a.id: a for a in notices.concerned(session, agency)}
         authorities.update((a.id, a) for a in notices.concerned(session, other))
@@ -98,11 +111,28 @@ def flag(session: Session, *, agency: Agency, actor: User) -> list[Resemblance]:
             params={
                 "agency": agency.name,
                 "other": resemblance.name,
+                "other_id": resemblance.agency_id,
                 "other_verdict_label": VERDICTS[resemblance.verdict],
                 "reasons_labels": [REASONS[r] for r in resemblance.reasons],
             },
             link=f"/manage/agencies/{agency.id}",
             agency_id=agency.id,
-            acting_authority_id=actor.authority_id,
+            acting_authority_id=acting_authority_id,
         )
     return found
+
+
+def flag_imported(
+    session: Session, agency_ids: list[int], progress: Callable[[int], None] = lambda n: None
+) -> int:
+    """The phoenix check for agencies an import created (nobody acting: every regulator
+    concerned is told). Returns how many of them resemble a banned or revoked agency."""
+    flagged = 0
+    for start in range(0, len(agency_ids), 200):
+        chunk = agency_ids[start : start + 200]
+        for agency in load_full(session, chunk).values():
+            if flag(session, agency=agency, acting_authority_id=None):
+                flagged += 1
+        session.commit()
+        progress(len(chunk))
+    return flagged

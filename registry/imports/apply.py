@@ -107,6 +107,7 @@ class Importer:
         }
         self.authorities = {(a.name, a.country): a for a in session.exec(select(Authority)).all()}
         self.created = self.changed = 0
+        self.created_ids: list[int] = []
 
     def _authority(self, name: str, country: str) -> Authority | None:
         if not name:
@@ -151,6 +152,7 @@ class Importer:
                 self.created += 1
             self._fill(agency, row)
         self.session.flush()
+        self.created_ids.extend(a.id for a in pending.values())
         append_many(
             self.session,
             [

@@ -256,7 +256,7 @@ def new_agency():
             country=jurisdiction_of(current_user),
             **_identity(form),
         )
-        phoenix.flag(get_session(), agency=agency, actor=current_user)
+        phoenix.flag(get_session(), agency=agency, acting_authority_id=current_user.authority_id)
         _commit()
         flash(_("Agency recorded."))
         return redirect(_to_agency(agency.id))
@@ -487,7 +487,9 @@ def edit_agency(agency_id: int):
         form,
         lambda: (
             ops.edit_agency(get_session(), actor=current_user, agency=agency, **_identity(form)),
-            phoenix.flag(get_session(), agency=agency, actor=current_user),
+            phoenix.flag(
+                get_session(), agency=agency, acting_authority_id=current_user.authority_id
+            ),
         ),
         done=_("Agency updated."),
         back_to=_to_agency(agency.id),
