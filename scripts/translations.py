@@ -1,6 +1,7 @@
 """Apply Spanish translations to the catalogue: `python scripts/translations.py FILE.json`.
 
-FILE.json maps English msgids to Spanish. Entries it names are set and lose their fuzzy flag;
+FILE.json maps English msgids to Spanish (a plural by its singular, to a list of forms).
+Entries it names are set and lose their fuzzy flag;
 the script then lists every msgid still untranslated or fuzzy (tests/test_i18n.py fails on them).
 Run `pybabel extract` and `pybabel update` first (see README).
 """
@@ -25,8 +26,10 @@ def main(translations: dict[str, str]) -> int:
     for message in catalogue:
         if not message.id:
             continue
-        if message.id in translations:
-            message.string = translations[message.id]
+        key = message.id[0] if isinstance(message.id, tuple) else message.id  # plural: singular
+        if key in translations:
+            value = translations[key]
+            message.string = tuple(value) if isinstance(value, list) else value
             message.flags.discard("fuzzy")
         elif not message.string or "fuzzy" in message.flags:
             missing.append(message.id)

@@ -33,6 +33,20 @@ def schema_url(name: str) -> str:
 EN = {"Accept-Language": "en"}
 
 
+def authority_with_account(session, email: str, **fields) -> Authority:
+    """An authority (`fields`: name, country, kind, station, ...) with one regulator's account,
+    `email`, whose password is PASSWORD; flushed, not committed."""
+    from registry.accounts.service import create_user
+
+    authority = Authority(**fields)
+    session.add(authority)
+    session.flush()
+    create_user(
+        session, email=email, role="regulator", password=PASSWORD, authority_id=authority.id
+    )
+    return authority
+
+
 def token(client, url="/login"):
     page = client.get(url).get_data(as_text=True)
     return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)

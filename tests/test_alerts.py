@@ -9,13 +9,11 @@ import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 from sqlmodel import select
-from support import EN, PASSWORD, log_in, log_out, send_report, token
+from support import EN, authority_with_account, log_in, log_out, send_report, token
 
-from registry.accounts.service import create_user
 from registry.alerts import watches
 from registry.models import (
     AgencyCorridor,
-    Authority,
     Licence,
     Notice,
     Sanction,
@@ -65,20 +63,16 @@ def test_a_sanction_reaches_the_other_authorities_concerned(client, session, wor
             valid_until=date(2099, 1, 1),
         )
     )
-    consulate = Authority(
-        name="Consulado HN", country="HN", kind="consulate", station="MX", languages="es"
-    )
-    session.add_all(
-        [consulate, AgencyCorridor(agency_id=agency.id, country="HN", direction="origin")]
-    )
-    session.flush()
-    create_user(
+    authority_with_account(
         session,
-        email="c@hn.example",
-        role="regulator",
-        password=PASSWORD,
-        authority_id=consulate.id,
+        "c@hn.example",
+        name="Consulado HN",
+        country="HN",
+        kind="consulate",
+        station="MX",
+        languages="es",
     )
+    session.add(AgencyCorridor(agency_id=agency.id, country="HN", direction="origin"))
     session.commit()
     log_in(client, "mx1@gov.example")
     assert suspend(client, agency).status_code == 302

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 from support import EN, log_in, token
 
-from registry.models import Agency, AuditEntry, ListMatch, Sanction
+from registry.models import Agency, AuditEntry, ListMatch, ListSource, Sanction
 from registry.opendata import lists
 
 DATA = Path(__file__).parent / "data"
@@ -181,3 +181,41 @@ def test_the_command_prints_what_it_did(app, runner, session, world):
         ]
     )
     assert bad.exit_code != 0 and "Error" in bad.output
+
+
+def test_the_entries_to_check_come_a_page_at_a_time_for_the_reviewers_country(
+    client, session, world, make_agency
+):
+    """A long list leaves many entries to check: a page of them at a time, the count said, and
+    a regulator sees only those proposed for agencies of its own country."""
+    source = ListSource(name="Debarred recruiters (test)")
+    mexican, guatemalan = (
+        make_agency("Agencia Norte", country="MX"),
+        make_agency("Agencia Sur", country="GT"),
+    )
+    session.add(source)
+    session.flush()
+    for n in range(1, 61):
+        agency = mexican if n <= 55 else guatemalan
+        entry = {"name": f"Entrada {n:02d}", "country": agency.country, "ref": f"R-{n}"}
+        session.add(
+            ListMatch(
+                source_id=source.id,
+                source_ref=f"R-{n}",
+                line=n + 1,
+                entry=json.dumps(entry),
+                agency_id=agency.id,
+            )
+        )
+    session.commit()
+    log_in(client, "admin@example.org")
+    first = client.get("/manage/list-matches", headers=EN).get_data(as_text=True)
+    assert "60 entries wait." in first and "Page 1 of 2" in first
+    assert "Entrada 01" in first and "Entrada 50" in first and "Entrada 51" not in first
+    second = client.get("/manage/list-matches?page=2", headers=EN).get_data(as_text=True)
+    assert "Entrada 51" in second and "Entrada 60" in second and "Entrada 01" not in second
+    assert client.get("/manage/list-matches?page=x", headers=EN).status_code == 200
+    client.post("/logout", data={"csrf_token": token(client, "/help")})
+    log_in(client, "mx1@gov.example")
+    mine = client.get("/manage/list-matches?page=2", headers=EN).get_data(as_text=True)
+    assert "55 entries wait." in mine and "Entrada 51" in mine and "Entrada 56" not in mine

@@ -8,9 +8,8 @@ import json
 from datetime import date
 
 from sqlmodel import select
-from support import EN, PASSWORD, log_in, send_report, token
+from support import EN, authority_with_account, log_in, send_report, token
 
-from registry.accounts.service import create_user
 from registry.audit.chain import verify
 from registry.models import Agency, AuditEntry, Authority, Licence, Sanction
 from registry.search.matching import licence_key
@@ -183,15 +182,8 @@ def test_a_report_on_a_country_with_only_a_consulate_reaches_the_administrators(
 ):
     """A consulate or an inspectorate reviews no reports: a country that has only those is not
     covered, and its reports wait on the administrators' page."""
-    consulate = Authority(name="Consulado HN", country="HN", kind="consulate", station="MX")
-    session.add(consulate)
-    session.flush()
-    create_user(
-        session,
-        email="c@hn.example",
-        role="regulator",
-        password=PASSWORD,
-        authority_id=consulate.id,
+    authority_with_account(
+        session, "c@hn.example", name="Consulado HN", country="HN", kind="consulate", station="MX"
     )
     session.commit()
     send_report(client, name="Agencia Catracha Falsa", country="HN")

@@ -7,9 +7,18 @@ from datetime import date
 
 import pytest
 from sqlmodel import func, select
-from support import ALLOWED, EN, OPEN, PASSWORD, ROLES, as_role, log_in, requests, token
+from support import (
+    ALLOWED,
+    EN,
+    OPEN,
+    ROLES,
+    as_role,
+    authority_with_account,
+    log_in,
+    requests,
+    token,
+)
 
-from registry.accounts.service import create_user
 from registry.audit.chain import verify
 from registry.models import (
     Agency,
@@ -727,16 +736,13 @@ MONITORS = {
 @pytest.fixture
 def monitors(session, world):
     for kind, (country, _direction, email) in MONITORS.items():
-        authority = Authority(
+        authority_with_account(
+            session,
+            email,
             name=f"{kind} {country}",
             country=country,
             kind=kind,
             station="MX" if kind == "consulate" else "",
-        )
-        session.add(authority)
-        session.flush()
-        create_user(
-            session, email=email, role="regulator", password=PASSWORD, authority_id=authority.id
         )
     session.commit()
 

@@ -27,7 +27,7 @@ from babel import Locale
 from sqlalchemy import true
 from sqlmodel import Session, select
 
-from registry.audit.chain import append
+from registry.audit.changes import fields, record
 from registry.countries import is_country
 from registry.models import (
     Agency,
@@ -196,20 +196,6 @@ def _source(session: Session, mapping: Mapping, published_on: date) -> ListSourc
     return found
 
 
-def _audit(session, actor: str, action: str, entity: str, entity_id, agency_id, before, after):
-    append(
-        session,
-        actor=actor,
-        actor_id=None,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        agency_id=agency_id,
-        before=before,
-        after=after,
-    )
-
-
 SANCTION_FIELDS = (
     "type",
     "country",
@@ -222,10 +208,6 @@ SANCTION_FIELDS = (
     "lifted_on",
     "lift_reason",
 )
-
-
-def _fields(sanction: Sanction) -> dict:
-    return {k: getattr(sanction, k) for k in SANCTION_FIELDS}
 
 
 def place(
@@ -241,7 +223,7 @@ def place(
     sanction = session.exec(
         select(Sanction).where(Sanction.source_id == source.id, Sanction.source_ref == entry.ref)
     ).first()
-    before = _fields(sanction) if sanction is not None else {}
+    before = fields(sanction, SANCTION_FIELDS) if sanction is not None else {}
     sanction = sanction or Sanction(
         agency_id=agency.id,
         authority_id=source.authority_id,
@@ -258,17 +240,16 @@ def place(
     sanction.lifted_on, sanction.lift_reason = None, ""  # back on the list
     session.add(sanction)
     session.flush()
-    after = _fields(sanction)
+    after = fields(sanction, SANCTION_FIELDS)
     if before != after:
-        _audit(
+        record(
             session,
-            actor,
-            "sanction.import",
-            "sanction",
-            sanction.id,
-            sanction.agency_id,
-            before,
-            after,
+            by=actor,
+            action="sanction.import",
+            obj=sanction,
+            agency_id=sanction.agency_id,
+            before=before,
+            after=after,
         )
     return sanction
 
@@ -280,15 +261,14 @@ def new_record(session: Session, *, entry: Entry, actor: str) -> Agency:
     agency.names = [AgencyName(name=a, type="alias") for a in entry.aliases]
     session.add(agency)
     session.flush()
-    _audit(
+    record(
         session,
-        actor,
-        "agency.import",
-        "agency",
-        agency.id,
-        agency.id,
-        {},
-        {
+        by=actor,
+        action="agency.import",
+        obj=agency,
+        agency_id=agency.id,
+        before={},
+        after={
             "name": agency.name,
             "country": agency.country,
             "kind": agency.kind,
@@ -318,7 +298,7 @@ def import_list(session: Session, *, mapping: Mapping, path: Path, published_on:
             )
         ).first()
         if existing is not None:  # known from an earlier import: refreshed where it is
-            before = _fields(existing)
+            before = fields(existing, SANCTION_FIELDS)
             place(
                 session,
                 source=source,
@@ -387,31 +367,29 @@ def import_list(session: Session, *, mapping: Mapping, path: Path, published_on:
         )
     ).all()
     for sanction in dropped:
-        before = _fields(sanction)
+        before = fields(sanction, SANCTION_FIELDS)
         sanction.lifted_on = published_on
         sanction.lift_reason = f"No longer on the list of {published_on.isoformat()}"
         session.add(sanction)
         session.flush()
-        _audit(
+        record(
             session,
-            actor,
-            "sanction.lift",
-            "sanction",
-            sanction.id,
-            sanction.agency_id,
-            before,
-            _fields(sanction),
+            by=actor,
+            action="sanction.lift",
+            obj=sanction,
+            agency_id=sanction.agency_id,
+            before=before,
+            after=fields(sanction, SANCTION_FIELDS),
         )
         outcome.lifted += 1
-    _audit(
+    record(
         session,
-        actor,
-        "list.import",
-        "list_source",
-        source.id,
-        None,
-        {},
-        {
+        by=actor,
+        action="list.import",
+        obj=source,
+        agency_id=None,
+        before={},
+        after={
             "file": path.name,
             "published_on": published_on.isoformat(),
             **{k: v for k, v in asdict(outcome).items() if k != "problems"},

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlmodel import select
+from sqlmodel import func, select
 from wtforms import RadioField
 from wtforms.validators import DataRequired
 
 from registry.db import get_session
 from registry.formtools import choices
-from registry.models import ListMatch, ListSource
+from registry.models import Agency, ListMatch, ListSource
 from registry.opendata import lists
 from registry.opendata.views import bp
-from registry.permissions import can, require
+from registry.permissions import can, jurisdiction_of, require
 
 
 class MatchForm(FlaskForm):
@@ -26,18 +26,31 @@ class MatchForm(FlaskForm):
     same = RadioField(choices=choices([("yes", "yes"), ("no", "no")]), validators=[DataRequired()])
 
 
+PAGE = 50
+
+
 @bp.get("/manage/list-matches")
 def list_matches():
+    """The entries waiting on the reviewer's country (every one for an administrator), oldest
+    first, PAGE at a time."""
     require("list.queue")
-    waiting = (
-        get_session()
-        .exec(select(ListMatch).where(ListMatch.state == "pending").order_by(ListMatch.id))
-        .all()
+    session = get_session()
+    waiting = select(ListMatch).where(ListMatch.state == "pending")
+    if current_user.role != "admin":  # narrowed in SQL as list.review narrows each entry
+        waiting = waiting.join(Agency, Agency.id == ListMatch.agency_id).where(
+            Agency.country == (jurisdiction_of(current_user) or "")
+        )
+    total = session.exec(select(func.count()).select_from(waiting.subquery())).one()
+    pages = max(1, -(-total // PAGE))
+    page = min(request.args.get("page", 1, type=int) or 1, pages) if total else 1
+    page = max(page, 1)
+    shown = session.exec(waiting.order_by(ListMatch.id).offset((page - 1) * PAGE).limit(PAGE))
+    mine = [m for m in shown.all() if can(current_user, "list.review", m)]
+    sources = {s.id: s for s in session.exec(select(ListSource)).all()}
+    rows = [(m, json.loads(m.entry), sources[m.source_id]) for m in mine]
+    return render_template(
+        "opendata/matches.html", rows=rows, form=MatchForm(), total=total, page=page, pages=pages
     )
-    mine = [m for m in waiting if can(current_user, "list.review", m)]
-    sources = {s.id: s for s in get_session().exec(select(ListSource)).all()}
-    rows = [(m, json.loads(m.entry), sources[m.source_id]) for m in mine[:200]]
-    return render_template("opendata/matches.html", rows=rows, form=MatchForm())
 
 
 @bp.post("/manage/list-matches/<int:match_id>")

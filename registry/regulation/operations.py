@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from registry.alerts import notices
-from registry.audit.chain import append
+from registry.audit.changes import fields, record
 from registry.clock import today
 from registry.models import (
     Agency,
@@ -48,32 +48,6 @@ def authorize(actor: User, action: str, target: Any = None) -> None:
     (registry.permissions)."""
     if not can(actor, action, target):
         raise PermissionDenied(action)
-
-
-def _fields(obj: Any, names: Iterable[str]) -> dict:
-    return {n: getattr(obj, n) for n in names}
-
-
-def _audit(
-    session: Session,
-    actor: User,
-    action: str,
-    obj: Any,
-    agency_id: int | None,
-    before: dict,
-    after: dict,
-) -> None:
-    append(
-        session,
-        actor=actor.email,
-        actor_id=actor.id,
-        action=action,
-        entity=type(obj).__tablename__,
-        entity_id=obj.id,
-        agency_id=agency_id,
-        before=before,
-        after=after,
-    )
 
 
 AGENCY_FIELDS = ("name", "kind", "country", "address", "city")
@@ -128,18 +102,18 @@ def create_agency(
     agency.corridors = _corridors(recruits_in, places_in)
     session.add(agency)
     session.flush()
-    _audit(
+    record(
         session,
-        actor,
-        "agency.create",
-        agency,
-        agency.id,
-        {},
-        {
-            **_fields(agency, AGENCY_FIELDS),
+        by=actor,
+        action="agency.create",
+        obj=agency,
+        agency_id=agency.id,
+        before={},
+        after={
+            **fields(agency, AGENCY_FIELDS),
             "aliases": list(aliases),
             "contacts": [c.value for c in agency.contacts],
-            **_corridor_fields(agency),
+            **_corridorfields(agency),
         },
     )
     return agency
@@ -154,7 +128,7 @@ def _corridors(recruits_in: Iterable[str], places_in: Iterable[str]) -> list[Age
     ]
 
 
-def _corridor_fields(agency: Agency) -> dict:
+def _corridorfields(agency: Agency) -> dict:
     return {
         "recruits_in": agency.corridor_countries("origin"),
         "places_in": agency.corridor_countries("destination"),
@@ -197,8 +171,14 @@ def issue_licence(
     )
     session.add(licence)
     session.flush()
-    _audit(
-        session, actor, "licence.issue", licence, agency.id, {}, _fields(licence, LICENCE_FIELDS)
+    record(
+        session,
+        by=actor,
+        action="licence.issue",
+        obj=licence,
+        agency_id=agency.id,
+        before={},
+        after=fields(licence, LICENCE_FIELDS),
     )
     return licence
 
@@ -214,18 +194,18 @@ def renew_licence(session: Session, *, actor: User, licence: Licence, valid_unti
     authorize(actor, "licence.renew", licence)
     if renewal_refused(licence):
         raise RuleBroken(_l("a revoked or banned licence cannot be renewed"))
-    before = _fields(licence, LICENCE_FIELDS)
+    before = fields(licence, LICENCE_FIELDS)
     licence.valid_until, licence.status = valid_until, "active"
     session.add(licence)
     session.flush()
-    _audit(
+    record(
         session,
-        actor,
-        "licence.renew",
-        licence,
-        licence.agency_id,
-        before,
-        _fields(licence, LICENCE_FIELDS),
+        by=actor,
+        action="licence.renew",
+        obj=licence,
+        agency_id=licence.agency_id,
+        before=before,
+        after=fields(licence, LICENCE_FIELDS),
     )
 
 
@@ -277,14 +257,14 @@ def impose_sanction(
     if finding is not None:
         finding.sanction_id = sanction.id
         session.add(finding)
-    _audit(
+    record(
         session,
-        actor,
-        "sanction.propose" if type in FOUR_EYES else "sanction.impose",
-        sanction,
-        agency.id,
-        {},
-        _fields(sanction, SANCTION_FIELDS),
+        by=actor,
+        action="sanction.propose" if type in FOUR_EYES else "sanction.impose",
+        obj=sanction,
+        agency_id=agency.id,
+        before={},
+        after=fields(sanction, SANCTION_FIELDS),
     )
     if sanction.status == "in_force":
         _tell_sanction(session, actor, agency, sanction)
@@ -315,33 +295,33 @@ def confirm_sanction(session: Session, *, actor: User, sanction: Sanction) -> No
         raise RuleBroken(_l("this sanction is not awaiting confirmation"))
     if actor.id == sanction.proposed_by_id:
         raise RuleBroken(_l("a second regulator must confirm: you proposed this sanction"))
-    before = _fields(sanction, SANCTION_FIELDS)
+    before = fields(sanction, SANCTION_FIELDS)
     sanction.status, sanction.confirmed_by_id = "in_force", actor.id
     session.add(sanction)
     licence = session.get(Licence, sanction.licence_id) if sanction.licence_id else None
     if licence is not None:
-        licence_before = _fields(licence, LICENCE_FIELDS)
+        licence_before = fields(licence, LICENCE_FIELDS)
         licence.status = "revoked" if sanction.type == "revocation" else "banned"
         session.add(licence)
         session.flush()
-        _audit(
+        record(
             session,
-            actor,
-            "licence." + licence.status,
-            licence,
-            licence.agency_id,
-            licence_before,
-            _fields(licence, LICENCE_FIELDS),
+            by=actor,
+            action="licence." + licence.status,
+            obj=licence,
+            agency_id=licence.agency_id,
+            before=licence_before,
+            after=fields(licence, LICENCE_FIELDS),
         )
     session.flush()
-    _audit(
+    record(
         session,
-        actor,
-        "sanction.confirm",
-        sanction,
-        sanction.agency_id,
-        before,
-        _fields(sanction, SANCTION_FIELDS),
+        by=actor,
+        action="sanction.confirm",
+        obj=sanction,
+        agency_id=sanction.agency_id,
+        before=before,
+        after=fields(sanction, SANCTION_FIELDS),
     )
     _tell_sanction(session, actor, session.get(Agency, sanction.agency_id), sanction)
 
@@ -372,14 +352,14 @@ def record_inspection(
     )
     session.add(inspection)
     session.flush()
-    _audit(
+    record(
         session,
-        actor,
-        "inspection.record",
-        inspection,
-        agency.id,
-        {},
-        _fields(inspection, INSPECTION_FIELDS),
+        by=actor,
+        action="inspection.record",
+        obj=inspection,
+        agency_id=agency.id,
+        before={},
+        after=fields(inspection, INSPECTION_FIELDS),
     )
     return inspection
 
@@ -411,14 +391,14 @@ def record_finding(
     )
     session.add(finding)
     session.flush()
-    _audit(
+    record(
         session,
-        actor,
-        "finding.record",
-        finding,
-        agency.id,
-        {},
-        {**_fields(finding, FINDING_FIELDS), "red_flags": [f.id for f in red_flags]},
+        by=actor,
+        action="finding.record",
+        obj=finding,
+        agency_id=agency.id,
+        before={},
+        after={**fields(finding, FINDING_FIELDS), "red_flags": [f.id for f in red_flags]},
     )
     notices.on_agency(
         session,
@@ -455,10 +435,10 @@ def edit_agency(
     (phoenix firms must stay findable by their old names)."""
     authorize(actor, "agency.edit", agency)
     before = {
-        **_fields(agency, AGENCY_FIELDS),
+        **fields(agency, AGENCY_FIELDS),
         "names": sorted(n.name for n in agency.names),
         "contacts": sorted(c.value for c in agency.contacts),
-        **_corridor_fields(agency),
+        **_corridorfields(agency),
     }
     if name != agency.name and agency.name not in {n.name for n in agency.names}:
         agency.names.append(AgencyName(name=agency.name, type="former"))
@@ -486,17 +466,17 @@ def edit_agency(
     ]
     session.add(agency)
     session.flush()
-    _audit(
+    record(
         session,
-        actor,
-        "agency.edit",
-        agency,
-        agency.id,
-        before,
-        {
-            **_fields(agency, AGENCY_FIELDS),
+        by=actor,
+        action="agency.edit",
+        obj=agency,
+        agency_id=agency.id,
+        before=before,
+        after={
+            **fields(agency, AGENCY_FIELDS),
             "names": sorted(n.name for n in agency.names),
             "contacts": sorted(c.value for c in agency.contacts),
-            **_corridor_fields(agency),
+            **_corridorfields(agency),
         },
     )

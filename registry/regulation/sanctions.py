@@ -14,13 +14,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from registry.audit.changes import fields, record
 from registry.models import Licence, Sanction, SanctionEvent, User
 from registry.regulation.operations import (
     FOUR_EYES,
     LICENCE_FIELDS,
     RuleBroken,
-    _audit,
-    _fields,
     authorize,
 )
 
@@ -36,7 +35,7 @@ APPEALS = {
 
 def _audited(sanction: Sanction, event: SanctionEvent) -> dict:
     return {
-        **_fields(event, EVENT_FIELDS),
+        **fields(event, EVENT_FIELDS),
         "sanction_id": sanction.id,
         "type": sanction.type,
         "decision_ref": sanction.decision_ref,
@@ -84,14 +83,14 @@ def record_event(
     sanction.events.append(event)
     session.flush()
     if waits:
-        _audit(
+        record(
             session,
-            actor,
-            "sanction.propose_" + kind,
-            event,
-            sanction.agency_id,
-            {},
-            _audited(sanction, event),
+            by=actor,
+            action="sanction.propose_" + kind,
+            obj=event,
+            agency_id=sanction.agency_id,
+            before={},
+            after=_audited(sanction, event),
         )
     else:
         _apply(session, actor, sanction, event)
@@ -112,7 +111,7 @@ def confirm_event(session: Session, *, actor: User, event: SanctionEvent) -> Non
 
 
 def _apply(session: Session, actor: User, sanction: Sanction, event: SanctionEvent) -> None:
-    before = _fields(sanction, ("lifted_on", "lift_reason", "appeal_state"))
+    before = fields(sanction, ("lifted_on", "lift_reason", "appeal_state"))
     if event.kind == "lifted":
         sanction.lifted_on, sanction.lift_reason = event.on, event.reason
     else:
@@ -123,14 +122,14 @@ def _apply(session: Session, actor: User, sanction: Sanction, event: SanctionEve
         }[event.kind]
     session.add(sanction)
     session.flush()
-    _audit(
+    record(
         session,
-        actor,
-        "sanction." + event.kind,
-        sanction,
-        sanction.agency_id,
-        before,
-        _audited(sanction, event),
+        by=actor,
+        action="sanction." + event.kind,
+        obj=sanction,
+        agency_id=sanction.agency_id,
+        before=before,
+        after=_audited(sanction, event),
     )
     if event.kind in ("lifted", "appeal_overturned"):
         _reinstate_licence(session, actor, sanction)
@@ -143,16 +142,16 @@ def _reinstate_licence(session: Session, actor: User, sanction: Sanction) -> Non
     licence = session.get(Licence, sanction.licence_id) if sanction.licence_id else None
     if licence is None or licence.status not in ("revoked", "banned"):
         return
-    before = _fields(licence, LICENCE_FIELDS)
+    before = fields(licence, LICENCE_FIELDS)
     licence.status = "active"
     session.add(licence)
     session.flush()
-    _audit(
+    record(
         session,
-        actor,
-        "licence.reinstate",
-        licence,
-        licence.agency_id,
-        before,
-        _fields(licence, LICENCE_FIELDS),
+        by=actor,
+        action="licence.reinstate",
+        obj=licence,
+        agency_id=licence.agency_id,
+        before=before,
+        after=fields(licence, LICENCE_FIELDS),
     )

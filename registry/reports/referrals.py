@@ -13,10 +13,20 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from registry.alerts import notices
-from registry.audit.chain import append
+from registry.audit.changes import fields, record
 from registry.models import Authority, RedFlag, Referral, User, utcnow
 from registry.permissions import authority_id_of
 from registry.regulation.operations import RuleBroken, authorize
+
+REFERRAL_FIELDS = (
+    "red_flag_id",
+    "from_authority_id",
+    "to_authority_id",
+    "note",
+    "state",
+    "answer",
+)
+
 
 ANSWERS = ("accepted", "declined")
 
@@ -54,7 +64,15 @@ def refer(
     )
     session.add(referral)
     session.flush()
-    _audit(session, actor, "red_flag.refer", referral, flag, {}, _fields(referral))
+    record(
+        session,
+        by=actor,
+        action="red_flag.refer",
+        obj=referral,
+        agency_id=flag.agency_id,
+        before={},
+        after=fields(referral, REFERRAL_FIELDS),
+    )
     notices.tell(
         session,
         authorities=[target],
@@ -81,13 +99,21 @@ def decide(session: Session, *, actor: User, referral: Referral, answer: str, no
         raise RuleBroken(_l("accept or decline the referral"))
     if answer == "declined" and not note.strip():
         raise RuleBroken(_l("say why you decline it"))
-    before = _fields(referral)
+    before = fields(referral, REFERRAL_FIELDS)
     referral.state, referral.answer = answer, note.strip()
     referral.decided_by_id, referral.decided_at = actor.id, utcnow()
     session.add(referral)
     session.flush()
     action = "referral.accept" if answer == "accepted" else "referral.decline"
-    _audit(session, actor, action, referral, referral.red_flag, before, _fields(referral))
+    record(
+        session,
+        by=actor,
+        action=action,
+        obj=referral,
+        agency_id=referral.red_flag.agency_id,
+        before=before,
+        after=fields(referral, REFERRAL_FIELDS),
+    )
 
 
 def involving(authority_id: int | None):
@@ -108,28 +134,3 @@ def received_by(user: User, flag: RedFlag) -> bool:
     """Has the user's authority received this red flag by a referral?"""
     mine = authority_id_of(user)
     return mine is not None and any(r.to_authority_id == mine for r in flag.referrals)
-
-
-def _fields(referral: Referral) -> dict:
-    return {
-        "red_flag_id": referral.red_flag_id,
-        "from_authority_id": referral.from_authority_id,
-        "to_authority_id": referral.to_authority_id,
-        "note": referral.note,
-        "state": referral.state,
-        "answer": referral.answer,
-    }
-
-
-def _audit(session, actor, action, referral, flag, before, after) -> None:
-    append(
-        session,
-        actor=actor.email,
-        actor_id=actor.id,
-        action=action,
-        entity="referral",
-        entity_id=referral.id,
-        agency_id=flag.agency_id if flag is not None else None,
-        before=before,
-        after=after,
-    )
