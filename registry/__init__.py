@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         cli,
         config,
         db,
+        guidance,
         i18n,
         ids,
         mail,
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     alerts.init_app(app)
     opendata.init_app(app)
     proofs.init_app(app)
+    guidance.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     ops.init_app(app)

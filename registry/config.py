@@ -59,7 +59,7 @@ def from_environment(instance_path: Path) -> dict:
         # Rankings of recent queries each process keeps (registry.search.rankings); 0: none.
         "RANKING_CACHE_SIZE": int(os.environ.get("REGISTRY_RANKING_CACHE_SIZE", "2000")),
         "BABEL_DEFAULT_LOCALE": "es",
-        "LANGUAGES": ("es", "en"),
+        "LANGUAGES": ("es", "en", "fr", "pt", "ht"),
         # Proxies in front whose X-Forwarded-For/-Proto are believed (registry.security).
         "TRUSTED_PROXIES": int(os.environ.get("REGISTRY_TRUSTED_PROXIES", "0")),
         # The largest request: five evidence files of 10 MB and the form (nginx: 55m).

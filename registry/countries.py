@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from babel import Locale
@@ -23,6 +24,7 @@ REGION = (
     "ES",
     "US",
     "GT",
+    "HT",
     "HN",
     "JM",
     "MX",
@@ -46,9 +48,47 @@ def is_country(code: str) -> bool:
     return len(code) == 2 and code.upper() in Locale("en").territories
 
 
+# Haitian Creole: CLDR has no country names in it; the French ones are read by most, and the
+# region's own are given in Creole.
+_CREOLE = {
+    "HT": "Ayiti",
+    "US": "Etazini",
+    "DO": "Repiblik Dominikèn",
+    "CA": "Kanada",
+    "MX": "Meksik",
+    "BR": "Brezil",
+    "CL": "Chili",
+    "GT": "Gwatemala",
+    "HN": "Ondiras",
+    "SV": "Salvadò",
+    "NI": "Nikaragwa",
+    "CR": "Kosta Rika",
+    "PA": "Panama",
+    "BZ": "Beliz",
+    "JM": "Jamayik",
+    "CU": "Kiba",
+    "ES": "Espay",
+    "FR": "Lafrans",
+    "PH": "Filipin",
+}
+
+
+@cache
+def territories(locale: str) -> dict[str, str]:
+    """Country names in a language (Babel's), with Haitian Creole's as above."""
+    if locale.split("_")[0] == "ht":
+        return {**Locale("fr").territories, **_CREOLE}
+    return dict(Locale.parse(locale).territories)
+
+
+def _by_name(pair: tuple[str, str]) -> str:
+    """Sort as a reader does: "Égypte" among the E's, not after Z."""
+    folded = unicodedata.normalize("NFKD", pair[1].casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
 def country_name(code: str) -> str:
-    locale = get_locale() or Locale("es")
-    return locale.territories.get(code.upper(), code.upper())
+    return territories(str(get_locale() or "es")).get(code.upper(), code.upper())
 
 
 # Babel's territories that are no country: unknown, European Union, eurozone, United Nations,
@@ -64,17 +104,17 @@ def every_country_choice() -> list[tuple[str, str]]:
 
 @cache
 def _every(locale: str) -> tuple[tuple[str, str], ...]:
-    territories = Locale.parse(locale).territories
+    names = territories(locale)
     others = sorted(
         (
             (code, name)
-            for code, name in territories.items()
+            for code, name in names.items()
             if len(code) == 2
             and code.isalpha()
             and code not in _NOT_COUNTRIES
             and code not in REGION
         ),
-        key=lambda pair: pair[1],
+        key=_by_name,
     )
     return _choices(locale) + tuple(others)
 
@@ -86,5 +126,5 @@ def country_choices() -> list[tuple[str, str]]:
 
 @cache  # one per language (the search form is built on every results page)
 def _choices(locale: str) -> tuple[tuple[str, str], ...]:
-    territories = Locale.parse(locale).territories
-    return tuple(sorted(((c, territories.get(c, c)) for c in REGION), key=lambda pair: pair[1]))
+    names = territories(locale)
+    return tuple(sorted(((c, names.get(c, c)) for c in REGION), key=_by_name))

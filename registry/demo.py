@@ -239,4 +239,7 @@ def load_demo(session: Session, today: date | None = None) -> int:
     agencies = [horizonte, puente, norte, fenix, vetado, viejo, maple, enlaces, ghost]
     session.add_all([mx, gt, ca, ca_inspectorate, gt_consulate, *agencies])
     session.flush()
+    from registry.guidance import demo as guidance_demo
+
+    guidance_demo.load(session, today)
     return len(agencies)

@@ -1,13 +1,15 @@
-"""Languages: Spanish and English, chosen from a cookie, then the browser, then Spanish."""
+"""Languages: Spanish, English, French, Portuguese and Haitian Creole, chosen from the query, a
+cookie, then the browser, then Spanish."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
 
+from babel import Locale
 from babel.support import Translations
 from flask import Flask, current_app, g, has_app_context, has_request_context, redirect, request
-from flask_babel import Babel, format_date, get_locale, get_translations
+from flask_babel import Babel, format_currency, format_date, get_locale, get_translations
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -94,15 +96,61 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    app.jinja_env.globals.update(get_locale=get_locale, day=day)
+    app.jinja_env.globals.update(
+        get_locale=get_locale, day=day, money=money, site_languages=site_languages
+    )
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["language_name"] = language_name
     app.context_processor(_bound_gettext)
 
 
+# Each language named in itself, for the language switcher.
+AUTONYMS = {
+    "es": "Español",
+    "en": "English",
+    "fr": "Français",
+    "pt": "Português",
+    "ht": "Kreyòl ayisyen",
+}
+# CLDR has no names or dates in Haitian Creole: these, and French where nothing is given.
+_CREOLE_LANGUAGES = {
+    "es": "panyòl",
+    "en": "angle",
+    "fr": "franse",
+    "pt": "pòtigè",
+    "ht": "kreyòl ayisyen",
+}
+_CREOLE_MONTHS = (
+    "janvye",
+    "fevriye",
+    "mas",
+    "avril",
+    "me",
+    "jen",
+    "jiyè",
+    "out",
+    "septanm",
+    "oktòb",
+    "novanm",
+    "desanm",
+)
+
+
+def site_languages() -> list[tuple[str, str]]:
+    """The languages the registry speaks (config LANGUAGES), each named in itself."""
+    return [(code, AUTONYMS.get(code, code)) for code in current_app.config["LANGUAGES"]]
+
+
+def _is_creole() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "ht"
+
+
 def language_name(code: str) -> str:
     """A language's name in the visitor's language ("inglés" for "en" in Spanish)."""
     locale = get_locale()
+    if _is_creole():
+        return _CREOLE_LANGUAGES.get(code) or Locale("fr").languages.get(code) or code
     return (locale.languages.get(code) if locale is not None else None) or code
 
 
@@ -117,7 +165,17 @@ def day(value: date | datetime | str | None) -> str:
             return value
     if isinstance(value, datetime):
         value = value.date()
+    if _is_creole():
+        return f"{value.day} {_CREOLE_MONTHS[value.month - 1]} {value.year}"
     return format_date(value, "long")
+
+
+def money(amount, currency: str) -> str:
+    """An amount with its currency as the visitor reads it ("190,00 US$" in Spanish)."""
+    try:
+        return format_currency(amount, currency)
+    except (ValueError, KeyError):  # a code Babel does not know
+        return f"{amount} {currency}"
 
 
 def _bound_gettext() -> dict:

@@ -122,6 +122,20 @@ def _referred_to(user: Any, target: Any) -> bool:
     )
 
 
+def _keeps_requirements(user: Any, target: Any) -> bool:
+    """A destination country's entry requirements (registry.guidance): its licensing regulator
+    and labour inspectorate keep them; an administrator keeps any. Target: the country, or a
+    category (its country)."""
+    country = getattr(target, "country", target)
+    if getattr(user, "role", None) == "admin":
+        return True
+    return (
+        isinstance(country, str)
+        and authority_kind(user) in ("licensing", "inspectorate")
+        and user.authority.country == country
+    )
+
+
 def _any(_user: Any, _target: Any) -> bool:
     return True
 
@@ -177,6 +191,13 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
         lambda u, match: u.role == "admin" or _agency_of_country(u, getattr(match, "agency", None)),
     ),
     "audit.view": (("regulator", "admin"), _any),
+    # entry requirements and costs of a destination country, and the directory of help
+    "requirements.manage": (("regulator", "admin"), _keeps_requirements),
+    "requirements.list": (  # the page of the categories one keeps
+        ("regulator", "admin"),
+        lambda u, _t: _keeps_requirements(u, getattr(getattr(u, "authority", None), "country", "")),
+    ),
+    "help.manage": (("ngo", "admin"), _any),
     "users.manage": (("admin",), _any),
     "authorities.manage": (("admin",), _any),
     "reports.unrouted": (("admin",), _any),  # reports no authority covers (registry.reports)

@@ -158,3 +158,37 @@ INSPECTION_OUTCOMES = {
 }
 
 OUTCOMES = ("match", "similar", "none")
+
+# Entry requirements (registry.guidance): what an item of a migration category is.
+REQUIREMENT_KINDS = {
+    "document": N_("Document you need"),
+    "cost": N_("Cost"),
+}
+
+# What a worker may be asked to pay for: the costs of a category, and the offer check's charges.
+CHARGE_PURPOSES = {
+    "recruitment": N_("Recruitment or placement fee"),
+    "visa": N_("Visa or work permit"),
+    "travel": N_("Travel to the job"),
+    "medical": N_("Medical exam"),
+    "documents": N_("Papers and paperwork"),
+    "training": N_("Training or course"),
+    "housing": N_("Housing"),
+    "deposit": N_("Deposit or guarantee"),
+    "other": N_("Something else"),
+}
+
+PAYERS = {
+    "worker": N_("The worker pays"),
+    "employer": N_("The employer pays"),
+}
+
+# The directory of help (registry.guidance).
+HELP_KINDS = {
+    "trafficking_hotline": N_("Help line for trafficking victims"),
+    "hotline": N_("Help line"),
+    "consulate": N_("Consulate or embassy"),
+    "labour_attache": N_("Labour attaché"),
+    "legal_aid": N_("Free legal help"),
+    "ngo": N_("Organisation that helps migrants"),
+}

@@ -26,7 +26,10 @@ from registry.models import (
     AgencyContact,
     AgencyName,
     Authority,
+    CategoryItem,
+    HelpContact,
     Licence,
+    MigrationCategory,
     RedFlag,
     Referral,
     Sanction,
@@ -312,7 +315,22 @@ def world(session, make_authority, make_agency, index_now):
         referred_by_id=users["regulator"].id,
     )
     inspectorate = Authority(name="Labour Inspectorate CA", country="CA", kind="inspectorate")
-    session.add_all([referral, inspectorate])
+    # Mexico's entry requirements (kept by Mexico's regulators) and a place to get help
+    category = MigrationCategory(country="MX", code="TVTF", name="Tarjeta de trabajo fronterizo")
+    category.items = [
+        CategoryItem(
+            kind="cost",
+            purpose="recruitment",
+            name="Reclutamiento",
+            payer="employer",
+            source_name="Ley de Migración",
+            effective_on=date(2025, 1, 1),
+        )
+    ]
+    contact = HelpContact(
+        kind="ngo", name="Casa del Migrante", country="GT", phone="+502 2222 0000"
+    )
+    session.add_all([referral, inspectorate, category, contact])
     reported = make_agency("Sierra Madre Talentos", country="MX")
     reported.listing = "reported"
     second = make_agency("Agencia Costa Verde", country="MX")
@@ -331,6 +349,8 @@ def world(session, make_authority, make_agency, index_now):
         "second": second,
         "referral": referral,
         "inspectorate": inspectorate,
+        "category": category,
+        "contact": contact,
     }
 
 

@@ -11,7 +11,10 @@ from pathlib import Path
 from registry.models import (
     Agency,
     Authority,
+    CategoryItem,
+    HelpContact,
     Licence,
+    MigrationCategory,
     RedFlag,
     Referral,
     Sanction,
@@ -190,6 +193,35 @@ def requests(world):
             f"/manage/referrals/{world['referral'].id}",
             {"answer-answer": "accepted", "answer-note": "We will inspect"},
         ),
+        "new requirement category": (
+            "/manage/requirements/new",
+            {"country": "MX", "code": "VRT", "name": "Visitante regional", "lang": "es"},
+        ),
+        "edit requirement category": (
+            f"/manage/requirements/{world['category'].id}",
+            {"country": "MX", "code": "TVTF", "name": "Tarjeta renombrada", "lang": "es"},
+        ),
+        "add requirement": (
+            f"/manage/requirements/{world['category'].id}/items",
+            {
+                "item-kind": "document",
+                "item-name": "Pasaporte",
+                "item-source_name": "Ley de Migración",
+                "item-effective_on": "2026-01-01",
+            },
+        ),
+        "end requirement": (
+            f"/manage/requirements/items/{world['category'].items[0].id}/end",
+            {"end-ends_on": "2026-06-01"},
+        ),
+        "add help contact": (
+            "/manage/help-contacts/new",
+            {"kind": "hotline", "name": "Línea de ayuda", "country": "MX", "phone": "800 111"},
+        ),
+        "edit help contact": (
+            f"/manage/help-contacts/{world['contact'].id}",
+            {"kind": "ngo", "name": "Casa renombrada", "country": "GT", "phone": "+502 2222 0000"},
+        ),
         "add authority": (
             "/admin/authorities/new",
             {"name": "Ministerio HN", "country": "HN", "code": "HN-STSS", "languages": "es"},
@@ -224,6 +256,8 @@ ALLOWED = {
             "second": Agency(id=0),
             "referral": Referral(id=0),
             "inspectorate": Authority(id=0),
+            "category": MigrationCategory(id=0, items=[CategoryItem(id=0)]),
+            "contact": HelpContact(id=0),
         }
     )
 }
@@ -232,6 +266,12 @@ ALLOWED["issue licence"] |= {"other_regulator"}
 ALLOWED["invite user"] = ALLOWED["edit user"] = {"admin"}
 ALLOWED["add authority"] = ALLOWED["edit authority"] = {"admin"}
 ALLOWED["answer referral"] = {"other_regulator"}  # referred by Mexico to Guatemala
+# Mexico's requirements: Mexico's regulators and the administrators; the directory of help: the
+# organisations and the administrators
+for _name in ("new", "edit"):
+    ALLOWED[f"{_name} requirement category"] = {"regulator", "admin"}
+ALLOWED["add requirement"] = ALLOWED["end requirement"] = {"regulator", "admin"}
+ALLOWED["add help contact"] = ALLOWED["edit help contact"] = {"ngo", "admin"}
 
 # Writes open to everyone (or to every account, on its own behalf), tested in their own files.
 OPEN = {

@@ -12,6 +12,7 @@ from registry.models.audit import AuditEntry, AuditHead
 from registry.models.authority import Authority
 from registry.models.base import utcnow
 from registry.models.finding import Finding, FindingRedFlag
+from registry.models.guidance import CategoryItem, HelpContact, MigrationCategory
 from registry.models.inspection import Inspection
 from registry.models.licence import Licence
 from registry.models.mail import MailOutbox
@@ -26,6 +27,9 @@ from registry.models.source import ListMatch, ListSource
 from registry.models.user import LoginAttempt, User
 
 __all__ = [
+    "CategoryItem",
+    "HelpContact",
+    "MigrationCategory",
     "Agency",
     "AgencyContact",
     "AgencyCorridor",

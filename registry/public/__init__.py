@@ -10,7 +10,7 @@ from registry.countries import country_name
 from registry.db import get_reader
 from registry.public import texts
 from registry.public.badges import verdict_badge
-from registry.public.links import tel_href
+from registry.public.links import tel_href, whatsapp_href
 from registry.verdict import effective_licence_status
 
 
@@ -38,10 +38,15 @@ def init_app(app: Flask) -> None:
         AUTHORITY_KINDS=vocab.AUTHORITY_KINDS,
         CORRIDOR_DIRECTIONS=vocab.CORRIDOR_DIRECTIONS,
         REFERRAL_STATES=vocab.REFERRAL_STATES,
+        HELP_KINDS=vocab.HELP_KINDS,
+        CHARGE_PURPOSES=vocab.CHARGE_PURPOSES,
+        PAYERS=vocab.PAYERS,
+        REQUIREMENT_KINDS=vocab.REQUIREMENT_KINDS,
         country_name=country_name,
         effective_licence_status=effective_licence_status,
         public_sanctions=public_sanctions,
         verdict_badge=verdict_badge,
         tel_href=tel_href,
+        whatsapp_href=whatsapp_href,
         public_text=lambda record: texts.public_text(get_reader(), record),
     )

@@ -29,3 +29,9 @@ def tel_href(number: str, country: str | None = None) -> str:
     if not phonenumbers.is_possible_number(parsed):
         return ""
     return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def whatsapp_href(number: str, country: str | None = None) -> str:
+    """A WhatsApp chat link (https://wa.me/<digits>) for a number; "" when it is none."""
+    tel = tel_href(number, country)
+    return "https://wa.me/" + tel.removeprefix("tel:+") if tel else ""

@@ -6,7 +6,9 @@ from sqlmodel import select
 from registry.agencies.history import status_history
 from registry.agencies.records import is_public, load_full, primary_licence, verdict_for
 from registry.clock import today
+from registry.countries import every_country_choice, is_country
 from registry.db import get_reader
+from registry.guidance import directory
 from registry.models import Authority, Inspection
 from registry.public.forms import SearchForm
 from registry.public.links import agency_urls
@@ -36,6 +38,9 @@ def results():
         "public/results.html",
         form=form,
         result=result,
+        contacts=directory.nearest(get_reader(), [form.country.data or ""], limit=4)
+        if result.outcome != "match"
+        else [],
         primary_licence=primary_licence,
         agency_url=agency_urls(),
     )
@@ -51,6 +56,11 @@ def agency(agency_id: int):
     return render_template(
         "public/agency.html",
         agency=record,
+        contacts=directory.nearest(
+            get_reader(),
+            [record.country, *(c.country for c in record.corridors)],
+            limit=4,
+        ),
         verdict=verdict_for(record, today()),
         today=today(),
         primary_licence=primary_licence(record),
@@ -67,13 +77,20 @@ def agency(agency_id: int):
 
 @bp.get("/help")
 def help_page():
-    authorities = (
-        get_reader()
-        .exec(
-            select(Authority)
-            .where(Authority.kind != "register")  # imported lists answer nobody
-            .order_by(Authority.country)
-        )
-        .all()
+    """Staying safe, where to report, and the directory of help: the visitor's country
+    (`?country=`) first, then every other."""
+    reader = get_reader()
+    authorities = reader.exec(
+        select(Authority)
+        .where(Authority.kind != "register")  # imported lists answer nobody
+        .order_by(Authority.country)
+    ).all()
+    chosen = (request.args.get("country") or "").upper()
+    chosen = chosen if is_country(chosen) else ""
+    return render_template(
+        "public/help.html",
+        authorities=authorities,
+        chosen=chosen,
+        contacts=directory.nearest(reader, [chosen], everywhere=True),
+        countries=every_country_choice(),
     )
-    return render_template("public/help.html", authorities=authorities)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from registry.db import get_session
+from registry.guidance import directory
 from registry.ids import id_arg, to_id
 from registry.models import Agency, EvidenceContent, EvidenceFile, RedFlag, utcnow
 from registry.permissions import jurisdiction_of, require
@@ -121,6 +122,13 @@ def report():
             code=code,
             agency=agency,
             routed=routing.covered(session, agency.country),
+            trafficking=form.category.data == "trafficking",
+            contacts=directory.nearest(
+                session,
+                [form.country.data or "", agency.country],
+                trafficking=form.category.data == "trafficking",
+                limit=6,
+            ),
         )
     flash(_("Your report was received."))
     return redirect(url_for("reports.my_reports"))
