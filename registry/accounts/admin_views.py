@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from registry.accounts import service
 from registry.accounts.forms import AccountForm, InviteForm, SetPasswordForm
-from registry.countries import country_choices
+from registry.countries import every_country_choice
 from registry.db import get_session
 from registry.formtools import choices
 from registry.ids import to_id
@@ -26,7 +26,7 @@ def _fill_choices(form) -> None:
     authorities = get_session().exec(select(Authority).order_by(Authority.name)).all()
     form.authority_id.choices = choices([("", "—")] + [(a.id, a.name) for a in authorities])
     if hasattr(form, "country"):
-        form.country.choices = choices([("", "—")] + country_choices())
+        form.country.choices = choices([("", "—")] + every_country_choice())
 
 
 def _authority_id(form) -> int | None:

@@ -72,7 +72,7 @@ for _n in range(1, CHARGES + 1):
         OfferForm,
         f"currency_{_n}",
         StringField(
-            _l("Currency (for example USD, MXN, GTQ)"), validators=[Optional(), Length(max=3)]
+            _l("Currency (for example USD, MXN, GTQ)"), validators=[Optional(), Length(max=20)]
         ),
     )
     setattr(OfferForm, f"purpose_{_n}", SelectField(_l("What for"), validators=[Optional()]))
@@ -147,7 +147,7 @@ class ContactForm(FlaskForm):
     email = StringField(_l("E-mail"), validators=[Length(max=200)])
     website = StringField(_l("Website"), validators=[Length(max=300)])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=1000)])
-    active = BooleanField(_l("Shown to the public"), default=True)
+    hidden = BooleanField(_l("Hide it from the public (closed, or its details are being checked)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

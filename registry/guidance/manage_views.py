@@ -167,13 +167,16 @@ def edit_contact(contact_id: int):
 
 def _edit_contact(contact: HelpContact | None):
     form = ContactForm(obj=contact)
+    if contact is not None and request.method == "GET":
+        form.hidden.data = not contact.active
     done = submitted(
         form,
         lambda: directory.save_contact(
             get_session(),
             actor=current_user,
             contact=contact,
-            **{k: form[k].data for k in directory.CONTACT_FIELDS},
+            active=not form.hidden.data,
+            **{k: form[k].data for k in directory.CONTACT_FIELDS if k != "active"},
         ),
         done=_("Saved."),
         back_to=url_for(".contacts"),

@@ -90,7 +90,7 @@ def offer_check():
             _("This visa or programme is not one of the country you chose."),
         ]
         valid = False
-    charges = _charges(form) if valid else None
+    charges = _charges(form)  # every row's errors, even when another field has one
     if not valid or charges is None:
         return render_template("guidance/offer.html", form=form, answered=False), 400
     destination = destination or (category.country if category else "")

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from registry.countries import country_choices
+from registry.countries import every_country_choice
 from registry.formtools import FixedSelect, choices
 from registry.vocab import AGENCY_KINDS, VERDICTS
 
@@ -33,7 +33,7 @@ class SearchForm(Form):
 def _filter_choices(_locale: str) -> tuple[tuple, tuple, tuple]:
     """The filters' choices, translated into the request's language (the cache key)."""
     return (
-        tuple(choices([("", gettext("Any country"))] + country_choices())),
+        tuple(choices([("", gettext("Any country"))] + every_country_choice())),
         tuple(
             choices(
                 [("", gettext("Any kind"))] + [(k, gettext(v)) for k, v in AGENCY_KINDS.items()]

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from registry.countries import country_choices
+from registry.countries import every_country_choice
 from registry.formtools import choices, text_language_field
 from registry.vocab import RED_FLAG_CATEGORIES, RED_FLAG_STATES, REFERRAL_ANSWERS
 
@@ -51,7 +51,7 @@ class ReportForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = choices([("", _l("Choose a country"))] + country_choices())
+        self.country.choices = choices([("", _l("Choose a country"))] + every_country_choice())
 
     def validate_website_url(self, field) -> None:
         if field.data:
