@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 
 from registry.agencies.records import is_public, load_full, verdict_for
 from registry.api.serialize import agency_json, hit_json
@@ -18,14 +19,21 @@ MAX_LIMIT = 100
 def _limit() -> int:
     raw = request.args.get("limit", "20")
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 3 and 1 <= int(raw) <= MAX_LIMIT):
-        abort(400, description=f"limit must be a whole number from 1 to {MAX_LIMIT}")
+        abort(400, description=_("limit must be a whole number from 1 to %(max)d", max=MAX_LIMIT))
     return int(raw)
 
 
 def _choice(name: str, allowed) -> str | None:
     value = request.args.get(name) or None
     if value is not None and value not in allowed:
-        abort(400, description=f"{name} must be one of: {', '.join(sorted(allowed))}")
+        abort(
+            400,
+            description=_(
+                "%(name)s must be one of: %(allowed)s",
+                name=name,
+                allowed=", ".join(sorted(allowed)),
+            ),
+        )
     return value
 
 
@@ -33,12 +41,12 @@ def _choice(name: str, allowed) -> str | None:
 def api_search():
     text = (request.args.get("q") or "").strip()
     if not text:
-        abort(400, description="q is required")
+        abort(400, description=_("q is required"))
     if len(text) > 200:
-        abort(400, description="q must be at most 200 characters")
+        abort(400, description=_("q must be at most 200 characters"))
     country = request.args.get("country") or None
     if country is not None and (len(country) != 2 or not country.isalpha()):
-        abort(400, description="country must be an ISO 3166-1 alpha-2 code")
+        abort(400, description=_("country must be an ISO 3166-1 alpha-2 code"))
     result = lookup(
         text,
         country=country.upper() if country else None,
@@ -62,5 +70,5 @@ def api_agency(agency_id: int):
     if agency is not None and agency.merged_into_id is not None:
         return redirect(url_for("api.api_agency", agency_id=agency.merged_into_id), 301)
     if agency is None or not is_public(agency):
-        abort(404, description="no agency with this id")
+        abort(404, description=_("no agency with this id"))
     return jsonify(agency_json(agency, verdict_for(agency, today())))
