@@ -189,6 +189,7 @@ def test_the_offer_check_answers_the_agency_the_charges_and_what_to_do(client, s
     response = client.get("/offer-check", query_string=query, headers=EN)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<script" not in page
+    assert 'class="qr"' in page and "/offer-check?agency=Agencia+Sierra+Madre" in page  # to share
     assert "verdict-licensed" in page and "Agencia Sierra Madre" in page
     assert "Not allowed: the employer pays this, not you." in page
     assert "More than the official amount (MX$300.00)" in page

@@ -11,6 +11,7 @@ from registry.clock import today
 from registry.db import get_reader
 from registry.guidance import directory, offers, requirements
 from registry.guidance.forms import OfferForm
+from registry.proofs.service import qr_svg
 from registry.public.links import agency_urls
 from registry.search import lookup
 
@@ -110,4 +111,5 @@ def offer_check():
         destination=destination,
         on=on,
         share_url=request.url,
+        share_qr=qr_svg(request.url),
     )
