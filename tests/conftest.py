@@ -9,13 +9,15 @@ folder itself (its lock, its files).
 from __future__ import annotations
 
 import queue
+import shutil
 import socket
 import uuid
 from datetime import date
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlmodel import Session
 from support import PASSWORD, POSTGRES_URL, schema_url
 
@@ -95,8 +97,64 @@ def cheap_password_hashing(monkeypatch):
     monkeypatch.setattr(service, "password_method", "scrypt:1024:8:1")
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A SQLite database at the newest revision, made once: each test's app starts from a copy
+    (the migrations themselves are tested on empty databases in tests/test_schema.py)."""
+    path = tmp_path_factory.mktemp("template") / "registry.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_admin):
+    """A PostgreSQL database at the newest revision, made once: each test's app gets a new
+    database copied from it (CREATE DATABASE ... TEMPLATE), dropped afterwards."""
+    name = "tpl_" + uuid.uuid4().hex[:12]
+    _autocommit(postgres_admin, f'CREATE DATABASE "{name}"')
+    engine = create_engine(_database(name))
+    with engine.begin() as connection:
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    schema.upgrade(engine)
+    engine.dispose()
+    yield name
+    _autocommit(postgres_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _database(name: str) -> str:
+    """POSTGRES_URL naming another database of the same server."""
+    return str(make_url(POSTGRES_URL).set(database=name))
+
+
+def _autocommit(engine, statement: str) -> None:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(statement))
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch, database_url):
+def migrated_url(request, database_url):
+    """The test's database, already at the newest revision (a copy of one migrated once)."""
+    if database_url.startswith("sqlite:///"):
+        target = Path(database_url.removeprefix("sqlite:///"))
+        if not target.exists():
+            shutil.copyfile(request.getfixturevalue("migrated_sqlite"), target)
+        yield database_url
+        return
+    admin, template = (
+        request.getfixturevalue("postgres_admin"),
+        request.getfixturevalue("migrated_postgres"),
+    )
+    name = "t_" + uuid.uuid4().hex[:12]
+    _autocommit(admin, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield _database(name)
+    _autocommit(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch, migrated_url):
+    database_url = migrated_url
     for name in (
         "REGISTRY_DATABASE_URL",
         "REGISTRY_INDEX_DIR",
