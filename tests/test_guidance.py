@@ -208,6 +208,8 @@ def test_the_offer_check_answers_the_agency_the_charges_and_what_to_do(client, s
     ).get_data(as_text=True)
     assert "We found no licensed agency called" in unknown
     assert "No rule is recorded for this cost." in unknown
+    blank = client.get("/offer-check?lang=en").get_data(as_text=True)
+    assert "Tell us about the offer you received" in blank and "What to do now" not in blank
     # in Haitian Creole too, and in every language the registry speaks
     for lang in ("es", "fr", "pt", "ht"):
         other = client.get("/offer-check", query_string={**query, "lang": lang})
@@ -367,3 +369,18 @@ def test_a_country_loads_its_requirements_from_a_document(app, runner, session, 
     session.expire_all()
     codes = session.exec(select(MigrationCategory.code)).all()
     assert codes == ["SAWP"]  # the bad document left nothing behind
+
+
+def test_help_is_linked_where_a_migrant_needs_it(client, session, world):
+    """The agency page shows help in its country; a name found nowhere shows where to get
+    help and how to check the offer; the home page leads to both."""
+    session.add(HelpContact(kind="legal_aid", name="Clínica Legal MX", country="MX", phone="800 1"))
+    session.commit()
+    agency = client.get(f"/agencies/{world['agency'].id}", headers=EN).get_data(as_text=True)
+    assert "Clínica Legal MX" in agency and "/offer-check?agency=Agencia+Sierra+Madre" in agency
+    nothing = client.get("/search?q=Empleos+Inexistentes+Zeta&country=MX", headers=EN)
+    page = nothing.get_data(as_text=True)
+    assert "Clínica Legal MX" in page and "/help?country=MX#directory" in page
+    assert "/offer-check?agency=Empleos+Inexistentes+Zeta" in page
+    home = client.get("/", headers=EN).get_data(as_text=True)
+    assert 'href="/offer-check"' in home and 'href="/requirements"' in home

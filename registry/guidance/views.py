@@ -79,7 +79,7 @@ def offer_check():
     session = get_reader()
     categories = requirements.categories(session)
     form = OfferForm(request.args, categories=categories)
-    if not request.args:
+    if not any(request.args.get(name) for name in form.data):  # nothing asked yet (or ?lang=)
         return render_template("guidance/offer.html", form=form, answered=False)
     valid = form.validate()
     by_id = {str(c.id): c for c in categories}
