@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         search,
         security,
         sessions,
+        statistics,
     )
 
     app = Flask(
@@ -69,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     opendata.init_app(app)
     proofs.init_app(app)
     guidance.init_app(app)
+    statistics.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     ops.init_app(app)

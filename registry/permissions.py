@@ -191,6 +191,7 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
         lambda u, match: u.role == "admin" or _agency_of_country(u, getattr(match, "agency", None)),
     ),
     "audit.view": (("regulator", "admin"), _any),
+    "insights.view": (("regulator", "admin"), _any),  # what the lookups tell (aggregates only)
     # entry requirements and costs of a destination country, and the directory of help
     "requirements.manage": (("regulator", "admin"), _keeps_requirements),
     "requirements.list": (  # the page of the categories one keeps

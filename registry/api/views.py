@@ -10,6 +10,7 @@ from registry.db import get_reader
 from registry.i18n import translations
 from registry.public.links import agency_urls
 from registry.search import lookup
+from registry.statistics import tally
 from registry.vocab import AGENCY_KINDS, VERDICTS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -54,6 +55,7 @@ def api_search():
         verdict=_choice("verdict", VERDICTS),
         limit=_limit(),
     )
+    tally.count(result, country)
     agency_url, gettext = agency_urls(external=True), translations().ugettext
     return jsonify(
         query=result.query,

@@ -37,6 +37,9 @@ class RedFlag(SQLModel, table=True):
     place: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # when a regulator first decided it (substantiated, unsubstantiated or referred): the
+    # public statistics give the median time from report to decision
+    decided_at: Optional[datetime] = None
 
     agency: Optional["Agency"] = Relationship(back_populates="red_flags")
     evidence: list["EvidenceFile"] = Relationship(back_populates="red_flag")

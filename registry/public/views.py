@@ -13,6 +13,7 @@ from registry.models import Authority, Inspection
 from registry.public.forms import SearchForm
 from registry.public.links import agency_urls
 from registry.search import lookup
+from registry.statistics import tally
 
 bp = Blueprint("public", __name__)
 
@@ -34,6 +35,7 @@ def results():
         verdict=form.verdict.data or None,
         limit=30,
     )
+    tally.count(result, form.country.data)
     return render_template(
         "public/results.html",
         form=form,

@@ -118,6 +118,9 @@ def submit(
     return flag, code
 
 
+DECIDED = ("substantiated", "unsubstantiated", "referred")  # the end of a review
+
+
 def review(
     session: Session, *, actor: User, flag: RedFlag, state: str, public_summary: str, lang: str = ""
 ) -> None:
@@ -138,6 +141,8 @@ def review(
     flag.state, flag.public_summary = state, public_summary.strip()
     flag.lang = lang if flag.public_summary else ""
     flag.reviewed_by_id, flag.updated_at = actor.id, utcnow()
+    if state in DECIDED and flag.decided_at is None:
+        flag.decided_at = flag.updated_at
     session.add(flag)
     if state == "substantiated" and agency.listing == "reported":
         agency.listing = "registry"  # a reviewed report about an unlicensed name becomes public
