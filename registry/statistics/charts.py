@@ -9,6 +9,7 @@ from collections import defaultdict
 
 import pygal
 from flask_babel import gettext as _
+from pygal.etree import etree  # lxml's or the standard library's, as pygal chose
 from pygal.style import Style
 
 from registry.statistics.figures import TABLES
@@ -59,7 +60,17 @@ def _chart(kind, title: str, labels: list, series: list[tuple[str, list]]) -> st
     chart.y_labels = list(range(0, int(tallest) + step + 1, step))
     for name, values in series:
         chart.add(name, values)
-    return chart.render(is_unicode=True)
+    return _without_scripts(chart.render_tree())
+
+
+def _without_scripts(tree) -> str:
+    """pygal always writes a small configuration script for its optional tooltips; a chart
+    here is an image and needs none (and an image would not run it)."""
+    for parent in tree.iter():
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + etree.tostring(tree, encoding="unicode")
 
 
 def render(name: str, data: dict, labels: dict[str, str]) -> str:
