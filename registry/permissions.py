@@ -153,6 +153,7 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Any, Any], bool]]] = {
         lambda u, agency: agency is not None and jurisdiction_of(u) is not None,
     ),  # a licence of its own country
     "licence.renew": (STAFF, owns_licence),  # target: the licence
+    "placements.record": (STAFF, owns_licence),  # a licence's yearly returns
     "sanction.impose": (STAFF, _supervises),  # target: the agency
     "sanction.confirm": (STAFF, owns_act),  # target: the sanction
     "sanction.end": (STAFF, owns_act),  # lift it, record its appeal; target: the sanction

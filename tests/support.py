@@ -214,6 +214,10 @@ def requests(world):
             f"/manage/requirements/items/{world['category'].items[0].id}/end",
             {"end-ends_on": "2026-06-01"},
         ),
+        "record placements": (
+            f"/manage/licences/{licence.id}/placements",
+            {"year": "2025", "destination": "US", "women": "3", "men": "5", "unspecified": "0"},
+        ),
         "add help contact": (
             "/manage/help-contacts/new",
             {"kind": "hotline", "name": "Línea de ayuda", "country": "MX", "phone": "800 111"},

@@ -141,3 +141,42 @@ def test_regulators_see_what_the_lookups_tell_and_nobody_else(app, client, sessi
     assert "gmail.com" not in page  # a mail provider says nothing
     guatemala = client.get("/manage/insights?country=GT", headers=EN).get_data(as_text=True)
     assert "Reclutadora Fantasma Zeta" not in guatemala
+
+
+def test_placement_returns_are_kept_by_the_licensing_authority_and_counted(
+    app, client, runner, session, world, tmp_path
+):
+    from support import token
+
+    licence = world["licence"]  # Mexico's MX-77
+    url = f"/manage/licences/{licence.id}/placements"
+    log_in(client, "gt@gov.example")
+    assert client.get(url).status_code == 403  # not Guatemala's licence
+    log_out(client)
+    log_in(client, "mx1@gov.example")
+    manage = client.get(f"/manage/agencies/{world['agency'].id}", headers=EN).get_data(as_text=True)
+    assert url in manage
+    sent = {"year": "2025", "destination": "CA", "women": "12", "men": "30", "unspecified": "1"}
+    assert client.post(url, data={**sent, "csrf_token": token(client, url)}).status_code == 302
+    wrong = client.post(url, data={**sent, "year": "1850", "csrf_token": token(client, url)})
+    assert wrong.status_code == 400 and 'value="1850"' in wrong.get_data(as_text=True)
+    path = tmp_path / "returns.csv"
+    path.write_text(
+        "licence_number,licence_country,year,destination,women,men,unspecified\n"
+        "MX-77,MX,2025,US,4,6,0\n"
+        "MX-00,MX,2025,US,1,1,0\n"
+        "MX-77,MX,2025,XX,1,1,0\n",
+        encoding="utf-8",
+    )
+    refused = runner.invoke(args=["import-placements", str(path)])
+    assert refused.exit_code != 0
+    assert "line 3: no licence" in refused.output and "line 4:" in refused.output
+    assert "nothing was imported" in refused.output
+    path.write_text(path.read_text().splitlines()[0] + "\nmx 77,MX,2025,US,4,6,0\n", "utf-8")
+    imported = runner.invoke(args=["import-placements", str(path)])
+    assert imported.exit_code == 0, imported.output
+    data = figures.refresh(app.extensions["registry.engine"])
+    placed = {(r[0], r[1], r[2]): r[3:] for r in data["placements"]}
+    assert placed == {("MX", 2025, "CA"): [12, 30, 1, 43], ("MX", 2025, "US"): [4, 6, 0, 10]}
+    page = client.get("/statistics?country=MX", headers=EN).get_data(as_text=True)
+    assert "Workers placed, by destination and sex" in page and ">43<" in page

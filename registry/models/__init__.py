@@ -24,11 +24,17 @@ from registry.models.referral import Referral
 from registry.models.report_limit import DailyKey, ReportCounter
 from registry.models.sanction import Sanction, SanctionEvent
 from registry.models.source import ListMatch, ListSource
-from registry.models.statistics import LookupTally, SearchedName, StatisticsSnapshot
+from registry.models.statistics import (
+    LookupTally,
+    PlacementReturn,
+    SearchedName,
+    StatisticsSnapshot,
+)
 from registry.models.user import LoginAttempt, User
 
 __all__ = [
     "LookupTally",
+    "PlacementReturn",
     "SearchedName",
     "StatisticsSnapshot",
     "CategoryItem",

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from typing import Optional
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from registry.models.base import utcnow
@@ -41,3 +42,19 @@ class StatisticsSnapshot(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     computed_at: datetime = Field(default_factory=utcnow)
     data: str = Field(default="{}")  # JSON: registry.statistics.figures.compute
+
+
+class PlacementReturn(SQLModel, table=True):
+    """A licence's yearly return: the workers the agency placed that year in one destination
+    country, by sex (as the licensing regulator records or imports them)."""
+
+    __tablename__ = "placement_return"
+    __table_args__ = (UniqueConstraint("licence_id", "year", "destination"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    licence_id: int = Field(foreign_key="licence.id", index=True)
+    year: int
+    destination: str = Field(max_length=2)
+    women: int = 0
+    men: int = 0
+    unspecified: int = 0  # sex not recorded, or another
+    updated_at: datetime = Field(default_factory=utcnow)

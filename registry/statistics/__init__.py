@@ -68,10 +68,11 @@ class Background:
 
 
 def init_app(app: Flask) -> None:
-    from registry.statistics import cli, views
+    from registry.statistics import cli, placement_views, views  # noqa: F401 - its routes
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.refresh_statistics)
+    app.cli.add_command(cli.import_placements)
     background = app.extensions["registry.statistics"] = Background(app)
     app.extensions.setdefault("registry.jobs", {})["statistics"] = background.refresh_due
 

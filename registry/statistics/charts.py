@@ -83,6 +83,11 @@ def render(name: str, data: dict, labels: dict[str, str]) -> str:
             for i, c in enumerate(TABLES["lookups"][2:], start=2)
         ]
         return _chart(pygal.StackedBar, labels["title"], [r[0] for r in months], series)
+    if name == "placements":  # by year, every destination together
+        rows = [[r[0], r[1], *r[3:6]] for r in rows]
+        years, sums = _by_year(rows, ("country", "year", "women", "men", "unspecified"))
+        series = [(labels[c], sums[c]) for c in ("women", "men", "unspecified")]
+        return _chart(pygal.StackedBar, labels["title"], years, series)
     years, sums = _by_year(rows, TABLES[name])
     if name == "sanctions":
         series = [(labels[t], sums[t]) for t in SANCTION_TYPES]

@@ -24,6 +24,7 @@ from registry.models import (
     Inspection,
     Licence,
     LookupTally,
+    PlacementReturn,
     RedFlag,
     Sanction,
     StatisticsSnapshot,
@@ -46,6 +47,7 @@ TABLES = {
         "referred",
         "median_days_to_decision",
     ),
+    "placements": ("country", "year", "destination", "women", "men", "unspecified", "workers"),
     "lookups": ("month", "lookups", "licensed", "other", "similar", "none"),
 }
 GONE = ("revoked", "banned")
@@ -151,6 +153,28 @@ def _red_flags(session: Session) -> dict:
     return table
 
 
+def _placements(session: Session) -> list[list]:
+    """Workers placed, by the licence's country, year and destination (the returns)."""
+    rows = _rows(
+        session,
+        select(
+            Licence.country,
+            PlacementReturn.year,
+            PlacementReturn.destination,
+            func.sum(PlacementReturn.women),
+            func.sum(PlacementReturn.men),
+            func.sum(PlacementReturn.unspecified),
+        )
+        .join(Licence, Licence.id == PlacementReturn.licence_id)
+        .group_by(Licence.country, PlacementReturn.year, PlacementReturn.destination),
+    )
+    found = [
+        [c, int(y), d, int(w), int(m), int(u), int(w) + int(m) + int(u)]
+        for c, y, d, w, m, u in rows
+    ]
+    return sorted(found, key=lambda r: (r[0], -r[1], r[2]))
+
+
 def _lookups(session: Session) -> list[list]:
     months: dict = defaultdict(lambda: defaultdict(int))
     for day, outcome, n in _rows(
@@ -183,6 +207,7 @@ def compute(session: Session, on: date | None = None) -> dict:
         "sanctions": _flatten("sanctions", _sanctions(session)),
         "oversight": _flatten("oversight", _oversight(session)),
         "red_flags": _flatten("red_flags", _red_flags(session)),
+        "placements": _placements(session),
         "lookups": _lookups(session),
     }
 

@@ -23,6 +23,7 @@ TITLES = {
     "sanctions": N_("Sanctions by type"),
     "oversight": N_("Findings and visits"),
     "red_flags": N_("Red flags reported and decided"),
+    "placements": N_("Workers placed, by destination and sex"),
     "lookups": N_("Lookups each month"),
 }
 COLUMNS = {
@@ -41,6 +42,11 @@ COLUMNS = {
     "referred": N_("Referred to an authority"),
     "median_days_to_decision": N_("Median days to a decision"),
     "lookups": N_("Lookups"),
+    "destination": N_("Destination country"),
+    "women": N_("Women"),
+    "men": N_("Men"),
+    "unspecified": N_("Sex not recorded"),
+    "workers": N_("Workers placed"),
     "licensed": N_("Found a licensed agency"),
     "other": N_("Found an agency without a valid licence"),
     "similar": N_("Found only look-alike names"),
