@@ -169,6 +169,8 @@ def app(tmp_path, monkeypatch, migrated_url):
             "DATABASE_URL": database_url,
             "INDEX_DIR": str(tmp_path / "instance" / "index"),
             "INDEXER_THREAD": False,
+            # lookups are counted, and written when a test says (tests/test_statistics.py)
+            "STATISTICS_FLUSH_SECONDS": 10**9,
         }
     )
     schema.upgrade(app.extensions["registry.engine"])

@@ -15,7 +15,7 @@ from registry.statistics import figures, insights, tally
 
 
 def flushed(app):
-    tally.flush(app.extensions["registry.engine"])
+    tally.flush(app.extensions["registry.engine"], app)
 
 
 def test_lookups_are_counted_by_outcome_and_names_only_when_nothing_was_found(
@@ -180,3 +180,16 @@ def test_placement_returns_are_kept_by_the_licensing_authority_and_counted(
     assert placed == {("MX", 2025, "CA"): [12, 30, 1, 43], ("MX", 2025, "US"): [4, 6, 0, 10]}
     page = client.get("/statistics?country=MX", headers=EN).get_data(as_text=True)
     assert "Workers placed, by destination and sex" in page and ">43<" in page
+
+
+def test_a_process_writes_its_counts_itself_after_a_while(app, client, session, world):
+    """Behind gunicorn the worker process never runs the web processes' code: each web process
+    writes its own counts, from a thread, once they are old enough."""
+    background = app.extensions["registry.statistics"]
+    client.get("/search?q=Agencia+Sierra+Madre")
+    assert background.flush_soon() is None  # not old enough yet
+    background.flush_seconds = 0
+    thread = background.flush_soon()
+    thread.join(timeout=30)
+    assert session.exec(select(LookupTally)).one().count == 1
+    assert background.flush_soon() is None  # nothing left to write

@@ -21,7 +21,8 @@ class Background:
 
     def __init__(self, app: Flask):
         self.app, self.lock = app, threading.Lock()
-        self.refreshed = self.flushed = 0.0
+        self.refreshed, self.flushed = 0.0, time.monotonic()
+        self.flush_seconds = app.config.get("STATISTICS_FLUSH_SECONDS", FLUSH_SECONDS)
 
     def _run(self, work) -> threading.Thread | None:
         if not self.lock.acquire(blocking=False):
@@ -44,10 +45,11 @@ class Background:
         """Write this process's lookup counts when they are FLUSH_SECONDS old."""
         from registry.statistics import tally
 
-        if time.monotonic() - self.flushed < FLUSH_SECONDS or not tally.pending():
+        waited = time.monotonic() - self.flushed
+        if waited < self.flush_seconds or not tally.of(self.app).pending():
             return None
         self.flushed = time.monotonic()
-        return self._run(tally.flush)
+        return self._run(lambda engine: tally.flush(engine, self.app))
 
     def refresh_due(self) -> threading.Thread | None:
         """Recompute the statistics and the shared contacts when REFRESH_SECONDS old; prune
@@ -59,7 +61,7 @@ class Background:
         self.refreshed = time.monotonic()
 
         def work(engine):
-            tally.flush(engine)
+            tally.flush(engine, self.app)
             tally.prune(engine)
             figures.refresh(engine)
             insights.refresh_shared(engine)

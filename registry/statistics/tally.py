@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from datetime import date, timedelta
 
+from flask import Flask, current_app
 from sqlalchemy import Engine, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -24,10 +25,47 @@ KEEP_DAYS = 90
 OUTCOMES = ("licensed", "other", "similar", "none")
 LICENSED = ("licensed", "licensed_with_warnings")
 
-_lock = threading.Lock()
-_tallies: Counter = Counter()  # (day, country, outcome) -> count
-_names: Counter = Counter()  # (day, name_key, country, outcome) -> count
-_shown: dict[tuple, tuple[str, int | None]] = {}  # name key -> (spelling, nearest agency id)
+
+class Tally:
+    """One process's counts for one app, waiting to be written (`flush`)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.tallies: Counter = Counter()  # (day, country, outcome) -> count
+        self.names: Counter = Counter()  # (day, name_key, country, outcome) -> count
+        self.shown: dict[tuple, tuple[str, int | None]] = {}  # -> (spelling, nearest id)
+
+    def count(self, result, country: str | None, on: date | None = None) -> None:
+        day, country, outcome = on or today(), (country or "").upper()[:2], outcome_of(result)
+        key = name_key(result.query)[:200] if outcome in ("similar", "none") else ""
+        with self.lock:
+            self.tallies[(day, country, outcome)] += 1
+            if key:
+                self.names[(day, key, country, outcome)] += 1
+                nearest = result.hits[0].agency.id if result.hits else None
+                self.shown.setdefault(
+                    (day, key, country, outcome), (result.query.strip()[:200], nearest)
+                )
+
+    def pending(self) -> bool:
+        return bool(self.tallies)
+
+    def flush(self, engine: Engine) -> int:
+        """Add what was counted to the database; returns the lookups written."""
+        with self.lock:
+            tallies, names, shown = dict(self.tallies), dict(self.names), dict(self.shown)
+            self.tallies.clear(), self.names.clear(), self.shown.clear()
+        if not tallies:
+            return 0
+        try:
+            _write(engine, tallies, names, shown)
+        except Exception:
+            with self.lock:  # not lost: written with the next flush
+                self.tallies.update(tallies), self.names.update(names)
+                for key, value in shown.items():
+                    self.shown.setdefault(key, value)
+            raise
+        return sum(tallies.values())
 
 
 def outcome_of(result) -> str:
@@ -37,70 +75,57 @@ def outcome_of(result) -> str:
     return "similar" if result.outcome == "similar" else "none"
 
 
-def count(result, country: str | None, on: date | None = None) -> None:
-    """Count one lookup (called by the search page and the API)."""
-    day, country, outcome = on or today(), (country or "").upper()[:2], outcome_of(result)
-    key = name_key(result.query)[:200] if outcome in ("similar", "none") else ""
-    with _lock:
-        _tallies[(day, country, outcome)] += 1
-        if key:
-            _names[(day, key, country, outcome)] += 1
-            nearest = result.hits[0].agency.id if result.hits else None
-            _shown.setdefault((day, key, country, outcome), (result.query.strip()[:200], nearest))
+def of(app: Flask | None = None) -> Tally:
+    """The app's tally (one per app and process)."""
+    return (app or current_app).extensions.setdefault("registry.tally", Tally())
+
+
+def count(result, country: str | None) -> None:
+    """Count one lookup of the current request (the search page and the API call it)."""
+    of().count(result, country)
+
+
+def flush(engine: Engine, app: Flask | None = None) -> int:
+    return of(app).flush(engine)
 
 
 def _insert(engine: Engine):
     return (postgresql if engine.dialect.name == "postgresql" else sqlite).insert
 
 
-def flush(engine: Engine) -> int:
-    """Add what this process counted to the database; returns the lookups written."""
-    with _lock:
-        tallies, names, shown = dict(_tallies), dict(_names), dict(_shown)
-        _tallies.clear(), _names.clear(), _shown.clear()
-    if not tallies:
-        return 0
+def _write(engine: Engine, tallies: dict, names: dict, shown: dict) -> None:
     insert = _insert(engine)
-    try:
-        with engine.begin() as connection:
+    with engine.begin() as connection:
+        rows = [
+            {"day": d, "country": c, "outcome": o, "count": n} for (d, c, o), n in tallies.items()
+        ]
+        add = insert(LookupTally).values(rows)
+        connection.execute(
+            add.on_conflict_do_update(
+                index_elements=["day", "country", "outcome"],
+                set_={"count": LookupTally.count + add.excluded.count},
+            )
+        )
+        if names:
             rows = [
-                {"day": d, "country": c, "outcome": o, "count": n}
-                for (d, c, o), n in tallies.items()
+                {
+                    "day": d,
+                    "name_key": k,
+                    "country": c,
+                    "outcome": o,
+                    "count": n,
+                    "shown": shown[(d, k, c, o)][0],
+                    "nearest_id": shown[(d, k, c, o)][1],
+                }
+                for (d, k, c, o), n in names.items()
             ]
-            add = insert(LookupTally).values(rows)
+            add = insert(SearchedName).values(rows)
             connection.execute(
                 add.on_conflict_do_update(
-                    index_elements=["day", "country", "outcome"],
-                    set_={"count": LookupTally.count + add.excluded.count},
+                    index_elements=["day", "name_key", "country", "outcome"],
+                    set_={"count": SearchedName.count + add.excluded.count},
                 )
             )
-            if names:
-                rows = [
-                    {
-                        "day": d,
-                        "name_key": k,
-                        "country": c,
-                        "outcome": o,
-                        "count": n,
-                        "shown": shown[(d, k, c, o)][0],
-                        "nearest_id": shown[(d, k, c, o)][1],
-                    }
-                    for (d, k, c, o), n in names.items()
-                ]
-                add = insert(SearchedName).values(rows)
-                connection.execute(
-                    add.on_conflict_do_update(
-                        index_elements=["day", "name_key", "country", "outcome"],
-                        set_={"count": SearchedName.count + add.excluded.count},
-                    )
-                )
-    except Exception:
-        with _lock:  # not lost: counted again with the next flush
-            _tallies.update(tallies), _names.update(names)
-            for key, value in shown.items():
-                _shown.setdefault(key, value)
-        raise
-    return sum(tallies.values())
 
 
 def prune(engine: Engine, on: date | None = None) -> int:
@@ -108,7 +133,3 @@ def prune(engine: Engine, on: date | None = None) -> int:
     limit = (on or today()) - timedelta(days=KEEP_DAYS)
     with engine.begin() as connection:
         return connection.execute(delete(SearchedName).where(SearchedName.day < limit)).rowcount
-
-
-def pending() -> bool:
-    return bool(_tallies)
