@@ -98,6 +98,9 @@ def test_the_median_time_to_a_decision_counts_decided_red_flags(app, client, ses
     columns = figures.TABLES["red_flags"]
     mx = [r for r in data["red_flags"] if r[0] == "MX" and r[columns.index("unsubstantiated")]]
     assert mx and mx[0][columns.index("median_days_to_decision")] == 4.0
+    assert mx[0][columns.index("category")] == flag.category
+    csv_text = client.get("/statistics/red_flags.csv?country=MX", headers=EN).get_data(as_text=True)
+    assert "What was reported" in csv_text and "4.0" in csv_text
 
 
 def test_a_review_records_when_the_red_flag_was_decided(client, session, world):

@@ -83,6 +83,11 @@ def render(name: str, data: dict, labels: dict[str, str]) -> str:
             for i, c in enumerate(TABLES["lookups"][2:], start=2)
         ]
         return _chart(pygal.StackedBar, labels["title"], [r[0] for r in months], series)
+    if name == "red_flags":  # by year, every category together
+        rows = [[r[0], r[1], *r[3:7]] for r in rows]
+        shown = ("received", "substantiated", "unsubstantiated", "referred")
+        years, sums = _by_year(rows, ("country", "year", *shown))
+        return _chart(pygal.Bar, labels["title"], years, [(labels[c], sums[c]) for c in shown])
     if name == "placements":  # by year, every destination together
         rows = [[r[0], r[1], *r[3:6]] for r in rows]
         years, sums = _by_year(rows, ("country", "year", "women", "men", "unspecified"))
@@ -95,6 +100,5 @@ def render(name: str, data: dict, labels: dict[str, str]) -> str:
     shown = {
         "licences": ("licensed_at_year_end", "issued", "lapsed"),
         "oversight": ("findings", "inspections", "monitoring_visits"),
-        "red_flags": ("received", "substantiated", "unsubstantiated", "referred"),
     }[name]
     return _chart(pygal.Bar, labels["title"], years, [(labels[c], sums[c]) for c in shown])

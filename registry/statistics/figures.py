@@ -30,7 +30,7 @@ from registry.models import (
     StatisticsSnapshot,
     utcnow,
 )
-from registry.vocab import RED_FLAG_CATEGORIES, SANCTION_TYPES
+from registry.vocab import SANCTION_TYPES
 
 # the tables, their columns (the CSV header), in the order the page shows them
 TABLES = {
@@ -40,8 +40,8 @@ TABLES = {
     "red_flags": (
         "country",
         "year",
+        "category",
         "received",
-        *RED_FLAG_CATEGORIES,
         "substantiated",
         "unsubstantiated",
         "referred",
@@ -126,7 +126,9 @@ def _oversight(session: Session) -> dict:
     return table
 
 
-def _red_flags(session: Session) -> dict:
+def _red_flags(session: Session) -> list[list]:
+    """Red flags by the agency's country, the year received and the category: how many, how
+    each was decided, and the median days from the report to its decision."""
     table: dict = defaultdict(lambda: defaultdict(int))
     year = _year(RedFlag.created_at)
     for country, flag_year, category, state, n in _rows(
@@ -135,22 +137,27 @@ def _red_flags(session: Session) -> dict:
         .join(Agency, Agency.id == RedFlag.agency_id)
         .group_by(Agency.country, year, RedFlag.category, RedFlag.state),
     ):
-        row = table[(country, int(flag_year))]
+        row = table[(country, int(flag_year), category)]
         row["received"] += n
-        row[category] += n
         if state in ("substantiated", "unsubstantiated", "referred"):
             row[state] += n
     waits: dict = defaultdict(list)
-    for country, created, decided in _rows(
+    for country, category, created, decided in _rows(
         session,
-        select(Agency.country, RedFlag.created_at, RedFlag.decided_at)
+        select(Agency.country, RedFlag.category, RedFlag.created_at, RedFlag.decided_at)
         .join(Agency, Agency.id == RedFlag.agency_id)
-        .where(RedFlag.decided_at.is_not(None)),
+        .where(RedFlag.decided_at.is_not(None))
+        .execution_options(yield_per=10_000),
     ):
-        waits[(country, created.year)].append((decided - created).total_seconds() / 86400)
-    for key, days in waits.items():
-        table[key]["median_days_to_decision"] = round(statistics.median(days), 1)
-    return table
+        days = (decided - created).total_seconds() / 86400
+        waits[(country, created.year, category)].append(days)
+    columns = TABLES["red_flags"][3:-1]
+    found = []
+    for key in sorted(table, key=lambda k: (k[0], -k[1], k[2])):
+        days = waits.get(key)
+        median = round(statistics.median(days), 1) if days else ""
+        found.append([*key, *(table[key][c] for c in columns), median])
+    return found
 
 
 def _placements(session: Session) -> list[list]:
@@ -206,7 +213,7 @@ def compute(session: Session, on: date | None = None) -> dict:
         "licences": _flatten("licences", _licences(session, on)),
         "sanctions": _flatten("sanctions", _sanctions(session)),
         "oversight": _flatten("oversight", _oversight(session)),
-        "red_flags": _flatten("red_flags", _red_flags(session)),
+        "red_flags": _red_flags(session),
         "placements": _placements(session),
         "lookups": _lookups(session),
     }

@@ -37,6 +37,7 @@ COLUMNS = {
     "inspections": N_("Inspections"),
     "monitoring_visits": N_("Monitoring visits"),
     "received": N_("Red flags received"),
+    "category": N_("What was reported"),
     "substantiated": N_("Substantiated"),
     "unsubstantiated": N_("Unsubstantiated"),
     "referred": N_("Referred to an authority"),
@@ -57,7 +58,7 @@ CSV_MAX_AGE = 15 * 60
 
 def labels(name: str) -> dict[str, str]:
     """Each column of table `name` named in the visitor's language, and its title."""
-    named = {**COLUMNS, **SANCTION_TYPES, **RED_FLAG_CATEGORIES}
+    named = {**COLUMNS, **SANCTION_TYPES}
     return {c: _(named[c]) for c in figures.TABLES[name]} | {"title": _(TITLES[name])}
 
 
@@ -118,7 +119,10 @@ def table_csv(name: str):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([named[c] for c in figures.TABLES[name]])
-    writer.writerows(data.get(name, []))
+    rows = data.get(name, [])
+    if name == "red_flags":  # what was reported, in the reader's words
+        rows = [[*r[:2], _(RED_FLAG_CATEGORIES.get(r[2], r[2])), *r[3:]] for r in rows]
+    writer.writerows(rows)
     response = Response(out.getvalue(), mimetype="text/csv")
     suffix = f"-{country}" if country else ""
     response.headers["Content-Disposition"] = f'attachment; filename="{name}{suffix}.csv"'
