@@ -185,6 +185,77 @@ def legal_form_variant(name: str, rng: random.Random) -> str:
     return f"{bare} {rng.choice(family)}".replace(" ,", ",")
 
 
+def legal_form_of(name: str) -> str:
+    """The legal form a name ends with, as written ("S.A. DE C.V."), or "" when it has none."""
+    bare = bare_words(name)
+    words = name.split()
+    rest = " ".join(words[len(bare) :]).strip(" ,")
+    return rest if rest and len(rest) <= 24 and "//" not in rest else ""
+
+
+def mistype(text: str, rng: random.Random) -> str:
+    """One slip of the finger among a legal form's letters: a letter dropped, doubled, swapped
+    with the next or struck on a neighbouring key ("S.. DE C.V.", "INr.", "S.A. DE VC")."""
+    spots = [i for i, ch in enumerate(text) if ch.isalpha()]
+    i = rng.choice(spots)
+    kind = rng.choice(["drop", "double", "swap", "neighbour", "neighbour"])
+    if kind == "drop":
+        return text[:i] + text[i + 1 :]
+    if kind == "double":
+        return text[:i] + text[i] + text[i:]
+    if kind == "swap":
+        nxt = [j for j in spots if j > i]
+        if nxt:
+            j = nxt[0]
+            return text[:i] + text[j] + text[i + 1 : j] + text[i] + text[j + 1 :]
+    return text[:i] + neighbour(text[i], rng) + text[i + 1 :]
+
+
+def legal_form_typo(name: str, rng: random.Random) -> str | None:
+    form = legal_form_of(name)
+    if not form:
+        return None
+    bare = " ".join(bare_words(name))
+    return f"{bare}{rng.choice([', ', ' '])}{mistype(form, rng)}"
+
+
+SPELT_OUT = {
+    "sa de cv": "Sociedad Anónima de Capital Variable",
+    "s de rl de cv": "Sociedad de Responsabilidad Limitada de Capital Variable",
+    "s de rl": "Sociedad de Responsabilidad Limitada",
+    "sa": "Sociedad Anónima",
+    "sc": "Sociedad Civil",
+    "inc": "Incorporated",
+    "corp": "Corporation",
+    "ltd": "Limited",
+    "co": "Company",
+}
+COUNTRY_FORMS = {
+    "MX": ["S.A. de C.V.", "SA DE CV", "S. de R.L. de C.V.", "S.C."],
+    "PH": ["Inc.", "Corporation", "Corp.", "Co."],
+}
+
+
+def with_or_without_form(name: str, country: str, rng: random.Random) -> str | None:
+    """The same company written with its legal form when the register has none, without it
+    when the register has one, or with the form spelt out in words."""
+    form = legal_form_of(name)
+    bare = " ".join(bare_words(name))
+    if not form:
+        return f"{bare} {rng.choice(COUNTRY_FORMS.get(country, ['Inc.', 'S.A.', 'Ltd.']))}"
+    spelt = SPELT_OUT.get(fold(form))
+    if spelt and rng.random() < 0.5:
+        return f"{bare} {spelt}"
+    return bare
+
+
+def long_name(name: str, rng: random.Random) -> str | None:
+    """A long name (a union, a cooperative) pasted whole from a contract."""
+    if not 120 <= len(name) <= 300:
+        return None
+    return name if rng.random() < 0.5 else name.upper()
+
+
 def word_order(name: str, rng: random.Random) -> str | None:
     words = bare_words(name)
     if len([w for w in words if fold(w) not in STOPWORDS]) < 2:
@@ -380,6 +451,9 @@ def build_queries(kept: list[dict], left_out: list[dict]) -> list[LabelledQuery]
             parts[key] += 1
 
     def sample(pool, make, category, expected=lambda r: r["name"]):
+        # A generator per category: adding a category leaves the others' queries as they were.
+        nonlocal rng
+        rng = random.Random(f"{SEED} {category}")
         pool = pool[:]
         rng.shuffle(pool)
         made = 0
@@ -412,6 +486,13 @@ def build_queries(kept: list[dict], left_out: list[dict]) -> list[LabelledQuery]
     sample(real, lambda r: typo(r["name"], rng, 1), "typo, one edit")
     sample(real, lambda r: typo(r["name"], rng, 2), "typo, two edits")
     sample(real, lambda r: dropped_or_doubled(r["name"], rng), "dropped or doubled letter")
+    sample(firms, lambda r: legal_form_typo(r["name"], rng), "typo in the legal form")
+    sample(
+        firms,
+        lambda r: with_or_without_form(r["name"], r["country"], rng),
+        "with or without the legal form",
+    )
+    sample(real, lambda r: long_name(r["name"], rng), "long name pasted (120-300 chars)")
     sample(firms, lambda r: word_order(r["name"], rng), "words out of order")
     sample(firms, lambda r: distinctive_part(r["name"], rng, parts), "distinctive part")
     sample(real, lambda r: sound_alike(r["name"], rng), "sound-alike (es/pt)")
@@ -455,6 +536,7 @@ def build_queries(kept: list[dict], left_out: list[dict]) -> list[LabelledQuery]
         lambda r: NOT_REGISTERED,
     )
     registered_keys = {name_key(r["name"]) for r in kept}
+    rng = random.Random(f"{SEED} short")
     for _ in range(PER_CATEGORY):
         text = short_query(rng)
         if name_key(text) not in registered_keys:
@@ -585,7 +667,8 @@ def report(by_category: dict, show_misses: str | None) -> None:
             ("times", times),
         ):
             totals[key] += value
-        if show_misses and show_misses.lower() in category.lower():
+        wanted = [part.strip().lower() for part in (show_misses or "").split(",") if part.strip()]
+        if any(part in category.lower() for part in wanted):
             for q, ids, right, outcome_, _, result in rows:
                 wrong = (
                     (right and not (ids[:1] and ids[0] in right))
@@ -666,7 +749,8 @@ def main() -> None:
     parser.add_argument(
         "--show-misses",
         metavar="CATEGORY",
-        help="print the queries of categories containing this text that went wrong",
+        help="print the queries that went wrong in categories containing this text "
+        "(several: separated by commas)",
     )
     args = parser.parse_args()
     kept, left_out = registry_rows()

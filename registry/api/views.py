@@ -10,6 +10,7 @@ from registry.db import get_reader
 from registry.i18n import translations
 from registry.public.links import agency_urls
 from registry.search import lookup
+from registry.search.matching import MAX_QUERY
 from registry.statistics import tally
 from registry.vocab import AGENCY_KINDS, VERDICTS
 
@@ -43,8 +44,8 @@ def api_search():
     text = (request.args.get("q") or "").strip()
     if not text:
         abort(400, description=_("q is required"))
-    if len(text) > 200:
-        abort(400, description=_("q must be at most 200 characters"))
+    if len(text) > MAX_QUERY:
+        abort(400, description=_("q must be at most %(max)d characters", max=MAX_QUERY))
     country = request.args.get("country") or None
     if country is not None and (len(country) != 2 or not country.isalpha()):
         abort(400, description=_("country must be an ISO 3166-1 alpha-2 code"))

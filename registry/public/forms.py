@@ -9,6 +9,7 @@ from wtforms.validators import Length, Optional
 
 from registry.countries import every_country_choice
 from registry.formtools import FixedSelect, choices
+from registry.search.matching import MAX_QUERY
 from registry.vocab import AGENCY_KINDS, VERDICTS
 
 
@@ -16,7 +17,8 @@ class SearchForm(Form):
     """The lookup form. It is read from the query string (GET), so it carries no CSRF token."""
 
     q = StringField(
-        _l("Name, licence number, phone or website"), validators=[Optional(), Length(max=200)]
+        _l("Name, licence number, phone or website"),
+        validators=[Optional(), Length(max=MAX_QUERY)],
     )
     country = SelectField(_l("Country"), validators=[Optional()], widget=FixedSelect())
     kind = SelectField(_l("Kind"), validators=[Optional()], widget=FixedSelect())

@@ -82,6 +82,33 @@ LEGAL_FORMS = sorted(
         ("ag",),
         ("oy",),
         ("ab",),
+        # Mexico's other forms (SAT's lists): "S.C.P.", "S.P.R. de R.I.", "S. de R.L. M.I.",
+        # "A. en P." (a joint venture), "S. en N.C. de C.V."...
+        ("scp",),
+        ("spr", "de", "ri"),
+        ("s", "de", "pr", "de", "rl"),
+        ("s", "de", "rl", "mi"),
+        ("s", "en", "nc", "de", "cv"),
+        ("sc", "de", "c", "de", "rl", "de", "cv"),
+        ("sc", "de", "p", "de", "rl", "de", "cv"),
+        ("sc", "de", "rs", "de", "cv"),
+        ("a", "en", "p"),
+        ("sac",),
+        ("saa",),
+        ("pvt", "ltd"),
+        ("pte", "ltd"),
+        ("private", "limited"),
+        # The same forms written out in words.
+        ("sociedad", "anonima"),
+        ("sociedad", "anonima", "de", "capital", "variable"),
+        ("sociedad", "anonima", "promotora", "de", "inversion", "de", "capital", "variable"),
+        ("sociedad", "de", "responsabilidad", "limitada"),
+        ("sociedad", "de", "responsabilidad", "limitada", "de", "capital", "variable"),
+        ("sociedad", "civil"),
+        ("sociedad", "cooperativa"),
+        ("sociedad", "por", "acciones", "simplificada"),
+        ("asociacion", "civil"),
+        ("limitada",),
     },
     key=len,
     reverse=True,
@@ -95,22 +122,32 @@ STOPWORDS = frozenset("de del la las los el y e and of the da do das dos en".spl
 # stand ("Hebei Construction Group Corporation Limited No. 7 Branch").
 NOISE = STOPWORDS | {form[0] for form in LEGAL_FORMS if len(form) == 1}
 
-_DOT = re.compile(r"(?<=\w)\.(?=\w)|\.")
+_DOTTED = re.compile(r"\b[a-z](?:\.[a-z])+\b\.?")  # "s.a.", "c.v", "r.l."
+_BREAK = re.compile(r"[,;()\[\]|]+")  # what ends a run of initials ("Triple R, S.A.")
+_DOT = re.compile(r"\.")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_SINGLE_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")
+_CONNECTOR = re.compile(r" (?:and |y (?=[a-z]\b))?")
+_SINGLE_LETTERS = re.compile(r"\b[a-z](?: (?:and |y )?[a-z]\b)+")
 
 
 def fold(text: str) -> str:
     """Lower-case ASCII (accents dropped, other scripts transliterated), '&' spelt 'and', dots
-    dropped, punctuation -> space, runs of single letters joined ("S. A." -> "sa")."""
+    dropped, punctuation -> space, initials joined: dotted ones as written ("S.A." -> "sa"),
+    then runs of single letters, "&" or "y" between them dropped ("S. A." -> "sa", "R & R" and
+    "R y R" -> "rr").
+    A comma or bracket ends a run: "Triple R, S.A." is "triple r sa", not "triple rsa"."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = anyascii("".join(ch for ch in text if not unicodedata.combining(ch)))
     text = text.lower()
     text = text.replace("&", " and ").replace("'", "").replace("`", "")
-    text = _DOT.sub(" ", text)
-    text = " ".join(_NON_WORD.sub(" ", text).split())
-    return _SINGLE_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    text = _DOTTED.sub(lambda m: " " + m.group(0).replace(".", "") + " ", text)
+    pieces = (" ".join(_NON_WORD.sub(" ", _DOT.sub(" ", p)).split()) for p in _BREAK.split(text))
+    return " ".join(
+        _SINGLE_LETTERS.sub(lambda m: _CONNECTOR.sub("", m.group(0)), piece)
+        for piece in pieces
+        if piece
+    )
 
 
 def name_tokens(name: str) -> list[str]:
@@ -222,6 +259,9 @@ _DOMAIN_LIKE = re.compile(r"^(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)
 _EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
 
 
+MAX_QUERY = 300  # characters searched: a long union's name pasted from a contract
+
+
 @dataclass
 class Query:
     """A parsed query: the name words, every identifier key it could be, and which words of the
@@ -242,7 +282,7 @@ def parse_query(text: str, country: str | None = None) -> Query:
     """Read a query as a name and as every identifier it could be: the whole text as a licence
     number, tax id, phone, website or e-mail address, and each run of up to three words with a
     digit as a licence number typed next to a name ("Sierra Madre MX-77")."""
-    text = " ".join(text.split())[:200]
+    text = " ".join(text.split())[:MAX_QUERY]
     query = Query(text=text, key=name_key(text), tokens=search_tokens(text))
     whole = query.key
     compact = text.replace(" ", "")
@@ -324,6 +364,9 @@ class Likeness(NamedTuple):
 NONE = Likeness("none", 0.0)
 
 
+_VOWEL = re.compile("[aeiouy]")
+
+
 @lru_cache(maxsize=200_000)  # a lookup compares the same few words with hundreds of names
 def _word_cost(a: str, b: str) -> float | None:
     """The cost of reading typed word `a` as registered word `b` (edits, a swap of two letters
@@ -331,8 +374,8 @@ def _word_cost(a: str, b: str) -> float | None:
     if a == b:
         return 0.0
     sound_a, sound_b = sound_key(a), sound_key(b)
-    if sound_a == sound_b:
-        return SOUND_COST
+    if sound_a == sound_b and len(sound_a) >= 3 and _VOWEL.search(a) and _VOWEL.search(b):
+        return SOUND_COST  # words said alike; not initials ("LWV" is not "LB")
     budget = word_budget(len(b))
     if (
         budget == 0
@@ -350,9 +393,10 @@ def _word_cost(a: str, b: str) -> float | None:
 
 def _align(
     query: tuple[str, ...], name: tuple[str, ...], costs: Costs, needed: int = 0
-) -> tuple[int, float]:
-    """Pair each query word with its cheapest unused name word; (pairs made, total cost).
-    Stops early, with fewer pairs than `needed`, once `needed` pairs can no longer be made."""
+) -> tuple[int, float, set[int]]:
+    """Pair each query word with its cheapest unused name word; (pairs made, total cost, the
+    positions of the name words paired). Stops early, with fewer pairs than `needed`, once
+    `needed` pairs can no longer be made."""
     used: set[int] = set()
     pairs, cost = 0, 0.0
     remaining = len(query)
@@ -374,7 +418,7 @@ def _align(
             used.add(best_at)
             pairs += 1
             cost += best
-    return pairs, cost
+    return pairs, cost, used
 
 
 Costs = dict[str, dict[str, float]]  # query word -> name word -> _word_cost, when not None
@@ -424,6 +468,35 @@ def _pairs_needed(q: int, n: int) -> int:
     return min(q, n, max(2, math.ceil(max(q, n) / 2)))
 
 
+Shape = tuple[tuple[str, ...], tuple[str, ...], str]  # telling words, sorted, joined (_shape)
+# Legal forms written as one string ("sadecv", "inc"), to recognise one typed with a slip.
+_FORM_STRINGS = sorted({"".join(form) for form in LEGAL_FORMS})
+# Long one-word forms, recognised anywhere in a name give or take one slip ("Linited").
+_LONG_FORMS = sorted({form[0] for form in LEGAL_FORMS if len(form) == 1 and len(form[0]) >= 6})
+
+
+def _is_slipped_form(word: str) -> bool:
+    """A long one-word legal form typed with one slip ("linited", "corporatoin")."""
+    return len(word) >= 6 and bool(
+        process.extractOne(word, _LONG_FORMS, scorer=OSA.distance, score_cutoff=1)
+    )
+
+
+def _form_tail(words: list[str]) -> int:
+    """How many of a key's last words may be a legal form typed with one slip ("sa dde cv",
+    "s de el de cv", "ibc", "cirp"; forms typed right are stripped from keys already). A single
+    word counts only after two words of name ("Gerwil Crewing Philippines Imc")."""
+    for size in range(min(5, len(words) - 1), 0, -1):
+        if size == 1 and len(words) < 3:
+            break
+        joined = "".join(words[-size:])
+        if not joined.isdigit() and process.extractOne(
+            joined, _FORM_STRINGS, scorer=OSA.distance, score_cutoff=1
+        ):
+            return size
+    return 0
+
+
 def _telling_words(words: list[str]) -> list[str]:
     """The words that tell names apart: no stopwords, no legal forms after the first word."""
     telling = [w for i, w in enumerate(words) if w not in NOISE or i == 0 and w not in STOPWORDS]
@@ -431,10 +504,35 @@ def _telling_words(words: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=100_000)  # the same names come up lookup after lookup
-def _shape(key: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+def _shape(key: str) -> Shape:
     """What compare reads of a name key: its telling words, the same sorted, and joined."""
     telling = tuple(_telling_words(key.split()))
     return telling, tuple(sorted(telling)), "".join(telling)
+
+
+@lru_cache(maxsize=100_000)
+def _loose_shape(key: str) -> Shape:
+    """_shape, reading what may be a legal form typed with a slip as one (see _form_tail)."""
+    words = key.split()
+    words = words[: len(words) - _form_tail(words)]
+    telling = tuple(
+        w for w in _telling_words(words) if not _is_slipped_form(w) or w == words[0]
+    ) or tuple(words)
+    return telling, tuple(sorted(telling)), "".join(telling)
+
+
+# Words that say what kind of business it is, not which one: a name typed without them
+# ("Horizonte Ficticio" for "Agencia Horizonte Ficticio") still names the agency.
+GENERIC = frozenset(
+    """agency agencies agencia agencias service services servicio servicios svc svcs
+    international internacional intl manpower placement placements recruitment recruiting
+    reclutamiento overseas employment empleo empleos group grupo corporation corporativo
+    corporativa company compania cia enterprise enterprises empresa empresas empresarial
+    empresariales general generales global worldwide human humanos humano resource resources
+    recursos management consulting consultores consultoria consultants consultancy philippines
+    phils phil mexico mexicana mexicano trading solutions soluciones staffing personnel jobs
+    job labor labour laboral laborales integral integrales asociados associates""".split()
+)
 
 
 @lru_cache(maxsize=100_000)  # an agency comes up in lookup after lookup
@@ -451,9 +549,14 @@ def compare(query_key: str, name_key_: str, costs: Costs | None = None) -> Liken
     - strong: the same words give or take typos, dropped or doubled letters and sound-alike
       spellings, within a budget per word and MAX_COST in all, or the same letters spaced
       differently ("Delal" / "Del Al");
+    - part: the name without the words that only say what kind of business it is ("Horizonte
+      Ficticio" for "Agencia Horizonte Ficticio"), give or take typos; two words at least;
     - similar: the typed words are a distinctive part of the name, or the name is part of what
       was typed (a look-alike adding a word), or half the words and two at least are shared;
     - none: anything less. Sharing one common word ("visas") is not likeness.
+
+    A legal form typed with a slip ("S.A. DDE C.V.", "Inr.", "Corporatoin") is no word of the
+    name: when the names are not alike word for word, they are compared again without it.
 
     `costs`: word_costs of the query's words with (at least) the name's, when the caller
     compares the query with many names.
@@ -462,19 +565,45 @@ def compare(query_key: str, name_key_: str, costs: Costs | None = None) -> Liken
         return NONE
     if query_key == name_key_:
         return Likeness("exact", 100.0)
-    query, query_sorted, joined_q = _shape(query_key)
-    name, name_sorted, joined_n = _shape(name_key_)
+    query, name = _shape(query_key), _shape(name_key_)
+    if costs is None:
+        costs = word_costs(query[0], name[0])
+    likeness = _likeness(query_key, name_key_, query, name, costs)
+    if likeness.kind in SURE:
+        return likeness
+    loose_query, loose_name = _loose_shape(query_key), _loose_shape(name_key_)
+    if (loose_query, loose_name) == (query, name):
+        return likeness
+    loose = _likeness(query_key, name_key_, loose_query, loose_name, costs)
+    return loose if loose.kind in SURE else likeness
+
+
+SURE = ("exact", "strong", "part")
+
+
+def _likeness(
+    query_key: str, name_key_: str, query_shape: Shape, name_shape: Shape, costs: Costs
+) -> Likeness:
+    """compare's rules, on the telling words of both names (see _shape)."""
+    query, query_sorted, joined_q = query_shape
+    name, name_sorted, joined_n = name_shape
     if query_sorted == name_sorted:
         return Likeness("exact", 99.0)
-    if costs is None:
-        costs = word_costs(query, name)
-    pairs, cost = _align(query, name, costs, _pairs_needed(len(query), len(name)))
+    pairs, cost, used = _align(query, name, costs, _pairs_needed(len(query), len(name)))
     if pairs == len(query) == len(name) and cost <= MAX_COST:
         return Likeness("strong", 95.0 - 2 * cost + _ratio(query_key, name_key_))
     if len(joined_q) >= 6 and len(query) != len(name):  # "Delal" / "Del Al", give or take one
         edits = OSA.distance(joined_q, joined_n, score_cutoff=1)
         if edits == 0 or edits == 1 and len(joined_n) >= 10:
             return Likeness("strong", 94.0 - 2 * edits + _ratio(query_key, name_key_))
+    if (
+        pairs == len(query) < len(name)
+        and len(query) >= 2
+        and cost <= MAX_COST
+        and any(word not in GENERIC and len(word) >= 4 for word in query)
+        and all(word in GENERIC for i, word in enumerate(name) if i not in used)
+    ):
+        return Likeness("part", 90.0 - 2 * cost + _ratio(query_key, name_key_))
     if pairs == len(query) < len(name):
         if len(query) >= 2 or len(query[0]) >= 6:
             return Likeness(
@@ -516,9 +645,10 @@ class Ranked:
     matched_name: str
     other_holder: bool = False  # found by a number, but the name typed is someone else's
     order: tuple = ()  # best first: found by a number, then exact, strong, similar
+    partial: bool = False  # strong, as the name without its generic words (compare: part)
 
 
-TIERS = {"exact": 3, "strong": 2, "similar": 1}
+TIERS = {"exact": 3, "strong": 2, "part": 2, "similar": 1}
 
 
 def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
@@ -555,11 +685,12 @@ def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
             ranked.append(
                 Ranked(
                     candidate.agency_id,
-                    best.kind,
+                    "strong" if best.kind == "part" else best.kind,
                     best.score,
                     best_name,
                     False,
                     (0, TIERS[best.kind], best.score),
+                    best.kind == "part",
                 )
             )
     ranked.sort(key=lambda r: (tuple(-x for x in r.order), r.agency_id))
@@ -577,10 +708,11 @@ def _names_someone_else(query: Query, matched: set[str], keys: Sequence[str]) ->
     return all(compare(rest, key).kind == "none" for key in keys)
 
 
-def outcome(ranked: list[Ranked]) -> str:
+def outcome(ranked: Sequence[Ranked]) -> str:
     """From the hits, best first: `match` when the best is exact (and not a number typed beside
-    another's name), or strong and not rivalled by another strong look-alike; `similar` when
-    there are only look-alikes; `none` otherwise."""
+    another's name), or strong and not rivalled by another strong look-alike (a name typed
+    without its generic words is rivalled by any name nearly as close); `similar` when there
+    are only look-alikes; `none` otherwise."""
     if not ranked:
         return "none"
     best = ranked[0]
@@ -589,6 +721,10 @@ def outcome(ranked: list[Ranked]) -> str:
     if best.match == "exact":
         return "match"
     if best.match == "strong":
-        rivals = [r for r in ranked[1:] if r.match == "strong" and r.score >= best.score - 2]
+        rivals = [
+            r
+            for r in ranked[1:]
+            if (r.match == "strong" or best.partial) and r.score >= best.score - 2
+        ]
         return "similar" if rivals else "match"
     return "similar"

@@ -65,7 +65,7 @@ from registry.search.matching import (
 )
 from registry.search.vocabulary import Words
 
-FORMAT = "1"  # bump when what goes into a document changes
+FORMAT = "2"  # bump when what goes into a document changes (2: issue 24's name keys)
 LOCK_KEY = 0x52454749  # the advisory lock all writers of the index take ("REGI")
 GIN_INDEXES = ("ix_search_document_terms", "ix_search_word_trigrams")  # made by migration 0009
 

@@ -23,6 +23,7 @@ class Hit:
     score: float
     matched_name: str
     other_holder: bool = False  # found by a number typed beside someone else's name
+    partial: bool = False  # the name typed is the registered one without its generic words
 
     @property
     def by_other_name(self) -> bool:
@@ -57,7 +58,9 @@ def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
       holder's;
     - look_alike: the names found only look like the one typed, and one of them is licensed
       (the classic impersonation of a licensed agency);
-    - spelling_differs: the match is the name typed give or take a typo.
+    - spelling_differs: the match is the name typed give or take a typo;
+    - name_is_longer: the match is the name typed with more words ("Agencia ...", "...
+      Services"), which the papers should carry too.
     """
     if any(h.other_holder for h in hits):
         return ["number_of_another"]
@@ -65,6 +68,8 @@ def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
         h.match == "similar" and h.verdict.code in LICENSED for h in hits
     ):
         return ["look_alike"]
+    if outcome == "match" and hits[0].partial:
+        return ["name_is_longer"]
     if outcome == "match" and hits[0].match == "strong":
         return ["spelling_differs"]
     return []
@@ -110,7 +115,15 @@ def search(
             seen += 1
             if len(hits) < limit:
                 hits.append(
-                    Hit(agency, agency_verdict, r.match, r.score, r.matched_name, r.other_holder)
+                    Hit(
+                        agency,
+                        agency_verdict,
+                        r.match,
+                        r.score,
+                        r.matched_name,
+                        r.other_holder,
+                        r.partial,
+                    )
                 )
         if len(hits) >= limit and not verdict:
             seen += len(ranked) - start - len(chunk)
