@@ -97,21 +97,34 @@ def registry_rows(real: list[dict], count: int, *, seed: int = 1) -> list[dict]:
     aliases (trade names), former names, phones, emails, licence numbers and statuses, and how
     many sanctions and red flags to give it. Shares: aliases 15%, former names 5%, phone 60%,
     e-mail 40%, two licences 10%, sanctioned 4%, red flags 3%."""
+    from registry.search.matching import name_key
+
     rng = random.Random(seed + 7)
     base = synthetic_rows(real, count, seed=seed)
     spare = synthetic_rows(
-        real, max(1, count // 20), seed=seed + 1, avoid={row["name"] for row in base}
+        real, max(1, count // 20), seed=seed + 1, avoid={name_key(row["name"]) for row in base}
     )
     registry = []
+    # A trade name identifies one business, as in the real lists: one that would be another
+    # agency's name or trade name is not given ("Pacifico Staffing" would be shared by dozens
+    # at a million agencies, and no lookup could tell which was meant).
+    taken = {name_key(row["name"]) for row in base} | {name_key(row["name"]) for row in spare}
+    spare_used = 0
     for n, row in enumerate(base):
         words = [w for w in WORD.findall(row["name"]) if fold(w) not in NOISE and len(w) > 2]
         country = row["country"]
-        aliases = (
-            [f"{rng.choice(words)} {rng.choice(TRADE_WORDS)}"]
-            if words and rng.random() < 0.15
-            else []
-        )
-        former = [spare[n % len(spare)]["name"][:300]] if rng.random() < 0.05 else []
+        aliases = []
+        if words and rng.random() < 0.15:
+            alias = f"{rng.choice(words)} {rng.choice(TRADE_WORDS)}"
+            if name_key(alias) in taken and len(words) > 1:
+                alias = f"{' '.join(rng.sample(words, 2))} {rng.choice(TRADE_WORDS)}"
+            if name_key(alias) not in taken:
+                taken.add(name_key(alias))
+                aliases.append(alias)
+        former = []
+        if rng.random() < 0.05 and spare_used < len(spare):  # each former name is one agency's
+            former.append(spare[spare_used]["name"][:300])
+            spare_used += 1
         slug = "".join(w.lower() for w in words[:2])[:20] or f"agency{n}"
         licences = [(row["licence_number"], row["status"])]
         if rng.random() < 0.10:

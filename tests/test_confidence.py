@@ -6,6 +6,8 @@ look-alikes."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from registry.clock import today
@@ -13,6 +15,7 @@ from registry.search import get_index
 from registry.search.matching import fold, name_key
 from registry.search.service import search
 
+FUTURE = date(2099, 1, 1)
 UNION = (
     "Sindicato Nacional de Trabajadores de la Industria del Asfalto, Emulsiones Asfálticas, "
     "Aceites, Transporte, Bancos de Materiales para la Construcción, Similares y Conexos de la "
@@ -160,3 +163,23 @@ def test_the_same_name_however_its_initials_and_form_are_written_has_one_key(a, 
 def test_a_comma_ends_a_run_of_initials():
     assert fold("Triple R, S.A.") == "triple r sa"
     assert fold("S. A. de C. V.") == "sa de cv"
+
+
+def test_a_name_several_agencies_are_registered_under_says_which_to_compare(
+    app, session, client, make_agency, index_now
+):
+    make_agency("Global Talent Services", country="PH", licence=("POEA-1", "active", FUTURE))
+    make_agency("Global Talent Services", country="MX", licence=("MX-1", "revoked", FUTURE))
+    make_agency("Talent Global Services", country="GT")  # the same words reordered: not a twin
+    index_now()
+    outcome, _, result = run(app, session, "Global Talent Services")
+    assert (outcome, result.warnings) == ("similar", ["same_name"])
+    assert {h.agency.country for h in result.hits[:2]} == {"PH", "MX"}
+    page = client.get("/search?q=Global+Talent+Services", headers={"Accept-Language": "es"})
+    assert "Hay varias agencias registradas como «Global Talent Services»" in page.get_data(
+        as_text=True
+    )
+    # one name that is unique stays a match, however many words it shares with others
+    make_agency("Talent Global Services Plus", country="GT")
+    index_now()
+    assert run(app, session, "Talent Global Services Plus")[0] == "match"

@@ -710,7 +710,7 @@ def _names_someone_else(query: Query, matched: set[str], keys: Sequence[str]) ->
 
 def outcome(ranked: Sequence[Ranked]) -> str:
     """From the hits, best first: `match` when the best is exact (and not a number typed beside
-    another's name), or strong and not rivalled by another strong look-alike (a name typed
+    another's name, nor the name of two agencies alike), or strong and not rivalled by another strong look-alike (a name typed
     without its generic words is rivalled by any name nearly as close); `similar` when there
     are only look-alikes; `none` otherwise."""
     if not ranked:
@@ -719,7 +719,9 @@ def outcome(ranked: Sequence[Ranked]) -> str:
     if best.other_holder:  # the number is someone's; the name typed is someone else's
         return "similar"
     if best.match == "exact":
-        return "match"
+        # Exactly the name (or number) of two agencies: no one can say which was meant.
+        twin = len(ranked) > 1 and ranked[1].match == "exact" and ranked[1].order == best.order
+        return "similar" if twin else "match"
     if best.match == "strong":
         rivals = [
             r

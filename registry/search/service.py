@@ -24,6 +24,7 @@ class Hit:
     matched_name: str
     other_holder: bool = False  # found by a number typed beside someone else's name
     partial: bool = False  # the name typed is the registered one without its generic words
+    order: tuple = ()  # how it ranked (matching.Ranked.order): equal orders are a tie
 
     @property
     def by_other_name(self) -> bool:
@@ -56,6 +57,8 @@ def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
 
     - number_of_another: a licence number or tax id typed beside a name that is not its
       holder's;
+    - same_name: what was typed is, exactly, the name (or phone, or website) of several
+      agencies: it cannot say which one is meant;
     - look_alike: the names found only look like the one typed, and one of them is licensed
       (the classic impersonation of a licensed agency);
     - spelling_differs: the match is the name typed give or take a typo;
@@ -64,6 +67,13 @@ def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
     """
     if any(h.other_holder for h in hits):
         return ["number_of_another"]
+    if (
+        outcome == "similar"
+        and len(hits) > 1
+        and hits[0].match == hits[1].match == "exact"
+        and hits[0].order == hits[1].order
+    ):
+        return ["same_name"]
     if outcome == "similar" and any(
         h.match == "similar" and h.verdict.code in LICENSED for h in hits
     ):
@@ -123,6 +133,7 @@ def search(
                         r.matched_name,
                         r.other_holder,
                         r.partial,
+                        r.order,
                     )
                 )
         if len(hits) >= limit and not verdict:
