@@ -710,9 +710,9 @@ def _names_someone_else(query: Query, matched: set[str], keys: Sequence[str]) ->
 
 def outcome(ranked: Sequence[Ranked]) -> str:
     """From the hits, best first: `match` when the best is exact (and not a number typed beside
-    another's name, nor the name of two agencies alike), or strong and not rivalled by another strong look-alike (a name typed
-    without its generic words is rivalled by any name nearly as close); `similar` when there
-    are only look-alikes; `none` otherwise."""
+    another's name, nor the name of two agencies alike), or strong and not rivalled by another
+    strong look-alike (a name typed without its generic words is rivalled by any name nearly as
+    close); `similar` when there are only look-alikes; `none` otherwise."""
     if not ranked:
         return "none"
     best = ranked[0]
