@@ -19,7 +19,8 @@ one worker per core on SQLite, two per core on PostgreSQL). Then, per backend:
   keeps helps only as far as different queries find the same agencies);
 - a flood: wrk cycling through the first 20 queries of the mix only, as when a scam makes the
   news and thousands type the same few names (the API; no one-client figures);
-- peak memory (VmHWM) of each worker at the end.
+- peak memory (VmHWM) of each worker at the end, and its proportional share (PSS: its private
+  memory plus its share of what the workers share, such as the mapped index files).
 
 Peers, in the same run: Datasette 0.65 serving the same agencies (name, aliases, licence numbers)
 with `sqlite-utils enable-fts` (FTS5), queried with ?_search= on its table page as published and
@@ -86,7 +87,8 @@ class Measure:
     p95_ms: float = 0.0
     right_first: float | None = None
     throughput: float = 0.0
-    memory_mb: list[float] = field(default_factory=list)
+    memory_mb: list[float] = field(default_factory=list)  # peak resident (VmHWM) per worker
+    shared_mb: list[float] = field(default_factory=list)  # PSS per worker: shared counted once
     extra: str = ""
 
 
@@ -121,8 +123,8 @@ def make_queries(
             queries.append(Query(r["licences"][0][0], i + 1))
         else:
             queries.append(Query(rng.choice(held_out)["name"], NOT_REGISTERED))
-    # what the API takes (1 to 200 characters)
-    return [q for q in queries if 0 < len(q.text.strip()) <= 200]
+    # what the API takes (1 to 300 characters)
+    return [q for q in queries if 0 < len(q.text.strip()) <= 300]
 
 
 def right_first(query: Query, first_id: int | None, outcome_is_match: bool) -> bool:
@@ -182,6 +184,25 @@ def worker_memory_mb(master_pid: int) -> list[float]:
             peak = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
             if peak:
                 found.append(round(int(peak.group(1)) / 1024, 1))
+    return sorted(found)
+
+
+def worker_shares_mb(master_pid: int) -> list[float]:
+    """Each gunicorn worker's proportional set size (PSS) now: its private memory plus its share
+    of what it shares with the other workers (the mapped index files, pages inherited from the
+    master), so that what the workers share is counted once among them."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+            if not re.search(rf"^PPid:\s+{master_pid}$", text, re.M):
+                continue
+            rollup = (status.parent / "smaps_rollup").read_text()
+        except OSError:
+            continue
+        pss = re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)
+        if pss:
+            found.append(round(int(pss.group(1)) / 1024, 1))
     return sorted(found)
 
 
@@ -278,6 +299,7 @@ def measure_registry(
         flood = Measure(f"registry {backend}: API, flood of {FLOOD}")
         flood.throughput, flood.extra = wrk(base, api[:FLOOD], duration)
         api_measure.memory_mb = worker_memory_mb(server.pid)
+        api_measure.shared_mb = worker_shares_mb(server.pid)
     return [api_measure, html_measure, flood]
 
 
@@ -477,7 +499,7 @@ def profile(queries: list[Query]) -> None:
 # -- report ------------------------------------------------------------------------------------
 HEADER = (
     f"{'':36} {'median ms':>9} {'p95 ms':>7} {'right 1st':>9} {'req/s':>8} "
-    f"{'vs trivial':>10} {'peak MB/worker':>15}"
+    f"{'vs trivial':>10} {'peak MB/worker':>15} {'PSS MB/worker':>14}"
 )
 
 
@@ -493,11 +515,13 @@ def print_rows(rows: list[Measure], trivial: Measure) -> None:
         rf = f"{m.right_first:9.2f}" if m.right_first is not None else "        -"
         ratio = m.throughput / trivial.throughput if trivial.throughput else 0
         memory = f"{max(m.memory_mb):.0f}" if m.memory_mb else "-"
+        shared = f"{max(m.shared_mb):.0f}" if m.shared_mb else "-"
         timed = (
             f"{m.median_ms:9.1f} {m.p95_ms:7.1f}" if m.median_ms else f"{'-':>9} {'-':>7}"
         )  # no one-client figures
         print(
-            f"{m.label:36} {timed} {rf} {m.throughput:8.0f} {ratio:10.2f} {memory:>15} {m.extra}",
+            f"{m.label:36} {timed} {rf} {m.throughput:8.0f} {ratio:10.2f} {memory:>15} "
+            f"{shared:>14} {m.extra}",
             flush=True,
         )
 

@@ -4,7 +4,7 @@ in-process against a synthetic registry of `--size` agencies, each miss put in a
     python bench/misses_at_scale.py --size 1000000 [--backend whoosh|postgres] [--keep DIR]
         [--queries 4000] [--show CATEGORY]
 
-`--keep DIR` keeps the built registry (SQLite file and Whoosh index) in DIR and reuses it on the
+`--show` takes several categories' words separated by commas. `--keep DIR` keeps the built registry (SQLite file and Whoosh index) in DIR and reuses it on the
 next run of the same size; PostgreSQL builds go to a schema of their own, dropped afterwards.
 
 Categories of a miss (the first that applies):
@@ -21,6 +21,7 @@ Categories of a miss (the first that applies):
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -109,6 +110,7 @@ def evaluate(url, index_dir, backend, registry, queries, owners, show) -> None:
     tally: Counter = Counter()
     by_kind: dict[str, list[bool]] = defaultdict(list)
     shown: list[str] = []
+    show = (show or "").lower()
     times = []
     with app.test_request_context(), Session(app.extensions["registry.engine"]) as session:
         for q in queries[:50]:
@@ -138,7 +140,7 @@ def evaluate(url, index_dir, backend, registry, queries, owners, show) -> None:
             by_kind[kind].append(right)
             if not right:
                 tally[kind, category] += 1
-                if show and show.lower() in category.lower():
+                if any(part.strip() and part.strip() in category for part in show.split(",")):
                     top = [(h.agency.name, h.match, round(h.score, 1)) for h in result.hits[:3]]
                     want = registry[q.expected - 1]["name"] if q.expected else "-"
                     shown.append(f"  {q.text!r} -> {result.outcome} {top} (want {want!r})")
@@ -155,6 +157,12 @@ def evaluate(url, index_dir, backend, registry, queries, owners, show) -> None:
     print(f"\n{'part of the mix':22} {'miss':34} {'n':>5} {'share of queries':>16}")
     for (kind, category), n in sorted(tally.items(), key=lambda item: -item[1]):
         print(f"{kind:22} {category:34} {n:5} {n / total:16.3f}")
+    status = Path("/proc/self/status").read_text()
+    memory = {
+        key: round(int(re.search(rf"^{key}:\s+(\d+) kB", status, re.M).group(1)) / 1024)
+        for key in ("VmHWM", "VmRSS", "RssAnon", "RssFile")
+    }
+    print(f"\nmemory of this process, MB: {memory} (RssFile: the index files it maps)")
     print("\n".join(shown[:60]))
 
 

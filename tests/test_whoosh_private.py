@@ -6,6 +6,9 @@ time, postings sorted on disk, both ways of matching documents against postings)
 from __future__ import annotations
 
 import inspect
+import io
+import mmap
+import random
 
 import numpy as np
 import pytest
@@ -18,12 +21,18 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
 )
 from whoosh.fields import ID, KEYWORD, Schema
-from whoosh.filedb.structfile import StructFile
+from whoosh.filedb import compound
+from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.reading import SegmentReader
 from whoosh.writing import PostingPool, SegmentWriter
 
 from registry.search import whoosh_index as ours
-from registry.search.whoosh_private import TABLES_OF_CONTENTS, new_writer, read_postings
+from registry.search.whoosh_private import (
+    TABLES_OF_CONTENTS,
+    MappedFile,
+    new_writer,
+    read_postings,
+)
 
 
 def source(obj) -> str:
@@ -82,6 +91,15 @@ def test_segmentreader_turns_text_into_term_bytes_with_text_to_bytes():
 @pytest.mark.parametrize("name", ["self._data", "def _read_data", "def _next_block", "_byteids"])
 def test_w3leafmatcher_reads_blocks_through(name):
     assert name in source(W3LeafMatcher)
+
+
+def test_compound_storage_opens_its_files_with_the_module_s_bufferfile():
+    assert "BufferFile(buf" in source(compound.CompoundStorage.open_file)
+    assert issubclass(MappedFile, BufferFile) and compound.BufferFile is MappedFile
+
+
+def test_bufferfile_reads_slices_of_buf():
+    assert "self._buf[" in source(BufferFile.get)
 
 
 # -- what is built on them ------------------------------------------------------------------------
@@ -162,3 +180,37 @@ def test_both_ways_of_matching_documents_against_postings_agree(size):
     held = ours._Docs([(None, 0, _Held(postings))], [("word", "a"), ("word", "b")])
     expected = np.isin(docs, np.concatenate(list(postings.values())))
     assert held.hold_local(0, docs).tolist() == expected.tolist()
+
+
+def test_a_segment_file_is_read_in_place_from_the_mapping_not_copied(written):
+    with written.searcher() as searcher:
+        ((leaf, _offset),) = searcher.leaf_searchers()
+        storage = leaf.reader()._storage.a  # an OverlayStorage over the compound segment
+        assert isinstance(storage, compound.CompoundStorage)
+        opened = storage.open_file(storage.list()[0])
+        assert isinstance(opened, MappedFile)
+        assert isinstance(opened._buf.obj, mmap.mmap)  # a view of the segment's mapping
+        assert not isinstance(opened.file, io.BytesIO)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_file_read_in_place_reads_as_bytesio_does(seed):
+    rng = random.Random(seed)
+    data = bytes(rng.choice(b"ab\n\x00") for _ in range(500))
+    ours, theirs = MappedFile(memoryview(data)).file, io.BytesIO(data)
+    for _ in range(200):
+        step = rng.choice(["read", "readline", "seek", "tell"])
+        if step == "read":
+            size = rng.choice([-1, 0, 1, 7, 600])
+            assert ours.read(size) == theirs.read(size)
+        elif step == "readline":
+            size = rng.choice([-1, 3, 50])
+            assert ours.readline(size) == theirs.readline(size)
+        elif step == "seek":
+            position, whence = rng.choice([(rng.randrange(520), 0), (rng.randrange(20), 1), (0, 2)])
+            assert ours.seek(position, whence) == theirs.seek(position, whence)
+        assert ours.tell() == theirs.tell()
+    ours.seek(0), theirs.seek(0)
+    assert list(ours) == list(theirs)
+    sub = MappedFile(memoryview(data)).subset(10, 20)
+    assert sub.read(100) == data[10:30]

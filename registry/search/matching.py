@@ -306,6 +306,21 @@ def parse_query(text: str, country: str | None = None) -> Query:
     return query
 
 
+def without_slipped_forms(query: Query) -> Query | None:
+    """The query's name words without what may be a legal form typed with a slip ("Maritime
+    Trans Incoroporated"), to find candidates by as well, or None when there is no such word.
+    Such a word is rare (no agency's words hold it), so it would find the wrong agencies, and
+    the right one only by its other words, which at a million agencies are often common."""
+    words = query.key.split()
+    words = words[: len(words) - _form_tail(words)]
+    tokens = [
+        w for i, w in enumerate(words) if w not in STOPWORDS and (i == 0 or not _is_slipped_form(w))
+    ]
+    if not tokens or tokens == query.tokens:
+        return None
+    return Query(text=query.text, key=" ".join(words), tokens=tokens)
+
+
 def identifier_keys(
     *, licences: list[str], phones: list[str], emails: list[str], websites: list[str], country: str
 ) -> set[str]:
@@ -587,6 +602,8 @@ def _likeness(
     """compare's rules, on the telling words of both names (see _shape)."""
     query, query_sorted, joined_q = query_shape
     name, name_sorted, joined_n = name_shape
+    if query == name:  # the same telling words in the same order ("Servicios de X" / "... X")
+        return Likeness("exact", 99.5)
     if query_sorted == name_sorted:
         return Likeness("exact", 99.0)
     pairs, cost, used = _align(query, name, costs, _pairs_needed(len(query), len(name)))
@@ -678,7 +695,7 @@ def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
                     100.0,
                     best_name or candidate.names[0],
                     other,
-                    (1, len(candidate.matched_identifiers), best.score),
+                    (1, *_by_licence(candidate.matched_identifiers), best.score),
                 )
             )
         elif best.kind != "none":
@@ -689,12 +706,19 @@ def rank(query: Query, candidates: list[Candidate]) -> list[Ranked]:
                     best.score,
                     best_name,
                     False,
-                    (0, TIERS[best.kind], best.score),
+                    (0, 0, TIERS[best.kind], best.score),
                     best.kind == "part",
                 )
             )
     ranked.sort(key=lambda r: (tuple(-x for x in r.order), r.agency_id))
     return ranked
+
+
+def _by_licence(matched: set[str]) -> tuple[int, int]:
+    """How specific an agency found by its identifiers is: by a licence number or tax id
+    before by a phone ("SYN-0835896" is a licence, whatever phone ends in 0835896), then by
+    more keys (a number with its area code before a bare local one)."""
+    return int(any(k.startswith("lic:") for k in matched)), len(matched)
 
 
 def _names_someone_else(query: Query, matched: set[str], keys: Sequence[str]) -> bool:

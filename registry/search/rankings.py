@@ -42,6 +42,11 @@ class RankingCache:
         if kept is not None and kept[0] == index.version():
             return kept[1]
         version, candidates = index.candidates(query, country=country, kind=kind)
+        loose = matching.without_slipped_forms(query)
+        if loose is not None:  # a legal form typed with a slip: found without it as well
+            found = {c.agency_id for c in candidates}
+            _version, more = index.candidates(loose, country=country, kind=kind)
+            candidates += [c for c in more if c.agency_id not in found]
         ranked = tuple(matching.rank(query, candidates))
         self._kept.put(key, (version, ranked))
         return ranked
