@@ -4,8 +4,9 @@ in-process against a synthetic registry of `--size` agencies, each miss put in a
     python bench/misses_at_scale.py --size 1000000 [--backend whoosh|postgres] [--keep DIR]
         [--queries 4000] [--show CATEGORY]
 
-`--show` takes several categories' words separated by commas. `--keep DIR` keeps the built registry (SQLite file and Whoosh index) in DIR and reuses it on the
-next run of the same size; PostgreSQL builds go to a schema of their own, dropped afterwards.
+`--show` takes words of several categories, separated by commas. `--keep DIR` keeps the built
+registry (SQLite file and Whoosh index) in DIR and reuses it on the next run of the same size;
+PostgreSQL builds go to a schema of their own, dropped afterwards.
 
 Categories of a miss (the first that applies):
 - "text is several agencies' name": the query is, word for word, the name or trade name of more
@@ -15,7 +16,9 @@ Categories of a miss (the first that applies):
   name or trade name: the registry is right to put that agency first;
 - "not found": the expected agency is not among the results;
 - "found, not first": it is among them, below another;
-- "false match": a name that is not registered was answered `match` (with the name it matched).
+- for a real name that is not registered but was answered `match`: "registered after all" (a
+  synthetic agency was given the same name), "the same words in another order", "a typo or
+  sound away" (the name matched reads as the one typed give or take a slip), "other".
 """
 
 from __future__ import annotations
@@ -52,6 +55,20 @@ def kind_of(query, registry: list[dict]) -> str:
     if any(query.text == number for number, _ in row["licences"]):
         return "licence number"
     return "one typo"
+
+
+def false_match(text: str, result, owners) -> str:
+    """Why a name that is not registered was answered `match` (see the categories above)."""
+    if name_key(text) in owners:
+        return "false match: registered after all"
+    if not result.hits:
+        return "false match: other"
+    best = result.hits[0]
+    if best.match == "exact":
+        return "false match: same words, another order"
+    if best.match == "strong":
+        return "false match: a typo or sound away"
+    return "false match: other"
 
 
 def main() -> None:
@@ -125,7 +142,7 @@ def evaluate(url, index_dir, backend, registry, queries, owners, show) -> None:
             kind = kind_of(q, registry)
             if q.expected == NOT_REGISTERED:
                 right = result.outcome != "match"
-                category = "false match"
+                category = false_match(q.text, result, owners)
             else:
                 right = ids[:1] == [q.expected]
                 sharing = owners.get(name_key(q.text), set())
