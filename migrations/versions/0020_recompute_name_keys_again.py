@@ -13,7 +13,6 @@ Create Date: 2026-12-05 17:10:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
@@ -21,39 +20,12 @@ down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-agency = sa.table(
-    "agency",
-    sa.column("id", sa.Integer),
-    sa.column("name", sa.String),
-    sa.column("name_key", sa.String),
-)
-
 
 def upgrade() -> None:
-    # The rules live in the application; this revision applies those of its time.
-    from registry.search.matching import name_key
+    # The rules live in the application: this revision applies them as they are when it runs.
+    from registry.schema import recompute_name_keys
 
-    connection = op.get_bind()
-    last_id = 0
-    while True:
-        rows = connection.execute(
-            sa.select(agency.c.id, agency.c.name, agency.c.name_key)
-            .where(agency.c.id > last_id)
-            .order_by(agency.c.id)
-            .limit(1000)
-        ).all()
-        if not rows:
-            return
-        keys = {r.id: name_key(r.name)[:300] for r in rows}
-        changed = [{"row_id": r.id, "key": keys[r.id]} for r in rows if keys[r.id] != r.name_key]
-        if changed:
-            connection.execute(
-                agency.update()
-                .where(agency.c.id == sa.bindparam("row_id"))
-                .values(name_key=sa.bindparam("key")),
-                changed,
-            )
-        last_id = rows[-1].id
+    recompute_name_keys(op.get_bind())
 
 
 def downgrade() -> None:

@@ -732,6 +732,16 @@ def _names_someone_else(query: Query, matched: set[str], keys: Sequence[str]) ->
     return all(compare(rest, key).kind == "none" for key in keys)
 
 
+def same_name(ranked: Sequence[Ranked]) -> bool:
+    """The best two are exactly the name (or number) typed, alike: no one can say which of the
+    agencies was meant."""
+    return (
+        len(ranked) > 1
+        and ranked[0].match == ranked[1].match == "exact"
+        and ranked[0].order == ranked[1].order
+    )
+
+
 def outcome(ranked: Sequence[Ranked]) -> str:
     """From the hits, best first: `match` when the best is exact (and not a number typed beside
     another's name, nor the name of two agencies alike), or strong and not rivalled by another
@@ -743,9 +753,7 @@ def outcome(ranked: Sequence[Ranked]) -> str:
     if best.other_holder:  # the number is someone's; the name typed is someone else's
         return "similar"
     if best.match == "exact":
-        # Exactly the name (or number) of two agencies: no one can say which was meant.
-        twin = len(ranked) > 1 and ranked[1].match == "exact" and ranked[1].order == best.order
-        return "similar" if twin else "match"
+        return "similar" if same_name(ranked) else "match"
     if best.match == "strong":
         rivals = [
             r

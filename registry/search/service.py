@@ -67,12 +67,7 @@ def warnings_for(outcome: str, hits: list[Hit]) -> list[str]:
     """
     if any(h.other_holder for h in hits):
         return ["number_of_another"]
-    if (
-        outcome == "similar"
-        and len(hits) > 1
-        and hits[0].match == hits[1].match == "exact"
-        and hits[0].order == hits[1].order
-    ):
+    if outcome == "similar" and matching.same_name(hits):
         return ["same_name"]
     if outcome == "similar" and any(
         h.match == "similar" and h.verdict.code in LICENSED for h in hits
