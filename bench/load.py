@@ -58,7 +58,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from search_quality import database, registry_rows, typo  # noqa: E402
+from search_quality import database, registry_rows, registry_settings, typo  # noqa: E402
 from synthetic import load_registry  # noqa: E402
 from synthetic import registry_rows as synthetic_registry  # noqa: E402
 
@@ -266,14 +266,7 @@ def measure_registry(
     backend: str, url: str, index_dir: str, queries: list[Query], duration: int
 ) -> list[Measure]:
     port = free_port()
-    env = {
-        **os.environ,
-        "REGISTRY_DATABASE_URL": url,
-        "REGISTRY_INDEX_DIR": index_dir,
-        "REGISTRY_SEARCH_BACKEND": backend,
-        "REGISTRY_SECRET_KEY": "bench",
-        "REGISTRY_INDEXER_THREAD": "0",
-    }
+    env = {**os.environ, **registry_settings(backend, url, index_dir)}
     base = f"http://127.0.0.1:{port}"
     api = [search_path(q) for q in queries]
     html = ["/search?" + urllib.parse.urlencode({"q": q.text}) for q in queries]
@@ -422,14 +415,7 @@ def ensure_peers() -> None:
 # -- building ----------------------------------------------------------------------------------
 def build(backend: str, url: str, index_dir: str, registry: list[dict]) -> tuple[float, float]:
     """Write the registry and rebuild the index; (seconds to load, agencies per second)."""
-    os.environ.update(
-        REGISTRY_DATABASE_URL=url,
-        REGISTRY_INDEX_DIR=index_dir,
-        REGISTRY_SEARCH_BACKEND=backend,
-        REGISTRY_SECRET_KEY="bench",
-        REGISTRY_INDEXER_THREAD="0",
-        REGISTRY_LOG_LEVEL="WARNING",
-    )
+    os.environ.update(registry_settings(backend, url, index_dir), REGISTRY_LOG_LEVEL="WARNING")
     from registry import create_app, schema
 
     app = create_app()

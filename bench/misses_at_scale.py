@@ -24,6 +24,7 @@ Categories of a miss (the first that applies):
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -37,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from load import NOT_REGISTERED, THROUGHPUT_MIX, build, make_queries  # noqa: E402
-from search_quality import database, registry_rows  # noqa: E402
+from search_quality import database, registry_rows, registry_settings  # noqa: E402
 from synthetic import registry_rows as synthetic_registry  # noqa: E402
 
 from registry.search.matching import name_key  # noqa: E402
@@ -107,15 +108,7 @@ def main() -> None:
 
 
 def evaluate(url, index_dir, backend, registry, queries, owners, show) -> None:
-    import os
-
-    os.environ.update(
-        REGISTRY_DATABASE_URL=url,
-        REGISTRY_INDEX_DIR=index_dir,
-        REGISTRY_SEARCH_BACKEND=backend,
-        REGISTRY_SECRET_KEY="bench",
-        REGISTRY_INDEXER_THREAD="0",
-    )
+    os.environ.update(registry_settings(backend, url, index_dir))
     from sqlmodel import Session
 
     from registry import create_app

@@ -580,6 +580,17 @@ def database(tmp: Path, backend: str):
         admin.dispose()
 
 
+def registry_settings(backend: str, url: str, index_dir: str) -> dict[str, str]:
+    """The environment a benchmark's registry runs with (in-process or under gunicorn)."""
+    return {
+        "REGISTRY_DATABASE_URL": url,
+        "REGISTRY_INDEX_DIR": index_dir,
+        "REGISTRY_SEARCH_BACKEND": backend,
+        "REGISTRY_SECRET_KEY": "bench",
+        "REGISTRY_INDEXER_THREAD": "0",
+    }
+
+
 def build_instance(tmp: Path, rows: list[dict], backend: str, url: str) -> None:
     """The real rows are imported as a regulator would (`import-agencies`); synthetic padding
     is written straight into the tables first (bench/synthetic.py load_registry: importing a
@@ -592,13 +603,7 @@ def build_instance(tmp: Path, rows: list[dict], backend: str, url: str) -> None:
         writer.writeheader()
         for row in real:
             writer.writerow({c: row.get(c, "") for c in COLUMNS})
-    os.environ.update(
-        REGISTRY_DATABASE_URL=url,
-        REGISTRY_INDEX_DIR=f"{tmp}/index",
-        REGISTRY_SECRET_KEY="bench",
-        REGISTRY_INDEXER_THREAD="0",
-        REGISTRY_SEARCH_BACKEND=backend,
-    )
+    os.environ.update(registry_settings(backend, url, f"{tmp}/index"))
     flask = [sys.executable, "-m", "flask", "--app", "registry"]
     subprocess.run([*flask, "init-db"], check=True, capture_output=True)
     if padding:
