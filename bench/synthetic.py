@@ -54,7 +54,7 @@ def synthetic_rows(
 
         name = WORD.sub(replace, template["name"])
         key = name_key(name)
-        if key in seen:
+        if key in seen or len(name) > 300:  # longer than the registry takes
             continue
         seen.add(key)
         n = len(made)
