@@ -21,6 +21,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 # SQLite databases are read through a memory map of up to this size (see make_engine); a
@@ -28,11 +29,13 @@ from sqlmodel import Session, create_engine
 SQLITE_MMAP_BYTES = 2 << 30
 
 
-def make_engine(url: str | URL, **options) -> Engine:
+def make_engine(url: str | URL, *, ping: bool = True, **options) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for several processes;
     a server database gets each pooled connection checked before use (SQLAlchemy's
     pool_pre_ping: a database restart or a firewall's idle timeout costs no request).
-    `options`: more of create_engine's."""
+    `ping=False`: no check, a round trip less a checkout, for reads that are asked again when
+    their connection turns out dropped (see is_dropped; the lookups). `options`: more of
+    create_engine's."""
     if make_url(url).get_backend_name() == "sqlite":
         connect_args = {
             "timeout": 30,
@@ -54,7 +57,7 @@ def make_engine(url: str | URL, **options) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    return create_engine(url, pool_pre_ping=ping, **options)
 
 
 def get_engine() -> Engine:
@@ -78,12 +81,32 @@ def get_reader() -> Session:
 
 
 def get_lookup_connection() -> Connection:
-    """The reader's connection of the current request, without an ORM session, for lookups
+    """The lookup's connection of the current request, without an ORM session
     (registry.search.service reads through Core alone): creating and closing a session costs
-    several times what the connection does."""
+    several times what the connection does. From the search backend's pool of lookup
+    connections where it has one (PostgreSQL: autocommit, not checked before use), else the
+    reader's."""
     if "db_lookup" not in g:
-        g.db_lookup = current_app.extensions["registry.reader"].connect()
+        engine = (
+            current_app.extensions.get("registry.lookups")
+            or current_app.extensions["registry.reader"]
+        )
+        g.db_lookup = engine.connect()
     return g.db_lookup
+
+
+def forget_lookup_connection() -> None:
+    """Drop the request's lookup connection (one found dropped), so the next use takes another."""
+    connection = g.pop("db_lookup", None)
+    if connection is not None:
+        connection.close()
+
+
+def is_dropped(error: BaseException) -> bool:
+    """A statement failed because its connection was dropped (a database restart, a firewall's
+    idle timeout): SQLAlchemy has discarded the pool's connections, and the statement asked
+    again on a new one can succeed. Only for reads: a write may have been committed."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def driver_rows(connection: Connection, sql: str, parameters=None) -> list[tuple]:

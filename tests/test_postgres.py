@@ -179,6 +179,28 @@ def test_a_change_drained_on_one_server_is_found_on_the_other(two_servers):
     assert _found(second, "Horizpnte") == ["Reclutadora Horizonte Azul"]
 
 
+def test_a_lookup_whose_connections_were_dropped_is_answered(two_servers, postgres_admin):
+    """Lookup connections are not checked before use (a round trip less): after a database
+    restart drops them all, the next lookup is still answered, on new connections."""
+    first, _second = two_servers
+    _add(first, "Reclutadora Horizonte Azul", "MX-RH-1")
+    first.extensions["registry.index"].drain()
+    client = first.test_client()
+    assert client.get("/api/v1/search?q=MX-RH-1").get_json()["outcome"] == "match"
+    lookups = first.extensions["registry.lookups"]
+    held = [lookups.connect() for _ in range(3)]  # every connection the pool keeps
+    pids = [c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in held]
+    for connection in held:
+        connection.close()
+    with postgres_admin.connect() as admin:
+        for pid in pids:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    for text_ in ("Reclutadora Horizonte Azul", "Reclutadora Horisonte Asul"):
+        answer = client.get("/api/v1/search", query_string={"q": text_})
+        assert answer.status_code == 200
+        assert [h["name"] for h in answer.get_json()["results"]] == ["Reclutadora Horizonte Azul"]
+
+
 def test_typos_are_found_through_the_trigram_index_when_the_vocabulary_is_too_large(two_servers):
     from registry.search.postgres_index import _TOO_MANY
 

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 
 from registry.agencies.listing import ListingCache
 from registry.clock import today
-from registry.db import get_lookup_connection
+from registry.db import forget_lookup_connection, get_lookup_connection, is_dropped
 from registry.search import outbox
 from registry.search.backend import SearchBackend, default_backend, open_backend
 from registry.search.indexer import BackgroundIndexer
@@ -43,19 +43,36 @@ def lookup(
 ) -> SearchResult:
     """The lookup (registry.search.service.search) as of today, for the current request: its
     reader's connection, and this process's index, listing and rankings. The search page, the
-    API and the report form's "is it one of these?" all ask through it."""
-    return search(
-        connection=get_lookup_connection(),
-        index=get_index(),
-        text=text,
-        on=today(),
-        country=country,
-        kind=kind,
-        verdict=verdict,
-        limit=limit,
-        listing=get_listing(),
-        rankings=get_rankings(),
-    )
+    API and the report form's "is it one of these?" all ask through it.
+
+    Lookup connections are not checked before use (a round trip less): one dropped since its
+    last use (a database restart, a firewall's idle timeout) fails the statement, SQLAlchemy
+    discards the pool's connections, and the lookup, which only reads, is asked again."""
+    for attempt in range(LOOKUP_ATTEMPTS):
+        try:
+            return search(
+                connection=get_lookup_connection(),
+                index=get_index(),
+                text=text,
+                on=today(),
+                country=country,
+                kind=kind,
+                verdict=verdict,
+                limit=limit,
+                listing=get_listing(),
+                rankings=get_rankings(),
+            )
+        except Exception as error:
+            if attempt == LOOKUP_ATTEMPTS - 1 or not is_dropped(error):
+                raise
+            log.warning("a lookup's database connection was dropped; asking again")
+            forget_lookup_connection()
+    raise AssertionError("unreachable")
+
+
+# A lookup reads through two connections of one pool (the index's, the records'): after a
+# restart, the first found dropped empties the pool, and the second attempt takes new ones.
+LOOKUP_ATTEMPTS = 2
 
 
 def drain_now() -> None:
@@ -78,6 +95,7 @@ def init_app(app: Flask) -> None:
         engine=app.extensions["registry.engine"],
         index_dir=app.config["INDEX_DIR"],
     )
+    app.extensions["registry.lookups"] = app.extensions["registry.index"].lookup_engine
     app.extensions["registry.listing"] = ListingCache(app.config["LISTING_CACHE_SIZE"])
     app.extensions["registry.rankings"] = RankingCache(app.config["RANKING_CACHE_SIZE"])
     if app.config["INDEXER_THREAD"]:

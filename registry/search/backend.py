@@ -27,6 +27,9 @@ BACKENDS = ("whoosh", "postgres")
 class SearchBackend(Protocol):
     name: str
     stale: bool  # written by an older version: `init-db` rebuilds it
+    # The pool a lookup reads the registry through (its records, registry.db
+    # get_lookup_connection); None: the request's reader.
+    lookup_engine: Engine | None
 
     def candidates(
         self, query: Query, *, country: str | None = None, kind: str | None = None, limit: int = 100
@@ -65,6 +68,7 @@ class WhooshSearch:
     """The Whoosh index folder (registry.search.whoosh_index) fed by registry.search.indexer."""
 
     name = "whoosh"
+    lookup_engine = None
 
     def __init__(self, engine: Engine, directory: str | Path):
         self.engine = engine

@@ -236,6 +236,11 @@ class PostgresSearch:
         self._cache_lock = threading.Lock()
         self._lookups = _lookup_engine(engine)
 
+    @property
+    def lookup_engine(self) -> Engine:
+        """Lookups read the registry's records through the pool they read the index through."""
+        return self._lookups
+
     # -- state ---------------------------------------------------------------------------------
     @property
     def stale(self) -> bool:
@@ -677,11 +682,14 @@ def _lookup_engine(engine: Engine) -> Engine:
     statement on its own (at READ COMMITTED a statement sees what is committed when it starts,
     in a transaction or not), set up once with LOOKUP_SETTINGS. A transaction would cost two
     more round trips a lookup (BEGIN, ROLLBACK), and psycopg forgets the statements it prepared
-    whenever one rolls back."""
+    whenever one rolls back. Connections are not checked before use (a round trip less a
+    lookup): a lookup that finds its connection dropped is asked again (registry.search
+    lookup)."""
     options = engine.url.query.get("options", "")
     options = " ".join(options) if isinstance(options, tuple) else options
     return make_engine(
         engine.url.set(query={k: v for k, v in engine.url.query.items() if k != "options"}),
+        ping=False,
         isolation_level="AUTOCOMMIT",
         connect_args={"options": f"{options} {LOOKUP_SETTINGS}".strip()},
     )
