@@ -521,6 +521,45 @@ def test_common_words_narrow_and_rare_words_find(app, session, make_agency, inde
     assert (top(rare), rare.outcome) == ("Servicios Globales Quetzal", "match")
 
 
+def test_a_name_typed_whole_is_found_however_many_agencies_hold_its_words(
+    app, session, make_agency, index_now, monkeypatch
+):
+    """When every word typed is common and more agencies than a lookup reads hold them all,
+    the agency whose name it is still comes first, registered last, its words in another
+    order or its legal form left out (both backends)."""
+    from registry.search import postgres_index, whoosh_index
+
+    for module in (postgres_index, whoosh_index):
+        monkeypatch.setattr(module, "COMMON", 2)
+    for n in range(105):  # the oldest hundred are all a lookup of common words reads
+        session.add(Agency(name=f"Servicios Globales {n:03d} Norte", country="MX"))
+    session.commit()
+    make_agency("Servicios Globales, S.A. de C.V.")
+    index_now()
+    for typed in ("Servicios Globales, S.A. de C.V.", "GLOBALES SERVICIOS", "Servicios Globales"):
+        found = run(app, session, typed)
+        assert (top(found), found.outcome) == ("Servicios Globales, S.A. de C.V.", "match"), typed
+
+
+def test_what_a_whoosh_process_keeps_of_terms_no_one_holds_stays_bounded(
+    app, session, make_agency, index_now, monkeypatch
+):
+    """Each lookup reads terms no agency holds (a name typed whole, a typo's sound): keeping
+    them costs memory too, and a worker answering months of distinct queries must not grow
+    without bound."""
+    from registry.search import whoosh_index
+
+    if app.extensions["registry.index"].name != "whoosh":
+        pytest.skip("what a Whoosh process keeps")
+    monkeypatch.setattr(whoosh_index._Segment, "POSTINGS_KEPT", 2_000)
+    make_agency("Agencia Colibri")
+    index_now()
+    for n in range(300):
+        run(app, session, f"Quetzalcoatl Tonatiuh {n} Xochipilli")
+    segments = app.extensions["registry.index"].index._segments.values()
+    assert segments and all(len(s._postings) < 100 for s in segments)
+
+
 def test_a_new_word_is_found_by_its_typos_once_indexed(app, session, make_agency, index_now):
     """Typo neighbourhoods a backend keeps between lookups are refreshed when a word enters the
     index: a misspelling searched before the agency existed finds it afterwards."""

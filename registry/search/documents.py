@@ -31,6 +31,7 @@ class Document:
     kind: str
     names: list[str]
     keys: list[str]
+    exact_keys: list[str]  # matching.exact_key of each name: a name typed whole finds it
 
 
 def make_document(
@@ -64,6 +65,7 @@ def make_document(
         kind=kind,
         names=names,
         keys=keys,
+        exact_keys=sorted({matching.exact_key(k) for k in keys} - {""}),
     )
 
 

@@ -550,6 +550,21 @@ GENERIC = frozenset(
 )
 
 
+def exact_key(name_key_: str) -> str:
+    """What the names compare calls exact share: their telling words, sorted ("globales
+    servicios" for "Servicios Globales, S.A. de C.V." and "Globales Servicios"). Backends index
+    it, so that a name typed whole finds its agency however many others hold its words."""
+    return " ".join(_shape(name_key_)[1]) if name_key_ else ""
+
+
+def exact_keys(query_key: str) -> set[str]:
+    """The exact_key of a typed name, as typed and read without what may be a legal form typed
+    with a slip ("Sistemas Productos S.. de C.V.")."""
+    if not query_key:
+        return set()
+    return {exact_key(query_key), " ".join(_loose_shape(query_key)[1])} - {""}
+
+
 @lru_cache(maxsize=100_000)  # an agency comes up in lookup after lookup
 def _sounds_of(keys: tuple[str, ...]) -> dict[str, str]:
     """The telling words of an agency's name keys, each with its sound key (what word_costs

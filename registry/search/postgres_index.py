@@ -2,8 +2,9 @@
 that every app server shares one search and a change is searchable as soon as it is drained.
 
 - search_document: one row per public agency, its search terms as a tsvector (GIN index) whose
-  lexemes are `w:<name word>`, `s:<sound key>` and `i:<identifier key>`, plus what the ranking
-  step reads (names and their keys) and the country/kind filters;
+  lexemes are `w:<name word>`, `s:<sound key>`, `i:<identifier key>` and `n:<exact key>`
+  (matching.exact_key), plus what the ranking step reads (names and their keys) and the
+  country/kind filters;
 - search_word and search_term: every name word, sound key and identifier key with the number of
   agencies holding it (IDF weights, the COMMON and SHARED_DOMAIN rules). Each process holds the
   name words (registry.search.vocabulary) to find those within a typo's reach, read again when
@@ -59,13 +60,14 @@ from registry.search.matching import (
     SHARED_DOMAIN,
     Candidate,
     Query,
+    exact_keys,
     sound_key,
     word_budget,
     word_weight,
 )
 from registry.search.vocabulary import Words
 
-FORMAT = "2"  # bump when what goes into a document changes (2: issue 24's name keys)
+FORMAT = "3"  # bump when what goes into a document changes (3: exact keys, matching.exact_key)
 LOCK_KEY = 0x52454749  # the advisory lock all writers of the index take ("REGI")
 GIN_INDEXES = ("ix_search_document_terms", "ix_search_word_trigrams")  # made by migration 0009
 
@@ -122,6 +124,7 @@ def _terms(document: Document) -> list[str]:
         [f"w:{t}" for t in document.tokens]
         + [f"s:{s}" for s in document.sounds]
         + [f"i:{i}" for i in sorted(document.identifiers)]
+        + [f"n:{k}" for k in document.exact_keys]
     )
 
 
@@ -129,7 +132,7 @@ def _count_rows(counts: Counter) -> tuple[list[dict], list[dict]]:
     """Counts of document terms as rows of search_word and of search_term (zeros left out)."""
     words, terms = [], []
     for term, n in counts.items():
-        if not n:
+        if not n or term.startswith("n:"):  # exact keys are not counted (one agency's each)
             continue
         if term.startswith("w:"):
             words.append({"word": term[2:], "frequency": n})
@@ -158,16 +161,23 @@ def _any_of(terms: Iterable[str]) -> str:
 
 @cache
 def _candidates_sql(
-    identifiers: bool, names: bool, scored: bool, by_age: bool, country: bool, kind: bool
+    identifiers: bool,
+    exact: bool,
+    names: bool,
+    scored: bool,
+    by_age: bool,
+    country: bool,
+    kind: bool,
 ) -> str:
     """The candidates of a lookup as one JSON document (one parse instead of two per row), with
     the index's counters as they are now (_STATE: the lookup checks that it knew them).
 
     Candidates: the agencies holding an identifier typed (with their terms, to tell which),
-    then those found by name words, the highest sum of the weights of the words they hold first
-    (`scored`; else all hold them all), then the oldest: walked in that order through the
-    primary key (`by_age`), or found through the GIN index and sorted (`agency_id + 0` keeps
-    the planner off the key).
+    then those whose name is the name typed (matching.exact_key: found however many agencies
+    hold its words), then those found by name words, the highest sum of the weights of the
+    words they hold first (`scored`; else all hold them all), then the oldest: walked in that
+    order through the primary key (`by_age`), or found through the GIN index and sorted
+    (`agency_id + 0` keeps the planner off the key).
     Raw SQL of a few fixed shapes: building the statement in SQLAlchemy cost more than running
     it, and psycopg prepares each shape once per connection."""
     where = (" AND country = %(country)s" if country else "") + (
@@ -180,6 +190,11 @@ def _candidates_sql(
             " FROM search_document WHERE terms @@ %(identifiers)s::tsquery"
             + where
             + " LIMIT %(limit)s)"
+        )
+    if exact:
+        parts.append(
+            "(SELECT agency_id, names, name_keys, NULL::text[] AS terms"
+            " FROM search_document WHERE terms @@ %(exact)s::tsquery" + where + " LIMIT %(limit)s)"
         )
     if names:
         score = (
@@ -460,7 +475,8 @@ class PostgresSearch:
                 seen = now
                 continue
             [(rows, state)] = driver_rows(
-                connection, *self._candidates_query(groups, identifiers, country, kind, limit)
+                connection,
+                *self._candidates_query(query.key, groups, identifiers, country, kind, limit),
             )
             now = self._apply_state(state)
             if now == seen:
@@ -477,6 +493,7 @@ class PostgresSearch:
 
     def _candidates_query(
         self,
+        query_key: str,
         groups: list[tuple[int, list[str]]],
         identifiers: set[str],
         country: str | None,
@@ -488,6 +505,7 @@ class PostgresSearch:
             "kind": kind,
             "limit": limit,
             "identifiers": _any_of(f"i:{k}" for k in identifiers),
+            "exact": _any_of(f"n:{k}" for k in sorted(exact_keys(query_key))),
         }
         rare = [(f, terms) for f, terms in groups if f <= COMMON]
         if rare:  # rare words find, and common words count among what they found
@@ -499,6 +517,7 @@ class PostgresSearch:
         return (
             _candidates_sql(
                 bool(identifiers),
+                bool(groups) and bool(parameters["exact"]),
                 bool(groups),
                 bool(rare),
                 not rare and self._by_age(groups, limit),

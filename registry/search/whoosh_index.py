@@ -42,6 +42,7 @@ from registry.search.matching import (
     SHARED_DOMAIN,
     Candidate,
     Query,
+    exact_keys,
     sound_key,
     word_budget,
     word_weight,
@@ -58,13 +59,14 @@ SCHEMA = Schema(
     tokens=ID,
     sounds=ID,
     identifiers=ID,
+    exact=ID,  # matching.exact_key of each name
     country=ID,
     kind=ID,
     record=COLUMN(columns.VarBytesColumn()),
 )
 # Bump when the schema or what goes into a document changes: an index of another format is
 # recreated empty (stale = True) and rebuilt from the database by `init-db`.
-FORMAT = "7"  # 7: name keys read initials and legal forms as issue 24 does
+FORMAT = "8"  # 8: each name's exact key (matching.exact_key)
 # A candidate's record (the `record` column, marshalled): agency id, names, name keys,
 # identifiers. marshal's format 4 has read the same since Python 3.4; the index is rebuilt from
 # the database should it ever change (FORMAT).
@@ -231,6 +233,7 @@ class SearchIndex:
             "tokens": document.tokens,
             "sounds": document.sounds,
             "identifiers": sorted(document.identifiers),
+            "exact": document.exact_keys,
             "country": document.country,
             "kind": document.kind,
             "record": marshal.dumps(record, MARSHAL_VERSION),
@@ -387,7 +390,13 @@ class SearchIndex:
                 results[agency_id] = Candidate(
                     agency_id, names, identifiers.intersection(held), keys
                 )
-        for docnum in self._name_matches(query, segments, filters, limit):
+        # The name typed whole: found however many agencies hold its words (among the oldest
+        # `limit` holding them all, the one meant might not be).
+        exact = _Docs(segments, [("exact", k) for k in sorted(exact_keys(query.key))]).all()
+        for docs in filters:
+            exact = exact[docs.hold(exact)]
+        named = self._name_matches(query, segments, filters, limit)
+        for docnum in [*exact[:limit].tolist(), *named]:
             agency_id, names, keys, _held = self._record(segments, docnum)
             if agency_id not in results:
                 results[agency_id] = Candidate(agency_id, names, set(), keys)
@@ -456,12 +465,15 @@ class _Segment:
     deletions, which readers leave out (_Docs.local)."""
 
     POSTINGS_KEPT = 8_000_000  # document numbers (4 bytes each)
+    ENTRY_WEIGHT = 32  # what keeping a term costs beside its numbers (a term no one holds, too)
     FREQUENCIES_KEPT = 200_000  # terms' document counts
 
     def __init__(self, leaf):
         self.key = leaf.segment().segment_id()
         self.words = Words(leaf.lexicon("tokens"))
-        self._postings: Bounded[np.ndarray] = Bounded(self.POSTINGS_KEPT, weigh=len)
+        self._postings: Bounded[np.ndarray] = Bounded(
+            self.POSTINGS_KEPT, weigh=lambda ids: len(ids) + self.ENTRY_WEIGHT
+        )
         self._frequencies: dict[tuple[str, str], int] = {}
 
     def warm(self, leaf) -> None:
