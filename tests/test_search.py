@@ -541,6 +541,33 @@ def test_a_name_typed_whole_is_found_however_many_agencies_hold_its_words(
         assert (top(found), found.outcome) == ("Servicios Globales, S.A. de C.V.", "match"), typed
 
 
+def test_y_written_i_finds_the_agency_when_its_words_are_common(
+    app, session, make_agency, index_now, monkeypatch
+):
+    """ "Constructora i Urbanizadora" is "Constructora y Urbanizadora" (Catalan's "and", and
+    how "y" sounds): the lone "i" is a stopword, not a word the agency must hold, which at a
+    million agencies (where "i" is held by hundreds) left no candidate at all (both backends)."""
+    from registry.search import postgres_index, whoosh_index
+
+    for module in (postgres_index, whoosh_index):
+        monkeypatch.setattr(module, "COMMON", 2)
+    for name in (
+        "Constructora Baja",
+        "Constructora Alta",
+        "Urbanizadora Baja",
+        "Urbanizadora Alta",
+        "Fondo Norte I",
+        "Fondo Sur I",
+        "Fondo Este I",
+    ):
+        session.add(Agency(name=name, country="MX"))
+    session.commit()
+    make_agency("Constructora y Urbanizadora, S.A. de C.V.")
+    index_now()
+    found = run(app, session, "constructora i urbanizadora")
+    assert (top(found), found.outcome) == ("Constructora y Urbanizadora, S.A. de C.V.", "match")
+
+
 def test_what_a_whoosh_process_keeps_of_terms_no_one_holds_stays_bounded(
     app, session, make_agency, index_now, monkeypatch
 ):

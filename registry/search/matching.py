@@ -116,8 +116,9 @@ LEGAL_FORMS = sorted(
 _FORM_LENGTHS = sorted({len(f) for f in LEGAL_FORMS}, reverse=True)
 _FORMS = frozenset(LEGAL_FORMS)
 
-# Words too common to find an agency by; they still count when names are compared.
-STOPWORDS = frozenset("de del la las los el y e and of the da do das dos en".split())
+# Words too common to find an agency by; they still count when names are compared. "i" is
+# "y" as Catalan writes it and as it sounds ("Construcciones i Materiales"), or an initial.
+STOPWORDS = frozenset("de del la las los el y e i and of the da do das dos en".split())
 # Words left out when names are compared word by word: stopwords, and legal forms wherever they
 # stand ("Hebei Construction Group Corporation Limited No. 7 Branch").
 NOISE = STOPWORDS | {form[0] for form in LEGAL_FORMS if len(form) == 1}

@@ -67,7 +67,7 @@ from registry.search.matching import (
 )
 from registry.search.vocabulary import Words
 
-FORMAT = "3"  # bump when what goes into a document changes (3: exact keys, matching.exact_key)
+FORMAT = "4"  # bump when what goes into a document changes (3: exact keys; 4: "i" a stopword)
 LOCK_KEY = 0x52454749  # the advisory lock all writers of the index take ("REGI")
 GIN_INDEXES = ("ix_search_document_terms", "ix_search_word_trigrams")  # made by migration 0009
 

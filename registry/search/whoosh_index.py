@@ -66,7 +66,7 @@ SCHEMA = Schema(
 )
 # Bump when the schema or what goes into a document changes: an index of another format is
 # recreated empty (stale = True) and rebuilt from the database by `init-db`.
-FORMAT = "8"  # 8: each name's exact key (matching.exact_key)
+FORMAT = "9"  # 8: each name's exact key (matching.exact_key); 9: "i" a stopword
 # A candidate's record (the `record` column, marshalled): agency id, names, name keys,
 # identifiers. marshal's format 4 has read the same since Python 3.4; the index is rebuilt from
 # the database should it ever change (FORMAT).
