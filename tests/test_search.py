@@ -54,6 +54,19 @@ def registry(make_agency, index_now):
     return agencies
 
 
+@pytest.fixture
+def common_above(monkeypatch):
+    """Sets how many agencies make a name word common in both backends (matching.COMMON), so
+    that a handful of agencies behaves as a registry of a million does."""
+    from registry.search import postgres_index, whoosh_index
+
+    def set_common(agencies: int) -> None:
+        for module in (postgres_index, whoosh_index):
+            monkeypatch.setattr(module, "COMMON", agencies)
+
+    return set_common
+
+
 def run(app, session, text, **filters):
     with app.test_request_context():
         return search(
@@ -493,13 +506,12 @@ def test_postgres_search_backend_on_sqlite_is_refused_with_a_clear_error(tmp_pat
         )
 
 
-def test_common_words_narrow_and_rare_words_find(app, session, make_agency, index_now, monkeypatch):
+def test_common_words_narrow_and_rare_words_find(
+    app, session, make_agency, index_now, common_above
+):
     """A word in more than COMMON agencies does not find on its own; when every word typed is
     common, the agencies holding all of them are the candidates (both backends)."""
-    from registry.search import postgres_index, whoosh_index
-
-    for module in (postgres_index, whoosh_index):
-        monkeypatch.setattr(module, "COMMON", 2)
+    common_above(2)
     for name in (
         "Servicios Globales Tlaloc",
         "Servicios Globales Quetzal",
@@ -522,15 +534,12 @@ def test_common_words_narrow_and_rare_words_find(app, session, make_agency, inde
 
 
 def test_a_name_typed_whole_is_found_however_many_agencies_hold_its_words(
-    app, session, make_agency, index_now, monkeypatch
+    app, session, make_agency, index_now, common_above
 ):
     """When every word typed is common and more agencies than a lookup reads hold them all,
     the agency whose name it is still comes first, registered last, its words in another
     order or its legal form left out (both backends)."""
-    from registry.search import postgres_index, whoosh_index
-
-    for module in (postgres_index, whoosh_index):
-        monkeypatch.setattr(module, "COMMON", 2)
+    common_above(2)
     for n in range(105):  # the oldest hundred are all a lookup of common words reads
         session.add(Agency(name=f"Servicios Globales {n:03d} Norte", country="MX"))
     session.commit()
@@ -542,15 +551,12 @@ def test_a_name_typed_whole_is_found_however_many_agencies_hold_its_words(
 
 
 def test_y_written_i_finds_the_agency_when_its_words_are_common(
-    app, session, make_agency, index_now, monkeypatch
+    app, session, make_agency, index_now, common_above
 ):
     """ "Constructora i Urbanizadora" is "Constructora y Urbanizadora" (Catalan's "and", and
     how "y" sounds): the lone "i" is a stopword, not a word the agency must hold, which at a
     million agencies (where "i" is held by hundreds) left no candidate at all (both backends)."""
-    from registry.search import postgres_index, whoosh_index
-
-    for module in (postgres_index, whoosh_index):
-        monkeypatch.setattr(module, "COMMON", 2)
+    common_above(2)
     for name in (
         "Constructora Baja",
         "Constructora Alta",
@@ -708,14 +714,13 @@ def test_the_records_a_process_keeps_are_bounded(app, session, make_agency):
 
 
 def test_a_word_that_becomes_common_stops_finding_after_the_next_drain(
-    app, session, make_agency, index_now, monkeypatch
+    app, session, make_agency, index_now, common_above
 ):
     """What a process keeps of the index (word counts, on PostgreSQL) follows every change: a
     word held by more agencies than COMMON since the last drain only narrows."""
-    from registry.search import matching, postgres_index, whoosh_index
+    from registry.search import matching
 
-    for module in (postgres_index, whoosh_index):
-        monkeypatch.setattr(module, "COMMON", 2)
+    common_above(2)
     first = make_agency("Horizonte Azul")
     index_now()
 
@@ -732,15 +737,13 @@ def test_a_word_that_becomes_common_stops_finding_after_the_next_drain(
 
 
 def test_among_many_found_by_a_rare_word_the_common_words_typed_count(
-    app, session, make_agency, index_now, monkeypatch
+    app, session, make_agency, index_now, common_above
 ):
     """More agencies share the rare word than a lookup takes: those also holding the common
     words typed come first (both backends pick their candidates the same way)."""
-    from registry.search import matching, postgres_index, whoosh_index
+    from registry.search import matching
 
-    for module in (postgres_index, whoosh_index):
-        # a word and its sound key count twice: tlaloc is held 6 times, servicios 8
-        monkeypatch.setattr(module, "COMMON", 6)
+    common_above(6)  # a word and its sound key count twice: tlaloc is held 6 times, servicios 8
     for name in (
         "Tlaloc Uno",
         "Tlaloc Dos",
