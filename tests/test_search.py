@@ -550,6 +550,42 @@ def test_a_name_typed_whole_is_found_however_many_agencies_hold_its_words(
         assert (top(found), found.outcome) == ("Servicios Globales, S.A. de C.V.", "match"), typed
 
 
+def test_common_words_typed_as_registered_find_before_their_look_alikes(
+    app, session, make_agency, index_now, common_above
+):
+    """When every word typed is common and more agencies than a lookup reads hold a look-alike
+    of one of them ("Servicio" for "Servicios"), the agency holding the words as typed is still
+    found (both backends)."""
+    common_above(2)
+    for n in range(105):  # older, and more than the hundred a lookup of common words reads
+        session.add(Agency(name=f"Servicio Globales {n:03d}", country="MX"))
+    for name in ("Servicios Maya", "Servicios Tlaloc", "Servicios Quetzal"):
+        session.add(Agency(name=name, country="MX"))
+    session.commit()
+    make_agency("Servicios Globales Colibri")
+    index_now()
+    found = run(app, session, "Servicios Globales")
+    assert "Servicios Globales Colibri" in {h.agency.name for h in found.hits}
+    assert top(found) == "Servicios Globales Colibri"
+
+
+def test_common_words_no_agency_holds_as_typed_find_their_look_alikes(
+    app, session, make_agency, index_now, common_above
+):
+    """Common words that no agency holds together as typed still find the agencies holding
+    them give or take a typo ("Servicios Norte" finds "Servicio Norte"; both backends)."""
+    common_above(2)
+    for name in ("Servicios Maya", "Servicios Tlaloc", "Servicios Quetzal"):
+        session.add(Agency(name=name, country="MX"))
+    for name in ("Norte Uno", "Norte Dos", "Norte Tres"):
+        session.add(Agency(name=name, country="MX"))
+    session.commit()
+    make_agency("Servicio Norte")
+    index_now()
+    found = run(app, session, "Servicios Norte")
+    assert top(found) == "Servicio Norte"
+
+
 def test_y_written_i_finds_the_agency_when_its_words_are_common(
     app, session, make_agency, index_now, common_above
 ):

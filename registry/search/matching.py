@@ -347,6 +347,11 @@ FREE_MAIL = frozenset(
 # a hosting platform), not an agency's own: it identifies no one;
 SHARED_DOMAIN = 2
 # a name word in more agencies than this is common: it narrows a search but does not find.
+# When every word typed is common, the agencies holding them all are the candidates, and a word
+# typed as the registry writes it, itself common, stands for itself and its sound key only: its
+# typo neighbours are other common words ("servicio" beside "servicios", 170,000 agencies at a
+# million) that cost the lookup their postings and find nothing the word typed does not. Only
+# when no agency holds the words as typed do the neighbours count.
 COMMON = 500
 
 

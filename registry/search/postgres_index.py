@@ -117,6 +117,9 @@ LOOKUP_SETTINGS = "-c enable_seqscan=off -c plan_cache_mode=force_custom_plan"
 
 
 _TOO_MANY = Words(())  # a vocabulary too large to hold (PostgresSearch.MEMORY_WORDS)
+# What stands for one query word: (agencies holding any of the terms, the terms, the same for
+# the word as typed when it is common itself, else None: matching.COMMON).
+_Group = tuple[int, list[str], tuple[int, list[str]] | None]
 
 
 def _terms(document: Document) -> list[str]:
@@ -166,6 +169,7 @@ def _candidates_sql(
     names: bool,
     scored: bool,
     by_age: bool,
+    fallback_by_age: bool | None,
     country: bool,
     kind: bool,
 ) -> str:
@@ -177,7 +181,10 @@ def _candidates_sql(
     hold its words), then those found by name words, the highest sum of the weights of the
     words they hold first (`scored`; else all hold them all), then the oldest: walked in that
     order through the primary key (`by_age`), or found through the GIN index and sorted
-    (`agency_id + 0` keeps the planner off the key).
+    (`agency_id + 0` keeps the planner off the key). When every word is common and some were
+    typed as the registry writes them (`fallback_by_age` not None), the words' neighbours are
+    asked for only if no agency holds them as typed (matching.COMMON): a one-time filter, so
+    that the server does not read their postings otherwise.
     Raw SQL of a few fixed shapes: building the statement in SQLAlchemy cost more than running
     it, and psycopg prepares each shape once per connection."""
     where = (" AND country = %(country)s" if country else "") + (
@@ -196,24 +203,36 @@ def _candidates_sql(
             "(SELECT agency_id, names, name_keys, NULL::text[] AS terms"
             " FROM search_document WHERE terms @@ %(exact)s::tsquery" + where + " LIMIT %(limit)s)"
         )
-    if names:
+
+    def by_names(find: str, scored: bool, by_age: bool, condition: str = "") -> str:
         score = (
             " (SELECT sum(g.weight) FROM unnest(%(groups)s::tsquery[], %(weights)s::float8[])"
             " AS g(query, weight) WHERE d.terms @@ g.query) DESC,"
             if scored
             else ""
         )
-        parts.append(
-            "(SELECT d.agency_id, d.names, d.name_keys, NULL::text[] AS terms"
-            " FROM search_document AS d WHERE d.terms @@ %(find)s::tsquery"
+        return (
+            "SELECT d.agency_id, d.names, d.name_keys, NULL::text[] AS terms"
+            f" FROM search_document AS d WHERE d.terms @@ %({find})s::tsquery"
             + where
+            + condition
             + " ORDER BY"
             + score
             + (" d.agency_id" if by_age else " d.agency_id + 0")
-            + " LIMIT %(limit)s)"
+            + " LIMIT %(limit)s"
         )
+
+    named = ""
+    if names and fallback_by_age is None:
+        parts.append(f"({by_names('find', scored, by_age)})")
+    elif names:
+        named = f"WITH named AS ({by_names('find', False, by_age)}) "
+        parts.append("(SELECT * FROM named)")
+        unless_named = " AND NOT EXISTS (SELECT FROM named)"
+        parts.append(f"({by_names('fallback', False, fallback_by_age, unless_named)})")
     return (
-        "SELECT (SELECT json_agg(json_build_array(agency_id, names, name_keys, terms)) FROM ("
+        named
+        + "SELECT (SELECT json_agg(json_build_array(agency_id, names, name_keys, terms)) FROM ("
         + " UNION ALL ".join(parts)
         + ") AS found), (SELECT json_object_agg(name, value)"
         " FROM (" + _STATE + ") AS state)"
@@ -494,7 +513,7 @@ class PostgresSearch:
     def _candidates_query(
         self,
         query_key: str,
-        groups: list[tuple[int, list[str]]],
+        groups: list[_Group],
         identifiers: set[str],
         country: str | None,
         kind: str | None,
@@ -507,20 +526,28 @@ class PostgresSearch:
             "identifiers": _any_of(f"i:{k}" for k in identifiers),
             "exact": _any_of(f"n:{k}" for k in sorted(exact_keys(query_key))),
         }
-        rare = [(f, terms) for f, terms in groups if f <= COMMON]
+        rare = [(f, terms) for f, terms, _ in groups if f <= COMMON]
+        by_age = fallback_by_age = None
         if rare:  # rare words find, and common words count among what they found
             parameters["find"] = _any_of(t for _, terms in rare for t in terms)
-            parameters["groups"] = [_any_of(terms) for _, terms in groups]
-            parameters["weights"] = [word_weight(f) for f, _ in groups]
+            parameters["groups"] = [_any_of(terms) for _, terms, _ in groups]
+            parameters["weights"] = [word_weight(f) for f, _, _ in groups]
         elif groups:  # every word is common: candidates must have them all, the oldest first
-            parameters["find"] = " & ".join(f"({_any_of(terms)})" for _, terms in groups)
+            broad = [(f, terms) for f, terms, _ in groups]
+            as_typed = [typed or (f, terms) for f, terms, typed in groups]
+            parameters["find"] = " & ".join(f"({_any_of(terms)})" for _, terms in as_typed)
+            by_age = self._by_age(as_typed, limit)
+            if as_typed != broad:  # with the neighbours only when no agency holds them as typed
+                parameters["fallback"] = " & ".join(f"({_any_of(terms)})" for _, terms in broad)
+                fallback_by_age = self._by_age(broad, limit)
         return (
             _candidates_sql(
                 bool(identifiers),
                 bool(groups) and bool(parameters["exact"]),
                 bool(groups),
                 bool(rare),
-                not rare and self._by_age(groups, limit),
+                bool(by_age),
+                fallback_by_age,
                 bool(country),
                 bool(kind),
             ),
@@ -603,9 +630,10 @@ class PostgresSearch:
 
     def _word_groups(
         self, connection: Connection, query: Query, seen: tuple[str | None, str | None]
-    ) -> list[tuple[int, list[str]]]:
+    ) -> list[_Group]:
         """Per query word: the terms that stand for it (itself, the indexed words within its
-        typo budget, its sound key) and how many agencies hold them."""
+        typo budget, its sound key), how many agencies hold them, and the same for the word as
+        typed when it is common itself (matching.COMMON)."""
         kept = self._groups  # a reset replaces the dict: read one and the same
         known = {t: kept[t] for t in query.tokens if t in kept}
         missing = [t for t in dict.fromkeys(query.tokens) if t not in known]
@@ -624,7 +652,11 @@ class PostgresSearch:
                 if sound_frequency:
                     terms.append(f"s:{sound}")
                 frequency = sum(n for n in words.values() if n > 0) + sound_frequency
-                known[token] = (frequency, sorted(terms))
+                as_typed = None
+                if len(words) > 1 and words[token] > COMMON:  # see matching.COMMON
+                    itself = [f"w:{token}"] + ([f"s:{sound}"] if sound_frequency else [])
+                    as_typed = (words[token] + sound_frequency, itself)
+                known[token] = (frequency, sorted(terms), as_typed)
             with self._cache_lock:
                 if self._seen[1] == seen[1]:  # not if another thread saw a newer generation
                     self._groups.update((t, known[t]) for t in missing)

@@ -409,29 +409,27 @@ class SearchIndex:
         sound key. Words found in at most COMMON agencies find candidates; the others (agencia,
         servicios, manpower...) only narrow: they count among candidates found by a rare word,
         and when every word is common, candidates must have them all, the first `limit` of
-        them. Such a word alone never makes a match."""
-        groups = []
+        them, each common word typed as indexed standing for itself (matching.COMMON). Such a
+        word alone never makes a match."""
+        groups, as_typed = [], []
         for token in query.tokens:
-            terms = [("tokens", w) for w in sorted(self._expand(segments, token))]
-            terms.append(("sounds", sound_key(token)))
+            sound = ("sounds", sound_key(token))
+            terms = [("tokens", w) for w in sorted(self._expand(segments, token))] + [sound]
             frequency = _frequency(segments, terms)
             if frequency:
                 groups.append((frequency, terms))
+                itself = [("tokens", token), sound]
+                if len(terms) > 2 and _frequency(segments, itself[:1]) > COMMON:
+                    as_typed.append((_frequency(segments, itself), itself))
+                else:
+                    as_typed.append(groups[-1])
         if not groups:
             return []
         rare = [(frequency, terms) for frequency, terms in groups if frequency <= COMMON]
-        if not rare:  # the first `limit` agencies holding them all, the rarest word leading
-            groups.sort(key=lambda group: group[0])
-            leading = _Docs(segments, groups[0][1])
-            others = [_Docs(segments, terms) for _, terms in groups[1:]] + filters
-            found: list[int] = []
-            for i, (_leaf, offset, _segment) in enumerate(segments):
-                docs = leading.local(i)
-                for other in others:
-                    docs = docs[other.hold_local(i, docs)]
-                found += (docs[: limit - len(found)] + offset).tolist()
-                if len(found) == limit:
-                    break
+        if not rare:
+            found = self._holding_all(as_typed, segments, filters, limit)
+            if not found and as_typed != groups:
+                found = self._holding_all(groups, segments, filters, limit)
             return found
         scores: dict[int, float] = defaultdict(float)
         for frequency, terms in rare:
@@ -448,6 +446,24 @@ class SearchIndex:
                     for docnum in passing[_Docs(segments, terms).hold(passing)].tolist():
                         scores[docnum] += weight
         return heapq.nsmallest(limit, passing.tolist(), key=lambda d: (-scores[d], d))
+
+    @staticmethod
+    def _holding_all(
+        groups: list[tuple[int, list]], segments: list, filters: list[_Docs], limit: int
+    ) -> list[int]:
+        """The first `limit` documents holding a term of every group, the rarest group leading."""
+        groups = sorted(groups, key=lambda group: group[0])
+        leading = _Docs(segments, groups[0][1])
+        others = [_Docs(segments, terms) for _, terms in groups[1:]] + filters
+        found: list[int] = []
+        for i, (_leaf, offset, _segment) in enumerate(segments):
+            docs = leading.local(i)
+            for other in others:
+                docs = docs[other.hold_local(i, docs)]
+            found += (docs[: limit - len(found)] + offset).tolist()
+            if len(found) == limit:
+                break
+        return found
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)
