@@ -74,6 +74,14 @@ def run(app, session, text, **filters):
         )
 
 
+def register_older(session, names) -> None:
+    """Agencies registered before the one a test looks for (older: a lookup whose words are
+    all common reads the oldest holding them all), each with only its name."""
+    for name in names:
+        session.add(Agency(name=name, country="MX"))
+    session.commit()
+
+
 def wipe(index) -> None:
     """Empty the search index behind the app's back, whichever the backend."""
     if index.name == "whoosh":
@@ -540,9 +548,8 @@ def test_a_name_typed_whole_is_found_however_many_agencies_hold_its_words(
     the agency whose name it is still comes first, registered last, its words in another
     order or its legal form left out (both backends)."""
     common_above(2)
-    for n in range(105):  # the oldest hundred are all a lookup of common words reads
-        session.add(Agency(name=f"Servicios Globales {n:03d} Norte", country="MX"))
-    session.commit()
+    # the oldest hundred are all a lookup of common words reads
+    register_older(session, (f"Servicios Globales {n:03d} Norte" for n in range(105)))
     make_agency("Servicios Globales, S.A. de C.V.")
     index_now()
     for typed in ("Servicios Globales, S.A. de C.V.", "GLOBALES SERVICIOS", "Servicios Globales"):
@@ -557,11 +564,9 @@ def test_common_words_typed_as_registered_find_before_their_look_alikes(
     of one of them ("Servicio" for "Servicios"), the agency holding the words as typed is still
     found (both backends)."""
     common_above(2)
-    for n in range(105):  # older, and more than the hundred a lookup of common words reads
-        session.add(Agency(name=f"Servicio Globales {n:03d}", country="MX"))
-    for name in ("Servicios Maya", "Servicios Tlaloc", "Servicios Quetzal"):
-        session.add(Agency(name=name, country="MX"))
-    session.commit()
+    # more than the hundred a lookup of common words reads
+    register_older(session, (f"Servicio Globales {n:03d}" for n in range(105)))
+    register_older(session, ("Servicios Maya", "Servicios Tlaloc", "Servicios Quetzal"))
     make_agency("Servicios Globales Colibri")
     index_now()
     found = run(app, session, "Servicios Globales")
@@ -575,11 +580,8 @@ def test_common_words_no_agency_holds_as_typed_find_their_look_alikes(
     """Common words that no agency holds together as typed still find the agencies holding
     them give or take a typo ("Servicios Norte" finds "Servicio Norte"; both backends)."""
     common_above(2)
-    for name in ("Servicios Maya", "Servicios Tlaloc", "Servicios Quetzal"):
-        session.add(Agency(name=name, country="MX"))
-    for name in ("Norte Uno", "Norte Dos", "Norte Tres"):
-        session.add(Agency(name=name, country="MX"))
-    session.commit()
+    register_older(session, ("Servicios Maya", "Servicios Tlaloc", "Servicios Quetzal"))
+    register_older(session, ("Norte Uno", "Norte Dos", "Norte Tres"))
     make_agency("Servicio Norte")
     index_now()
     found = run(app, session, "Servicios Norte")
@@ -593,17 +595,18 @@ def test_y_written_i_finds_the_agency_when_its_words_are_common(
     how "y" sounds): the lone "i" is a stopword, not a word the agency must hold, which at a
     million agencies (where "i" is held by hundreds) left no candidate at all (both backends)."""
     common_above(2)
-    for name in (
-        "Constructora Baja",
-        "Constructora Alta",
-        "Urbanizadora Baja",
-        "Urbanizadora Alta",
-        "Fondo Norte I",
-        "Fondo Sur I",
-        "Fondo Este I",
-    ):
-        session.add(Agency(name=name, country="MX"))
-    session.commit()
+    register_older(
+        session,
+        (
+            "Constructora Baja",
+            "Constructora Alta",
+            "Urbanizadora Baja",
+            "Urbanizadora Alta",
+            "Fondo Norte I",
+            "Fondo Sur I",
+            "Fondo Este I",
+        ),
+    )
     make_agency("Constructora y Urbanizadora, S.A. de C.V.")
     index_now()
     found = run(app, session, "constructora i urbanizadora")

@@ -527,7 +527,7 @@ class PostgresSearch:
             "exact": _any_of(f"n:{k}" for k in sorted(exact_keys(query_key))),
         }
         rare = [(f, terms) for f, terms, _ in groups if f <= COMMON]
-        by_age = fallback_by_age = None
+        by_age, fallback_by_age = False, None  # fallback_by_age: see _candidates_sql
         if rare:  # rare words find, and common words count among what they found
             parameters["find"] = _any_of(t for _, terms in rare for t in terms)
             parameters["groups"] = [_any_of(terms) for _, terms, _ in groups]
@@ -546,7 +546,7 @@ class PostgresSearch:
                 bool(groups) and bool(parameters["exact"]),
                 bool(groups),
                 bool(rare),
-                bool(by_age),
+                by_age,
                 fallback_by_age,
                 bool(country),
                 bool(kind),
