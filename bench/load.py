@@ -4,12 +4,15 @@ endpoint, on the same synthetic registry and the same mix of realistic queries.
     python bench/load.py                       # 10k and 100k, both backends, peers
     python bench/load.py --sizes 1000000 --duration 20
     python bench/load.py --sizes 100000 --backends postgres --profile
+    python bench/load.py --sizes 100000,1000000 --backends postgres --postgres-memory 2.5GB
 
 For each size: a synthetic registry (bench/synthetic.py: aliases, contacts, licences, sanctions,
 red flags) is written straight into a new database (a SQLite file; a PostgreSQL schema of its own
-in BENCH_DATABASE_URL, default the local server's `test`), the search index is rebuilt from it
-(agencies/s), and gunicorn serves it with the production settings (registry/ops/gunicorn_conf.py:
-one worker per core on SQLite, two per core on PostgreSQL). Then, per backend:
+in BENCH_DATABASE_URL, default the local server's `test`, or on a server of the benchmark's own
+with `--postgres-memory`: bench/postgres_server.py), the search index is rebuilt from it
+(agencies/s; on PostgreSQL, the search tables' size against shared_buffers), and gunicorn
+serves it with the production settings (registry/ops/gunicorn_conf.py: one worker per core on
+SQLite, two per core on PostgreSQL). Then, per backend:
 
 - one client: median and p95 latency of /api/v1/search over the first 400 queries of the mix,
   each asked once, and the share of them answered right first (the expected agency first, or no
@@ -51,7 +54,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +62,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from postgres_server import private_server  # noqa: E402
 from search_quality import database, registry_rows, registry_settings, typo  # noqa: E402
 from synthetic import load_registry  # noqa: E402
 from synthetic import registry_rows as synthetic_registry  # noqa: E402
@@ -431,6 +435,16 @@ def build(backend: str, url: str, index_dir: str, registry: list[dict]) -> tuple
     count = app.extensions["registry.index"].rebuild(timeout=600)
     rate = count / (time.perf_counter() - started)
     app.extensions["registry.index"].compact()
+    if backend == "postgres":
+        from registry.search import postgres_memory
+
+        with engine.connect() as connection:
+            tables, buffers = postgres_memory.sizes(connection)
+        print(
+            f"postgres: search tables {tables / 2**20:,.0f} MB, shared_buffers "
+            f"{buffers / 2**20:,.0f} MB",
+            flush=True,
+        )
     app.extensions["registry.index"].close()
     engine.dispose()
     return loaded, rate
@@ -535,11 +549,26 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per figure")
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument(
+        "--postgres-memory",
+        metavar="SIZE",
+        help="run the PostgreSQL backend on a server of the benchmark's own with this "
+        "shared_buffers (such as 2.5GB; bench/postgres_server.py), not BENCH_DATABASE_URL's",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="profile the lookups in-process after the last backend",
     )
     args = parser.parse_args()
+    with ExitStack() as stack:
+        if args.postgres_memory:
+            os.environ["BENCH_DATABASE_URL"] = stack.enter_context(
+                private_server(args.postgres_memory)
+            )
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
     kept, held_out = registry_rows()
     trivial = Measure("trivial Flask endpoint") if args.no_peers else measure_trivial(args.duration)
     for size in [int(s) for s in args.sizes.split(",")]:

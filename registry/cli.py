@@ -41,6 +41,7 @@ def init_db() -> None:
         click.echo(
             f"The search index was written by an older version; rebuilt it: {count} agencies."
         )
+    _memory_advice()
     with Session(_engine()) as session:
         try:
             rekeyed = rekey(session)
@@ -92,6 +93,14 @@ def reindex() -> None:
     with click.progressbar(length=total, label="Indexing agencies") as bar:
         count = get_index().rebuild(progress=bar.update)
     click.echo(f"Indexed {count} agencies.")
+    _memory_advice()
+
+
+def _memory_advice() -> None:
+    """Tell the operator when the database's memory cannot hold the search index."""
+    advice = get_index().memory_advice()
+    if advice:
+        click.echo(advice, err=True)
 
 
 def _os_user() -> str:
@@ -125,6 +134,7 @@ def _index_outbox() -> None:
             bar.update(done)
             if done == 0:
                 break
+    _memory_advice()
 
 
 @click.command("import-agencies")

@@ -184,3 +184,14 @@ def test_development_server_request_lines_lose_their_query_string():
     )
     NoQueryStrings().filter(record)
     assert record.getMessage() == '127.0.0.1 - - [24/Nov/2026] "GET /search HTTP/1.1" 200 -'
+
+
+def test_the_advice_on_postgresql_memory_names_the_sizes_and_the_setting():
+    from registry.search.postgres_memory import MB, advice
+
+    assert advice(100 * MB, 128 * MB) is None  # PostgreSQL's default holds 100,000 agencies
+    message = advice(1200 * MB, 128 * MB)  # about a million agencies
+    assert "The search tables take 1.2 GB" in message
+    assert "shared_buffers holds 128 MB" in message
+    assert "at least 2.0 GB" in message  # half as much again, rounded up to 256 MB
+    assert "at least 768 MB" in advice(400 * MB, 256 * MB)

@@ -326,3 +326,30 @@ def test_agencies_holding_every_common_word_are_the_same_however_found(two_serve
         ]
     assert found[True] == found[False] and len(found[True]) == 2
     assert _found(first, "Servicios Globales Quetzal")[0].startswith("Servicios Globales")
+
+
+def test_operators_are_told_the_search_tables_size_against_shared_buffers(two_servers):
+    """`reindex` (and `init-db`, imports) compare the search tables with PostgreSQL's own memory:
+    the sizes are the server's, they grow with the registry, and a registry they fit in hears
+    nothing (the advice itself: tests/test_ops.py)."""
+    from registry.search import postgres_memory
+
+    app = two_servers[0]
+    engine = app.extensions["registry.engine"]
+    with engine.connect() as connection:
+        before, buffers = postgres_memory.sizes(connection)
+        setting = connection.execute(
+            text("SELECT pg_size_bytes(current_setting('shared_buffers'))")
+        ).scalar()
+    assert buffers == setting
+    for i in range(300):
+        _add(app, f"Agencia Numero {i} De Prueba", f"MX-SZ-{i}")
+    result = app.test_cli_runner().invoke(args=["reindex"])
+    assert "Indexed 300 agencies." in result.output, (result.output, result.exception)
+    assert "shared_buffers" not in result.output
+    with engine.connect() as connection:
+        after, _ = postgres_memory.sizes(connection)
+        document = connection.execute(
+            text("SELECT pg_total_relation_size('search_document')")
+        ).scalar()
+    assert after > before and after > document > 0

@@ -61,6 +61,9 @@ class SearchBackend(Protocol):
     def warm(self) -> None:
         """Load what lookups read into memory (a new worker calls it before serving)."""
 
+    def memory_advice(self) -> str | None:
+        """What the operator should change for lookups to stay in memory, or None."""
+
     def close(self) -> None: ...
 
 
@@ -126,6 +129,10 @@ class WhooshSearch:
 
     def warm(self) -> None:
         self.index.warm()
+
+    def memory_advice(self) -> str | None:
+        """None: the index files are mapped, and each worker's share is in bench/README.md."""
+        return None
 
     def close(self) -> None:
         self.index.close()

@@ -54,6 +54,7 @@ from sqlmodel import Session, SQLModel
 
 from registry.db import driver_rows, make_engine
 from registry.models import IndexOutbox
+from registry.search import postgres_memory
 from registry.search.documents import Document, collector_paused, document_batches, documents_for
 from registry.search.matching import (
     COMMON,
@@ -167,7 +168,7 @@ def _candidates_sql(
     identifiers: bool,
     exact: bool,
     names: bool,
-    scored: bool,
+    scored: int,
     by_age: bool,
     fallback_by_age: bool | None,
     country: bool,
@@ -179,7 +180,9 @@ def _candidates_sql(
     Candidates: the agencies holding an identifier typed (with their terms, to tell which),
     then those whose name is the name typed (matching.exact_key: found however many agencies
     hold its words), then those found by name words, the highest sum of the weights of the
-    words they hold first (`scored`; else all hold them all), then the oldest: walked in that
+    words they hold first (`scored`: the number of words, one term of the sum each: an eighth
+    less time than summing the words unnested per agency; 0: all hold them all), then the
+    oldest: walked in that
     order through the primary key (`by_age`), or found through the GIN index and sorted
     (`agency_id + 0` keeps the planner off the key). When every word is common and some were
     typed as the registry writes them (`fallback_by_age` not None), the words' neighbours are
@@ -204,10 +207,14 @@ def _candidates_sql(
             " FROM search_document WHERE terms @@ %(exact)s::tsquery" + where + " LIMIT %(limit)s)"
         )
 
-    def by_names(find: str, scored: bool, by_age: bool, condition: str = "") -> str:
+    def by_names(find: str, scored: int, by_age: bool, condition: str = "") -> str:
         score = (
-            " (SELECT sum(g.weight) FROM unnest(%(groups)s::tsquery[], %(weights)s::float8[])"
-            " AS g(query, weight) WHERE d.terms @@ g.query) DESC,"
+            " ("
+            + " + ".join(
+                f"CASE WHEN d.terms @@ %(group{i})s::tsquery THEN %(weight{i})s::float8 ELSE 0 END"
+                for i in range(scored)
+            )
+            + ") DESC,"
             if scored
             else ""
         )
@@ -226,10 +233,10 @@ def _candidates_sql(
     if names and fallback_by_age is None:
         parts.append(f"({by_names('find', scored, by_age)})")
     elif names:
-        named = f"WITH named AS ({by_names('find', False, by_age)}) "
+        named = f"WITH named AS ({by_names('find', 0, by_age)}) "
         parts.append("(SELECT * FROM named)")
         unless_named = " AND NOT EXISTS (SELECT FROM named)"
-        parts.append(f"({by_names('fallback', False, fallback_by_age, unless_named)})")
+        parts.append(f"({by_names('fallback', 0, fallback_by_age, unless_named)})")
     return (
         named
         + "SELECT (SELECT json_agg(json_build_array(agency_id, names, name_keys, terms)) FROM ("
@@ -299,6 +306,11 @@ class PostgresSearch:
         """Read the vocabulary, so that no user waits for it."""
         with self._lookups.connect() as connection:
             self._vocabulary(connection, self._check_state(connection))
+
+    def memory_advice(self) -> str | None:
+        """When shared_buffers cannot hold the search tables (registry.search.postgres_memory)."""
+        with self.engine.connect() as connection:
+            return postgres_memory.advice(*postgres_memory.sizes(connection))
 
     def close(self) -> None:
         self._lookups.dispose()
@@ -530,8 +542,9 @@ class PostgresSearch:
         by_age, fallback_by_age = False, None  # fallback_by_age: see _candidates_sql
         if rare:  # rare words find, and common words count among what they found
             parameters["find"] = _any_of(t for _, terms in rare for t in terms)
-            parameters["groups"] = [_any_of(terms) for _, terms, _ in groups]
-            parameters["weights"] = [word_weight(f) for f, _, _ in groups]
+            for i, (frequency, terms, _) in enumerate(groups):
+                parameters[f"group{i}"] = _any_of(terms)
+                parameters[f"weight{i}"] = word_weight(frequency)
         elif groups:  # every word is common: candidates must have them all, the oldest first
             broad = [(f, terms) for f, terms, _ in groups]
             as_typed = [typed or (f, terms) for f, terms, typed in groups]
@@ -545,7 +558,7 @@ class PostgresSearch:
                 bool(identifiers),
                 bool(groups) and bool(parameters["exact"]),
                 bool(groups),
-                bool(rare),
+                len(groups) if rare else 0,
                 by_age,
                 fallback_by_age,
                 bool(country),

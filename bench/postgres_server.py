@@ -1,0 +1,66 @@
+"""A PostgreSQL server of the benchmark's own, with the memory a deployment is told to give it
+(README: PostgreSQL's memory), for `load.py --postgres-memory 2.5GB`.
+
+The shared server the tests use keeps PostgreSQL's default shared_buffers (128 MB), which holds
+the search tables of about 100,000 agencies: at a million, its lookups read from the page cache,
+which this project's machines reclaim after a minute unread (bench/README.md). This one is
+initialised in a temporary folder from the same installation (Debian's postgresql package),
+listens on a free port of 127.0.0.1 only, trusts local connections, and is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def _program(name: str) -> str:
+    found = shutil.which(name) or next(iter(glob.glob(f"/usr/lib/postgresql/*/bin/{name}")), None)
+    if not found:
+        raise SystemExit(f"{name} not found: install Debian's postgresql package")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def private_server(shared_buffers: str) -> Iterator[str]:
+    """A new PostgreSQL server with `shared_buffers` (such as "2.5GB"); yields its URL."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-postgres-"))
+    data = folder / "data"
+    as_owner: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: run it as its own user
+        shutil.chown(folder, "postgres", "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    run = {"check": True, "stdout": subprocess.DEVNULL}
+    try:
+        subprocess.run(
+            [*as_owner, _program("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"],
+            **run,
+        )
+        settings = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
+        settings += f" -c shared_buffers={shared_buffers}"
+        subprocess.run(
+            [*as_owner, _program("pg_ctl"), "-D", str(data), "-o", settings, "-w", "start"],
+            **run,
+        )
+        try:
+            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        finally:
+            subprocess.run(
+                [*as_owner, _program("pg_ctl"), "-D", str(data), "-m", "fast", "stop"], **run
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
