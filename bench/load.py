@@ -9,7 +9,8 @@ endpoint, on the same synthetic registry and the same mix of realistic queries.
 For each size: a synthetic registry (bench/synthetic.py: aliases, contacts, licences, sanctions,
 red flags) is written straight into a new database (a SQLite file; a PostgreSQL schema of its own
 in BENCH_DATABASE_URL, default the local server's `test`, or on a server of the benchmark's own
-with `--postgres-memory`: bench/postgres_server.py), the search index is rebuilt from it
+with `--postgres-memory`: bench/postgres_server.py, which reads the tables into its memory after
+the build, as a server answering for a while holds them), the search index is rebuilt from it
 (agencies/s; on PostgreSQL, the search tables' size against shared_buffers), and gunicorn
 serves it with the production settings (registry/ops/gunicorn_conf.py: one worker per core on
 SQLite, two per core on PostgreSQL). Then, per backend:
@@ -62,7 +63,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from postgres_server import private_server  # noqa: E402
+from postgres_server import prewarm, private_server  # noqa: E402
 from search_quality import database, registry_rows, registry_settings, typo  # noqa: E402
 from synthetic import load_registry  # noqa: E402
 from synthetic import registry_rows as synthetic_registry  # noqa: E402
@@ -420,8 +421,11 @@ def ensure_peers() -> None:
 
 
 # -- building ----------------------------------------------------------------------------------
-def build(backend: str, url: str, index_dir: str, registry: list[dict]) -> tuple[float, float]:
-    """Write the registry and rebuild the index; (seconds to load, agencies per second)."""
+def build(
+    backend: str, url: str, index_dir: str, registry: list[dict], warm: bool = False
+) -> tuple[float, float]:
+    """Write the registry and rebuild the index; (seconds to load, agencies per second). With
+    `warm`, PostgreSQL reads the tables into its memory afterwards (postgres_server.prewarm)."""
     os.environ.update(registry_settings(backend, url, index_dir), REGISTRY_LOG_LEVEL="WARNING")
     from registry import create_app, schema
 
@@ -445,6 +449,8 @@ def build(backend: str, url: str, index_dir: str, registry: list[dict]) -> tuple
             f"{buffers / 2**20:,.0f} MB",
             flush=True,
         )
+        if warm:
+            print(f"postgres: {prewarm(engine) / 2**20:,.0f} MB read into shared_buffers")
     app.extensions["registry.index"].close()
     engine.dispose()
     return loaded, rate
@@ -585,7 +591,8 @@ def run(args: argparse.Namespace) -> None:
         rows: list[Measure] = []
         for backend in args.backends.split(","):
             with tempfile.TemporaryDirectory() as tmp, database(Path(tmp), backend) as url:
-                loaded, rate = build(backend, url, f"{tmp}/index", registry)
+                warm = bool(args.postgres_memory)
+                loaded, rate = build(backend, url, f"{tmp}/index", registry, warm)
                 print(
                     f"{backend}: records written in {loaded:.0f} s; index rebuilt at "
                     f"{rate:,.0f} agencies/s",

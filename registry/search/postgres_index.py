@@ -182,12 +182,11 @@ def _candidates_sql(
     hold its words), then those found by name words, the highest sum of the weights of the
     words they hold first (`scored`: the number of words, one term of the sum each: an eighth
     less time than summing the words unnested per agency; 0: all hold them all), then the
-    oldest: walked in that
-    order through the primary key (`by_age`), or found through the GIN index and sorted
-    (`agency_id + 0` keeps the planner off the key). When every word is common and some were
-    typed as the registry writes them (`fallback_by_age` not None), the words' neighbours are
-    asked for only if no agency holds them as typed (matching.COMMON): a one-time filter, so
-    that the server does not read their postings otherwise.
+    oldest: walked in that order through the primary key (`by_age`), or found through the GIN
+    index and sorted (`agency_id + 0` keeps the planner off the key). When every word is
+    common and some were typed as the registry writes them (`fallback_by_age` not None), the
+    words' neighbours are asked for only if no agency holds them as typed (matching.COMMON): a
+    one-time filter, so that the server does not read their postings otherwise.
     Raw SQL of a few fixed shapes: building the statement in SQLAlchemy cost more than running
     it, and psycopg prepares each shape once per connection."""
     where = (" AND country = %(country)s" if country else "") + (
