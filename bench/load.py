@@ -4,7 +4,7 @@ endpoint, on the same synthetic registry and the same mix of realistic queries.
     python bench/load.py                       # 10k and 100k, both backends, peers
     python bench/load.py --sizes 1000000 --duration 20
     python bench/load.py --sizes 100000 --backends postgres --profile
-    python bench/load.py --sizes 100000,1000000 --backends postgres --postgres-memory 2.5GB
+    python bench/load.py --sizes 100000,1000000 --backends postgres --postgres-memory 2GB
 
 For each size: a synthetic registry (bench/synthetic.py: aliases, contacts, licences, sanctions,
 red flags) is written straight into a new database (a SQLite file; a PostgreSQL schema of its own
@@ -558,7 +558,7 @@ def main() -> None:
         "--postgres-memory",
         metavar="SIZE",
         help="run the PostgreSQL backend on a server of the benchmark's own with this "
-        "shared_buffers (such as 2.5GB; bench/postgres_server.py), not BENCH_DATABASE_URL's",
+        "shared_buffers (such as 2GB; bench/postgres_server.py), not BENCH_DATABASE_URL's",
     )
     parser.add_argument(
         "--profile",

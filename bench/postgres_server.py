@@ -1,5 +1,5 @@
 """A PostgreSQL server of the benchmark's own, with the memory a deployment is told to give it
-(README: PostgreSQL's memory), for `load.py --postgres-memory 2.5GB`.
+(README: PostgreSQL's memory), for `load.py --postgres-memory 2GB`.
 
 The shared server the tests use keeps PostgreSQL's default shared_buffers (128 MB), which holds
 the search tables of about 100,000 agencies: at a million, its lookups read from the page cache,
@@ -36,7 +36,7 @@ def _free_port() -> int:
 
 @contextmanager
 def private_server(shared_buffers: str) -> Iterator[str]:
-    """A new PostgreSQL server with `shared_buffers` (such as "2.5GB"); yields its URL."""
+    """A new PostgreSQL server with `shared_buffers` (such as "2GB"); yields its URL."""
     folder = Path(tempfile.mkdtemp(prefix="bench-postgres-"))
     data = folder / "data"
     as_owner: list[str] = []
@@ -69,17 +69,17 @@ def private_server(shared_buffers: str) -> Iterator[str]:
 PREWARM = (
     "SELECT coalesce(sum(pg_prewarm(c.oid)), 0)::bigint * current_setting('block_size')::bigint"
     " FROM (SELECT c.oid FROM pg_class AS c"
-    " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'i', 't')"
+    " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'i')"
     " ORDER BY c.relname NOT LIKE '%search%', c.relname) AS c"
 )
 
 
 def prewarm(engine) -> int:
-    """Vacuum the bulk-loaded tables, as autovacuum does within minutes of a load (here, not
-    during the measurements), and read the registry's tables and indexes into shared_buffers,
-    the search tables first, as a server that has been answering lookups for a while holds them
-    (and as `pg_prewarm`'s autoprewarm restores them after a restart: README, PostgreSQL's
-    memory); the bytes read."""
+    """Vacuum the bulk-loaded tables (the whole database: the server is the benchmark's own),
+    as autovacuum does within minutes of a load (here, not during the measurements), and read
+    the registry's tables and indexes into shared_buffers, the search tables first, as a server
+    that has been answering lookups for a while holds them (and as `pg_prewarm`'s autoprewarm
+    restores them after a restart: README, PostgreSQL's memory); the bytes read."""
     from sqlalchemy import text
 
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
