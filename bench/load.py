@@ -569,7 +569,7 @@ def main() -> None:
     with ExitStack() as stack:
         if args.postgres_memory:
             os.environ["BENCH_DATABASE_URL"] = stack.enter_context(
-                private_server(args.postgres_memory)
+                private_server(args.postgres_memory, free_port())
             )
         run(args)
 

@@ -5,7 +5,8 @@ The shared server the tests use keeps PostgreSQL's default shared_buffers (128 M
 the search tables of about 100,000 agencies: at a million, its lookups read from the page cache,
 which this project's machines reclaim after a minute unread (bench/README.md). This one is
 initialised in a temporary folder from the same installation (Debian's postgresql package),
-listens on a free port of 127.0.0.1 only, trusts local connections, and is removed afterwards.
+listens on 127.0.0.1 only (load.py gives it a free port), trusts local connections, and is
+removed afterwards.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -28,22 +28,16 @@ def _program(name: str) -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
-def private_server(shared_buffers: str) -> Iterator[str]:
-    """A new PostgreSQL server with `shared_buffers` (such as "2GB"); yields its URL."""
+def private_server(shared_buffers: str, port: int) -> Iterator[str]:
+    """A new PostgreSQL server with `shared_buffers` (such as "2GB") listening on `port` of
+    127.0.0.1; yields its URL."""
     folder = Path(tempfile.mkdtemp(prefix="bench-postgres-"))
     data = folder / "data"
     as_owner: list[str] = []
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root: run it as its own user
         shutil.chown(folder, "postgres", "postgres")
         as_owner = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
     run = {"check": True, "stdout": subprocess.DEVNULL}
     try:
         subprocess.run(
